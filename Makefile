@@ -1,0 +1,98 @@
+# atip: plain make + pkg-config.  `make` builds ./atip; `make help` lists more.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SHAREDIR ?= $(PREFIX)/share/atip
+UNITDIR ?= /lib/systemd/system
+DESTDIR ?=
+
+PKGS := libmicrohttpd jansson sqlite3 libpq icu-uc
+CC ?= cc
+OPT ?= -O2 -g
+WARN := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wwrite-strings -Wvla -Wformat=2 \
+	-fstack-protector-strong
+BUILD ?= build
+ifeq ($(SAN),1)
+HARDEN := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+else
+HARDEN := -D_FORTIFY_SOURCE=2 -fPIE
+LDHARDEN := -pie -Wl,-z,relro,-z,now
+endif
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+CPPFLAGS += -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS))
+CFLAGS += $(OPT) $(WARN) $(HARDEN) -MMD -MP
+LDFLAGS += $(HARDEN) $(LDHARDEN)
+LDLIBS += $(shell pkg-config --libs $(PKGS)) -lpthread
+
+SRC := $(wildcard src/*/*.c) src/routes.c
+OBJ := $(SRC:%.c=$(BUILD)/%.o)
+MAIN := $(BUILD)/src/main.o
+UNIT := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all check-src format install clean help unit fuzz
+
+all: atip
+
+atip: $(BUILD)/atip
+ifeq ($(BUILD),build)
+	cp $< $@.tmp && mv -f $@.tmp $@
+endif
+
+$(BUILD)/atip: $(OBJ) $(MAIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# Unit tests (cmocka); a test may #include the .c it tests.
+unit: $(UNIT)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
+		$(filter-out %/$*.o,$(OBJ)) $(LDLIBS) -lcmocka
+
+# libFuzzer targets (clang), with ASan and UBSan.
+FUZZ := $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_SRC := $(filter-out src/main.c,$(SRC))
+fuzz: $(FUZZ)
+
+build/fuzz/%: fuzz/%.c $(FUZZ_SRC)
+	@mkdir -p $(dir $@)
+	clang -g -O1 -std=c11 -D_GNU_SOURCE -Isrc \
+		$(shell pkg-config --cflags $(PKGS)) \
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRC) \
+		$(LDLIBS)
+
+check-src:
+	scripts/check-src
+
+format:
+	clang-format -i $(wildcard src/*.c src/*/*.c src/*.h src/*/*.h)
+
+install: atip
+	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/web
+	install -m 755 atip $(DESTDIR)$(BINDIR)/atip
+	cp -R web/. $(DESTDIR)$(SHAREDIR)/web/
+	install -d -m 755 $(DESTDIR)$(UNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g; s|@SHAREDIR@|$(SHAREDIR)|g' \
+		deploy/atip.service > $(DESTDIR)$(UNITDIR)/atip.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/atip.service
+
+clean:
+	rm -rf build atip
+
+help:
+	@echo "make            build ./atip"
+	@echo "make unit       build the cmocka unit tests in build/tests"
+	@echo "make SAN=1 BUILD=build/asan unit build/asan/atip   sanitizer build"
+	@echo "make fuzz       build the libFuzzer targets in build/fuzz"
+	@echo "make check-src  banned functions and clang-format"
+	@echo "make install    install to PREFIX (DESTDIR for packaging)"
+
+-include $(OBJ:.o=.d) $(MAIN:.o=.d)

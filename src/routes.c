@@ -1,0 +1,78 @@
+/*
+ * The tables that know every module: routes, job kinds, migrations.
+ * Each later module adds its rows here.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "base/mem.h"
+#include "ops/ops.h"
+
+#define STATUS_SCHEMA                                                          \
+	"{\"type\":\"object\",\"required\":[\"status\"],"                      \
+	"\"properties\":{\"status\":{\"type\":\"string\"}}}"
+
+const struct http_route app_routes[] = {
+	{ "GET", "/healthz", ops_healthz, HTTP_NO_LOG, NULL,
+	  "Liveness: the process answers", "ops", STATUS_SCHEMA, NULL },
+	{ "GET", "/readyz", ops_readyz, HTTP_DB | HTTP_NO_LOG, NULL,
+	  "Readiness: the database answers (503 when it does not)", "ops",
+	  STATUS_SCHEMA, NULL },
+	{ "GET", "/metrics", ops_metrics, HTTP_LOCAL | HTTP_NO_LOG, NULL,
+	  "Prometheus metrics (loopback only unless ATIP_METRICS_LOCAL=false)",
+	  "ops", "{\"type\":\"string\"}", NULL },
+	{ "GET", "/api/v1/ping", ops_ping, 0, NULL,
+	  "A tiny answer through the whole stack", "ops", STATUS_SCHEMA, NULL },
+	{ "POST", "/api/v1/ping", ops_echo, HTTP_BODY, NULL,
+	  "Echoes the field echo as atip decoded it (UTF-8 checked, NFC)",
+	  "ops",
+	  "{\"type\":\"object\",\"properties\":{\"status\":{\"type\":\"string\"},"
+	  "\"echo\":{}}}",
+	  "{\"type\":\"object\",\"additionalProperties\":false,"
+	  "\"properties\":{\"echo\":{}}}" },
+	{ "GET", "/api/v1/openapi.json", ops_openapi, 0, NULL,
+	  "This OpenAPI 3.1 document", "ops", "{\"type\":\"object\"}", NULL },
+};
+
+const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);
+
+const struct job_kind app_jobs[] = {
+	{ "jobs.prune", jobs_prune, NULL, 3, 0, 60 * 60 * 1000 },
+};
+
+const size_t app_njobs = sizeof(app_jobs) / sizeof(app_jobs[0]);
+
+static int
+by_version(const void *a, const void *b)
+{
+	const struct db_migration *x = a, *y = b;
+
+	return (x->version > y->version) - (x->version < y->version);
+}
+
+struct db_migration *
+app_migrations(size_t *n)
+{
+	static const struct {
+		const struct db_migration *list;
+		const size_t *n;
+	} modules[] = {
+		{ db_migrations, &db_nmigrations },
+		{ jobs_migrations, &jobs_nmigrations },
+	};
+	struct db_migration *all;
+	size_t i, total = 0;
+
+	for (i = 0; i < sizeof(modules) / sizeof(modules[0]); i++)
+		total += *modules[i].n;
+	all = xcalloc(total, sizeof(*all));
+	*n = 0;
+	for (i = 0; i < sizeof(modules) / sizeof(modules[0]); i++) {
+		memcpy(all + *n, modules[i].list,
+		       *modules[i].n * sizeof(*all));
+		*n += *modules[i].n;
+	}
+	qsort(all, *n, sizeof(*all), by_version);
+	return all;
+}
