@@ -49,13 +49,16 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-# Unit tests (cmocka); a test may #include the .c it tests.
+# Unit tests (cmocka).  A test may #include the .c it tests: name that
+# file's object in INCLUDED_<test> so it is not linked twice.
+INCLUDED_jobs := src/jobs/jobs.o
 unit: $(UNIT)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
-		$(filter-out %/$*.o,$(OBJ)) $(LDLIBS) -lcmocka
+		$(filter-out $(addprefix $(BUILD)/,$(INCLUDED_$*)),$(OBJ)) \
+		$(LDLIBS) -lcmocka
 
 # libFuzzer targets (clang), with ASan and UBSan.
 FUZZ := $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz_*.c))
@@ -73,7 +76,7 @@ check-src:
 	scripts/check-src
 
 format:
-	clang-format -i $(wildcard src/*.c src/*/*.c src/*.h src/*/*.h)
+	clang-format -i $(wildcard src/*.c src/*/*.c src/*.h src/*/*.h tests/unit/*.[ch] fuzz/*.c)
 
 install: atip
 	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/web

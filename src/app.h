@@ -11,7 +11,7 @@
 struct app {
 	struct db *db;
 	struct jobs *jobs;
-	char *openapi;		/* the OpenAPI document, rendered once */
+	char *openapi; /* the OpenAPI document, rendered once */
 	size_t openapi_len;
 };
 
@@ -26,7 +26,6 @@ extern const struct job_kind app_jobs[];
 extern const size_t app_njobs;
 
 /* Every module's migrations in version order; caller frees the array. */
-struct db_migration *
-app_migrations(size_t *n);
+struct db_migration *app_migrations(size_t *n);
 
 #endif

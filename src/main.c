@@ -48,8 +48,9 @@ ensure_data_dir(const struct config *c)
 		return -1;
 	}
 	if (st.st_mode & 077)
-		log_msg(LOG_WARN, "data directory %s is readable by others; "
-				  "chmod 700 it",
+		log_msg(LOG_WARN,
+			"data directory %s is readable by others; "
+			"chmod 700 it",
 			c->data_dir);
 	return 0;
 }
@@ -162,7 +163,8 @@ cmd_serve(struct config *c)
 	http_server_set_metrics_hook(srv, jobs_metrics);
 	log_msg(LOG_INFO, "serving on %s (database: %s)", http_server_url(srv),
 		db_engine(app.db) == DB_PG ? "PostgreSQL" : "SQLite");
-	printf("atip %s is serving on %s\n", atip_version, http_server_url(srv));
+	printf("atip %s is serving on %s\n", atip_version,
+	       http_server_url(srv));
 	fflush(stdout);
 	while (sigwait(&set, &sig) != 0)
 		;
@@ -261,7 +263,8 @@ static const struct command commands[] = {
 	{ "demo", cmd_demo, "fill an empty database with fictional demo data",
 	  "Writes clearly fictional demonstration data into an empty database "
 	  "and\nprints the demo accounts.  Running it again changes nothing.\n" },
-	{ "version", cmd_version, "print the version", "Prints atip's version.\n" },
+	{ "version", cmd_version, "print the version",
+	  "Prints atip's version.\n" },
 };
 
 enum { NCOMMANDS = sizeof(commands) / sizeof(commands[0]) };
@@ -299,8 +302,8 @@ main(int argc, char **argv)
 	size_t i;
 
 	umask(077);
-	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "-h")) {
+	if (argc < 2 || !strcmp(argv[1], "help") ||
+	    !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
@@ -315,7 +318,8 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (wants_help(argc - 2, argv + 2)) {
-		printf("usage: atip %s [settings]\n\n%s\n", cmd->name, cmd->help);
+		printf("usage: atip %s [settings]\n\n%s\n", cmd->name,
+		       cmd->help);
 		config_help(stdout);
 		return 0;
 	}
@@ -325,8 +329,8 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (rest > 0) {
-		fprintf(stderr, "atip %s: unexpected argument '%s'\n", cmd->name,
-			argv[2]);
+		fprintf(stderr, "atip %s: unexpected argument '%s'\n",
+			cmd->name, argv[2]);
 		config_release(&c);
 		return EXIT_USAGE;
 	}

@@ -9,8 +9,8 @@
 #include "base/mem.h"
 #include "ops/ops.h"
 
-#define STATUS_SCHEMA                                                          \
-	"{\"type\":\"object\",\"required\":[\"status\"],"                      \
+#define STATUS_SCHEMA                                     \
+	"{\"type\":\"object\",\"required\":[\"status\"]," \
 	"\"properties\":{\"status\":{\"type\":\"string\"}}}"
 
 const struct http_route app_routes[] = {
@@ -69,8 +69,7 @@ app_migrations(size_t *n)
 	all = xcalloc(total, sizeof(*all));
 	*n = 0;
 	for (i = 0; i < sizeof(modules) / sizeof(modules[0]); i++) {
-		memcpy(all + *n, modules[i].list,
-		       *modules[i].n * sizeof(*all));
+		memcpy(all + *n, modules[i].list, *modules[i].n * sizeof(*all));
 		*n += *modules[i].n;
 	}
 	qsort(all, *n, sizeof(*all), by_version);

@@ -12,33 +12,27 @@ struct arena_chunk;
 
 struct arena {
 	struct arena_chunk *head;
-	size_t used;	/* bytes used in head */
-	size_t total;	/* bytes handed out since the last clear */
+	size_t used;  /* bytes used in head */
+	size_t total; /* bytes handed out since the last clear */
 };
 
 /* Prepares an empty arena; allocates nothing until first use. */
-void
-arena_init(struct arena *a);
+void arena_init(struct arena *a);
 
 /* Returns zeroed arena memory of size bytes, aligned for any type. */
-void *
-arena_alloc(struct arena *a, size_t size);
+void *arena_alloc(struct arena *a, size_t size);
 
 /* Returns an arena copy of p[0..len), NUL-terminated. */
-char *
-arena_strndup(struct arena *a, const char *p, size_t len);
+char *arena_strndup(struct arena *a, const char *p, size_t len);
 
 /* Returns an arena string formatted like printf. */
-char *
-arena_printf(struct arena *a, const char *fmt, ...)
+char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Frees every chunk except the first, which is kept for reuse. */
-void
-arena_clear(struct arena *a);
+void arena_clear(struct arena *a);
 
 /* Frees all memory of the arena. */
-void
-arena_release(struct arena *a);
+void arena_release(struct arena *a);
 
 #endif

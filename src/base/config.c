@@ -10,7 +10,7 @@
 enum kind { K_STRING, K_LONG, K_BOOL, K_LEVEL };
 
 struct setting {
-	const char *flag;	/* without the leading "--" */
+	const char *flag; /* without the leading "--" */
 	const char *env;
 	enum kind kind;
 	size_t off;
@@ -39,8 +39,7 @@ static const struct setting settings[] = {
 	{ "threads", "ATIP_THREADS", K_LONG, OFF(threads), "0", 0, 256,
 	  "HTTP worker threads (0: one per core)" },
 	{ "max-connections", "ATIP_MAX_CONNECTIONS", K_LONG,
-	  OFF(max_connections), "1024", 1, 100000,
-	  "open connections at most" },
+	  OFF(max_connections), "1024", 1, 100000, "open connections at most" },
 	{ "max-per-ip", "ATIP_MAX_PER_IP", K_LONG, OFF(max_per_ip), "64", 0,
 	  100000, "open connections per client address (0: no limit)" },
 	{ "timeout", "ATIP_TIMEOUT", K_LONG, OFF(timeout), "30", 1, 3600,
@@ -51,8 +50,8 @@ static const struct setting settings[] = {
 	  1024, 1048576, "request line and header bytes at most (413)" },
 	{ "json-depth", "ATIP_JSON_DEPTH", K_LONG, OFF(json_depth), "32", 2,
 	  1000, "nesting depth of a JSON body at most" },
-	{ "json-string", "ATIP_JSON_STRING", K_LONG, OFF(json_string),
-	  "65536", 16, 1073741824, "bytes in one JSON string at most" },
+	{ "json-string", "ATIP_JSON_STRING", K_LONG, OFF(json_string), "65536",
+	  16, 1073741824, "bytes in one JSON string at most" },
 	{ "job-workers", "ATIP_JOB_WORKERS", K_LONG, OFF(job_workers), "2", 0,
 	  64, "background job threads (0: run no jobs)" },
 	{ "shutdown-grace", "ATIP_SHUTDOWN_GRACE", K_LONG, OFF(shutdown_grace),
@@ -97,7 +96,8 @@ apply(struct config *c, const struct setting *s, const char *v, FILE *err,
 			*(long *)field = (long)n;
 			return true;
 		}
-		fprintf(err, "atip: %s: expected a whole number from %ld to %ld\n",
+		fprintf(err,
+			"atip: %s: expected a whole number from %ld to %ld\n",
 			source, s->min, s->max);
 		return false;
 	case K_BOOL:
@@ -184,8 +184,9 @@ check(const struct config *c, FILE *err)
 		return false;
 	}
 	if (!*c->tls_cert != !*c->tls_key) {
-		fprintf(err, "atip: ATIP_TLS_CERT and ATIP_TLS_KEY: set both or "
-			     "neither\n");
+		fprintf(err,
+			"atip: ATIP_TLS_CERT and ATIP_TLS_KEY: set both or "
+			"neither\n");
 		return false;
 	}
 	return true;
@@ -213,9 +214,10 @@ config_load(struct config *c, int argc, char **argv, int *rest, FILE *err)
 			continue;
 		}
 		eq = strchr(arg + 2, '=');
-		s = find_flag(arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+		s = find_flag(arg + 2,
+			      eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
 		if (!s) {
-			argv[n++] = argv[a];	/* the subcommand's own flag */
+			argv[n++] = argv[a]; /* the subcommand's own flag */
 			continue;
 		}
 		snprintf(source, sizeof(source), "--%s", s->flag);

@@ -8,23 +8,18 @@
 #include <stddef.h>
 
 /* Returns zeroed heap memory; caller frees. Aborts on failure. */
-void *
-xcalloc(size_t n, size_t size);
+void *xcalloc(size_t n, size_t size);
 
 /* Returns heap memory; caller frees. Aborts on failure. */
-void *
-xmalloc(size_t size);
+void *xmalloc(size_t size);
 
 /* Resizes p; aborts on failure. */
-void *
-xrealloc(void *p, size_t size);
+void *xrealloc(void *p, size_t size);
 
 /* Returns a heap copy of s; caller frees. */
-char *
-xstrdup(const char *s);
+char *xstrdup(const char *s);
 
 /* Returns a NUL-terminated heap copy of p[0..len); caller frees. */
-char *
-xstrndup(const char *p, size_t len);
+char *xstrndup(const char *p, size_t len);
 
 #endif

@@ -31,7 +31,7 @@ text_nfc(const char *p, size_t len, char **out, size_t *outlen)
 	*out = NULL;
 	*outlen = 0;
 	if (is_ascii(p, len))
-		return TEXT_OK;	/* ASCII is valid UTF-8 and always NFC */
+		return TEXT_OK; /* ASCII is valid UTF-8 and always NFC */
 	if (len > INT32_MAX / 2)
 		return TEXT_INVALID;
 	u_strFromUTF8(NULL, 0, &ulen, p, (int32_t)len, &e);

@@ -7,14 +7,12 @@
 
 #include "base/buf.h"
 
-enum { UUID_STR_LEN = 37 };	/* 36 characters and NUL */
+enum { UUID_STR_LEN = 37 }; /* 36 characters and NUL */
 
 /* Writes a new UUIDv7 in lower-case canonical form into out. */
-void
-uuid_v7(char out[UUID_STR_LEN]);
+void uuid_v7(char out[UUID_STR_LEN]);
 
 /* True when s is a canonical lower- or upper-case UUID string. */
-bool
-uuid_valid(struct str s);
+bool uuid_valid(struct str s);
 
 #endif

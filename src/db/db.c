@@ -317,7 +317,8 @@ db_tx(struct db *db, enum db_status (*fn)(struct db_conn *, void *), void *ctx)
 bool
 db_conn_ping(struct db_conn *c)
 {
-	static const struct db_stmt ping = { "db_ping", "SELECT 1", NULL, NULL };
+	static const struct db_stmt ping = { "db_ping", "SELECT 1", NULL,
+					     NULL };
 	struct db_rows rows;
 	bool ok;
 

@@ -21,25 +21,25 @@ enum db_engine { DB_SQLITE, DB_PG };
 
 enum db_status {
 	DB_OK = 0,
-	DB_RETRY,	/* busy, locked, serialization failure: try again */
-	DB_CONSTRAINT,	/* unique, foreign key or check violation */
-	DB_DOWN,	/* no connection to the database */
-	DB_ERROR,	/* anything else: a bug or a broken database */
+	DB_RETRY,      /* busy, locked, serialization failure: try again */
+	DB_CONSTRAINT, /* unique, foreign key or check violation */
+	DB_DOWN,       /* no connection to the database */
+	DB_ERROR,      /* anything else: a bug or a broken database */
 };
 
 struct db_stmt {
-	const char *name;	/* unique across atip: names PG prepared statements */
-	const char *sql;	/* common text, PostgreSQL $n form */
-	const char *sqlite;	/* SQLite variant, or NULL */
-	const char *pg;		/* PostgreSQL variant, or NULL */
+	const char *name; /* unique across atip: names PG prepared statements */
+	const char *sql;  /* common text, PostgreSQL $n form */
+	const char *sqlite; /* SQLite variant, or NULL */
+	const char *pg;	    /* PostgreSQL variant, or NULL */
 };
 
 struct db_migration {
-	int version;		/* unique, increasing across all modules */
+	int version; /* unique, increasing across all modules */
 	const char *name;
-	const char *sql;	/* common DDL script */
-	const char *sqlite;	/* SQLite variant, or NULL */
-	const char *pg;		/* PostgreSQL variant, or NULL */
+	const char *sql;    /* common DDL script */
+	const char *sqlite; /* SQLite variant, or NULL */
+	const char *pg;	    /* PostgreSQL variant, or NULL */
 };
 
 enum db_arg_type { DB_ARG_NULL, DB_ARG_TEXT, DB_ARG_INT, DB_ARG_BLOB };
@@ -51,14 +51,13 @@ struct db_arg {
 	size_t len;
 };
 
-#define DB_NULL ((struct db_arg){ DB_ARG_NULL, 0, NULL, 0 })
-#define DB_INT(v) ((struct db_arg){ DB_ARG_INT, (v), NULL, 0 })
+#define DB_NULL	       ((struct db_arg){ DB_ARG_NULL, 0, NULL, 0 })
+#define DB_INT(v)      ((struct db_arg){ DB_ARG_INT, (v), NULL, 0 })
 #define DB_TEXTN(s, n) ((struct db_arg){ DB_ARG_TEXT, 0, (s), (n) })
-#define DB_BLOB(s, n) ((struct db_arg){ DB_ARG_BLOB, 0, (s), (n) })
+#define DB_BLOB(s, n)  ((struct db_arg){ DB_ARG_BLOB, 0, (s), (n) })
 
 /* Returns a text argument for the NUL-terminated s (NULL gives SQL NULL). */
-struct db_arg
-db_text(const char *s);
+struct db_arg db_text(const char *s);
 
 struct db;
 struct db_conn;
@@ -66,7 +65,7 @@ struct db_conn;
 /* The rows of a query; walk with db_next(), then db_rows_close(). */
 struct db_rows {
 	struct db_conn *conn;
-	void *handle;	/* sqlite3_stmt or PGresult */
+	void *handle; /* sqlite3_stmt or PGresult */
 	int row;
 	int nrows;
 	enum db_status status;
@@ -77,53 +76,42 @@ struct db_rows {
  * connection can be made.  On failure writes a reason without the URI's
  * password into err and returns NULL.
  */
-struct db *
-db_open(const char *target, char *err, size_t errlen);
+struct db *db_open(const char *target, char *err, size_t errlen);
 
 /* Closes every connection; all must have been released. */
-void
-db_close(struct db *db);
+void db_close(struct db *db);
 
-enum db_engine
-db_engine(const struct db *db);
+enum db_engine db_engine(const struct db *db);
 
 /* Borrows a connection, connecting when needed; NULL when the database is down. */
-struct db_conn *
-db_acquire(struct db *db);
+struct db_conn *db_acquire(struct db *db);
 
 /* Gives a connection back; a broken one is closed. */
-void
-db_release(struct db_conn *c);
+void db_release(struct db_conn *c);
 
 /* Runs a statement that returns no rows; *changes gets the rows affected. */
-enum db_status
-db_exec(struct db_conn *c, const struct db_stmt *s, const struct db_arg *args,
-	int nargs, long long *changes);
+enum db_status db_exec(struct db_conn *c, const struct db_stmt *s,
+		       const struct db_arg *args, int nargs,
+		       long long *changes);
 
 /* Runs a query; rows must be closed with db_rows_close() whatever happens. */
-enum db_status
-db_query(struct db_conn *c, const struct db_stmt *s, const struct db_arg *args,
-	 int nargs, struct db_rows *rows);
+enum db_status db_query(struct db_conn *c, const struct db_stmt *s,
+			const struct db_arg *args, int nargs,
+			struct db_rows *rows);
 
 /* Moves to the next row; false at the end or on error (see rows->status). */
-bool
-db_next(struct db_rows *rows);
+bool db_next(struct db_rows *rows);
 
 /* Column values of the current row.  Text is valid until the next db_next. */
-const char *
-db_col_text(struct db_rows *rows, int col);
-long long
-db_col_int(struct db_rows *rows, int col);
-bool
-db_col_null(struct db_rows *rows, int col);
+const char *db_col_text(struct db_rows *rows, int col);
+long long db_col_int(struct db_rows *rows, int col);
+bool db_col_null(struct db_rows *rows, int col);
 
 /* Ends the query; returns its final status. */
-enum db_status
-db_rows_close(struct db_rows *rows);
+enum db_status db_rows_close(struct db_rows *rows);
 
 /* Runs a multi-statement script with no arguments (DDL). */
-enum db_status
-db_script(struct db_conn *c, const char *sql);
+enum db_status db_script(struct db_conn *c, const char *sql);
 
 /*
  * Runs fn inside one transaction (SQLite: BEGIN IMMEDIATE), committing when
@@ -131,36 +119,32 @@ db_script(struct db_conn *c, const char *sql);
  * commit or the begin retries the whole transaction with back-off, a few
  * times.  Returns fn's last status, or DB_DOWN.
  */
-enum db_status
-db_tx(struct db *db, enum db_status (*fn)(struct db_conn *, void *), void *ctx);
+enum db_status db_tx(struct db *db,
+		     enum db_status (*fn)(struct db_conn *, void *), void *ctx);
 
 /*
  * Applies the migrations in list[0..n) not yet recorded, each in its own
  * transaction, in version order.  Refuses (DB_ERROR, reason in err) a
  * database that records a version this list does not know.
  */
-enum db_status
-db_migrate(struct db *db, const struct db_migration *list, size_t n, char *err,
-	   size_t errlen);
+enum db_status db_migrate(struct db *db, const struct db_migration *list,
+			  size_t n, char *err, size_t errlen);
 
 /* True when the connection answers a trivial query. */
-bool
-db_conn_ping(struct db_conn *c);
+bool db_conn_ping(struct db_conn *c);
 
 /* The storage seam's own migrations (atip_meta). */
 extern const struct db_migration db_migrations[];
 extern const size_t db_nmigrations;
 
 /* Reads a fact of this database; *value is NULL when unset, else caller frees. */
-enum db_status
-db_meta_get(struct db_conn *c, const char *key, char **value);
+enum db_status db_meta_get(struct db_conn *c, const char *key, char **value);
 
 /* Records a fact of this database. */
-enum db_status
-db_meta_set(struct db_conn *c, const char *key, const char *value);
+enum db_status db_meta_set(struct db_conn *c, const char *key,
+			   const char *value);
 
 /* Nanoseconds spent in the database by all threads, for /metrics. */
-uint64_t
-db_time_ns(void);
+uint64_t db_time_ns(void);
 
 #endif

@@ -8,13 +8,13 @@
 
 struct db_cache_entry {
 	const struct db_stmt *key;
-	void *value;	/* sqlite3_stmt *, or (void *)1 once prepared on PG */
+	void *value; /* sqlite3_stmt *, or (void *)1 once prepared on PG */
 };
 
 struct db_conn {
 	struct db *db;
 	struct db_conn *next_free;
-	void *handle;	/* sqlite3 * or PGconn * */
+	void *handle; /* sqlite3 * or PGconn * */
 	int broken;
 	struct db_cache_entry *cache;
 	size_t cache_cap, cache_len;
@@ -36,7 +36,7 @@ struct db_ops {
 	int (*isnull)(struct db_rows *rows, int col);
 	void (*close)(struct db_rows *rows);
 	enum db_status (*script)(struct db_conn *c, const char *sql);
-	const char *begin;	/* the statement that opens a write transaction */
+	const char *begin; /* the statement that opens a write transaction */
 };
 
 struct db {
@@ -51,11 +51,9 @@ extern const struct db_ops db_sqlite_ops;
 extern const struct db_ops db_pg_ops;
 
 /* Returns the slot caching a prepared form of s on c (value NULL if new). */
-void **
-db_cache_slot(struct db_conn *c, const struct db_stmt *s);
+void **db_cache_slot(struct db_conn *c, const struct db_stmt *s);
 
 /* Returns the text of s for the engine of c. */
-const char *
-db_stmt_sql(const struct db_conn *c, const struct db_stmt *s);
+const char *db_stmt_sql(const struct db_conn *c, const struct db_stmt *s);
 
 #endif

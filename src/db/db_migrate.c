@@ -12,12 +12,12 @@ static const char create_table[] =
 	" name TEXT NOT NULL,"
 	" applied_at TEXT NOT NULL)";
 
-static const struct db_stmt lock_pg = {
-	"db_migrate_lock", "SELECT pg_advisory_xact_lock(7302117)", NULL, NULL
-};
+static const struct db_stmt lock_pg = { "db_migrate_lock",
+					"SELECT pg_advisory_xact_lock(7302117)",
+					NULL, NULL };
 static const struct db_stmt max_version = {
-	"db_migrate_max", "SELECT COALESCE(MAX(version), 0) FROM atip_migrations",
-	NULL, NULL
+	"db_migrate_max",
+	"SELECT COALESCE(MAX(version), 0) FROM atip_migrations", NULL, NULL
 };
 static const struct db_stmt has_version = {
 	"db_migrate_has", "SELECT 1 FROM atip_migrations WHERE version = $1",
@@ -101,16 +101,19 @@ db_migrate(struct db *db, const struct db_migration *list, size_t n, char *err,
 
 	st = newest(db, &have);
 	if (st == DB_RETRY || st == DB_CONSTRAINT)
-		st = newest(db, &have);	/* a concurrent first start made the table */
+		st = newest(
+			db,
+			&have); /* a concurrent first start made the table */
 	if (st != DB_OK) {
 		snprintf(err, errlen, "cannot read atip_migrations");
 		return st;
 	}
 	if (n && have > list[n - 1].version) {
-		snprintf(err, errlen,
-			 "the database has migration %lld, newer than this atip "
-			 "knows (%d): run a newer atip",
-			 have, list[n - 1].version);
+		snprintf(
+			err, errlen,
+			"the database has migration %lld, newer than this atip "
+			"knows (%d): run a newer atip",
+			have, list[n - 1].version);
 		return DB_ERROR;
 	}
 	for (i = 0; i < n; i++) {

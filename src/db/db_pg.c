@@ -38,7 +38,7 @@ static void
 on_notice(void *arg, const char *message)
 {
 	(void)arg;
-	(void)message;	/* notices may quote data; never log them */
+	(void)message; /* notices may quote data; never log them */
 }
 
 static enum db_status
@@ -93,9 +93,7 @@ run(struct db_conn *c, const struct db_stmt *s, const struct db_arg *args,
 		formats[i] = 0;
 		lengths[i] = 0;
 		switch (args[i].type) {
-		case DB_ARG_NULL:
-			values[i] = NULL;
-			break;
+		case DB_ARG_NULL: values[i] = NULL; break;
 		case DB_ARG_INT:
 			snprintf(ints[i], sizeof(ints[i]), "%lld", args[i].i);
 			values[i] = ints[i];
@@ -109,7 +107,8 @@ run(struct db_conn *c, const struct db_stmt *s, const struct db_arg *args,
 			break;
 		}
 	}
-	r = PQexecPrepared(c->handle, s->name, nargs, values, lengths, formats, 0);
+	r = PQexecPrepared(c->handle, s->name, nargs, values, lengths, formats,
+			   0);
 	*st = status_of(c->handle, r);
 	return r;
 }

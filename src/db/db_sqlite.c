@@ -12,21 +12,16 @@ status_of(int rc)
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_ROW:
-	case SQLITE_DONE:
-		return DB_OK;
+	case SQLITE_DONE: return DB_OK;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return DB_RETRY;
-	case SQLITE_CONSTRAINT:
-		return DB_CONSTRAINT;
+	case SQLITE_LOCKED: return DB_RETRY;
+	case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
 	case SQLITE_CANTOPEN:
 	case SQLITE_IOERR:
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
-	case SQLITE_FULL:
-		return DB_DOWN;
-	default:
-		return DB_ERROR;
+	case SQLITE_FULL: return DB_DOWN;
+	default: return DB_ERROR;
 	}
 }
 
@@ -92,19 +87,18 @@ prepare(struct db_conn *c, const struct db_stmt *s, const struct db_arg *args,
 		if (!idx)
 			continue;
 		switch (args[i].type) {
-		case DB_ARG_NULL:
-			rc = sqlite3_bind_null(st, idx);
-			break;
+		case DB_ARG_NULL: rc = sqlite3_bind_null(st, idx); break;
 		case DB_ARG_INT:
 			rc = sqlite3_bind_int64(st, idx, args[i].i);
 			break;
 		case DB_ARG_TEXT:
-			rc = sqlite3_bind_text64(st, idx, args[i].p, args[i].len,
-						 SQLITE_STATIC, SQLITE_UTF8);
+			rc = sqlite3_bind_text64(st, idx, args[i].p,
+						 args[i].len, SQLITE_STATIC,
+						 SQLITE_UTF8);
 			break;
 		case DB_ARG_BLOB:
-			rc = sqlite3_bind_blob64(st, idx, args[i].p, args[i].len,
-						 SQLITE_STATIC);
+			rc = sqlite3_bind_blob64(st, idx, args[i].p,
+						 args[i].len, SQLITE_STATIC);
 			break;
 		}
 	}

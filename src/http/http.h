@@ -22,32 +22,33 @@ struct http_request;
 struct http_server;
 
 enum http_route_flags {
-	HTTP_BODY = 1 << 0,	/* takes a JSON object body */
-	HTTP_DB = 1 << 1,	/* needs a database connection (503 without) */
-	HTTP_LOCAL = 1 << 2,	/* may be limited to loopback clients */
-	HTTP_NO_LOG = 1 << 3,	/* ops probes: counted, not logged */
+	HTTP_BODY = 1 << 0,   /* takes a JSON object body */
+	HTTP_DB = 1 << 1,     /* needs a database connection (503 without) */
+	HTTP_LOCAL = 1 << 2,  /* may be limited to loopback clients */
+	HTTP_NO_LOG = 1 << 3, /* ops probes: counted, not logged */
 };
 
 enum { HTTP_MAX_PARAMS = 4 };
 
 struct http_route {
-	const char *method;	/* "GET", "POST", ... */
-	const char *pattern;	/* "/api/v1/cases/{id}": {name} matches one segment */
+	const char *method; /* "GET", "POST", ... */
+	const char
+		*pattern; /* "/api/v1/cases/{id}": {name} matches one segment */
 	void (*handler)(struct http_request *req);
 	unsigned flags;
-	const char *permission;	/* filled by the trust core; NULL: anonymous */
+	const char *permission; /* filled by the trust core; NULL: anonymous */
 	const char *summary;	/* OpenAPI operation summary */
 	const char *tag;	/* OpenAPI tag */
-	const char *response;	/* OpenAPI schema of the 2xx body (JSON), or NULL */
-	const char *request;	/* OpenAPI schema of the body (JSON), or NULL */
+	const char *response; /* OpenAPI schema of the 2xx body (JSON), or NULL */
+	const char *request; /* OpenAPI schema of the body (JSON), or NULL */
 };
 
 struct http_settings {
-	const char *listen;	/* host:port */
+	const char *listen; /* host:port */
 	const char *web_dir;
-	const char *tls_cert;	/* PEM file, or NULL/"" for plain HTTP */
+	const char *tls_cert; /* PEM file, or NULL/"" for plain HTTP */
 	const char *tls_key;
-	unsigned threads;	/* 0: one per core */
+	unsigned threads; /* 0: one per core */
 	unsigned max_connections;
 	unsigned max_per_ip;
 	unsigned timeout;
@@ -64,14 +65,14 @@ struct http_request {
 	struct http_server *srv;
 	const struct http_route *route;
 	const char *method;
-	const char *path;	/* decoded path, without the query */
-	char id[40];		/* request id, echoed as X-Request-Id */
+	const char *path; /* decoded path, without the query */
+	char id[40];	  /* request id, echoed as X-Request-Id */
 	struct str params[HTTP_MAX_PARAMS];
 	int nparams;
-	json_t *body;		/* decoded JSON body (HTTP_BODY routes), owned */
-	struct db_conn *db;	/* HTTP_DB routes: a borrowed connection */
-	void *app;		/* what main.c gave http_server_start() */
-	bool loopback;		/* client is on 127.0.0.0/8 or ::1 */
+	json_t *body;	    /* decoded JSON body (HTTP_BODY routes), owned */
+	struct db_conn *db; /* HTTP_DB routes: a borrowed connection */
+	void *app;	    /* what main.c gave http_server_start() */
+	bool loopback;	    /* client is on 127.0.0.0/8 or ::1 */
 	/* private to http */
 	void *conn;
 	void *response;
@@ -79,9 +80,9 @@ struct http_request {
 	uint64_t start_ns;
 	struct buf upload;
 	int phase;
-	long long content_length;	/* -1: none */
+	long long content_length; /* -1: none */
 	bool chunked;
-	size_t discarded;	/* body bytes dropped past the cap */
+	size_t discarded; /* body bytes dropped past the cap */
 	int route_index;
 };
 
@@ -89,67 +90,58 @@ struct http_request {
  * Starts serving routes[0..nroutes) with the given settings.  On failure
  * writes a reason to err and returns NULL.  app is handed to handlers.
  */
-struct http_server *
-http_server_start(const struct http_settings *s, const struct http_route *routes,
-		  size_t nroutes, struct db *db, void *app, char *err,
-		  size_t errlen);
+struct http_server *http_server_start(const struct http_settings *s,
+				      const struct http_route *routes,
+				      size_t nroutes, struct db *db, void *app,
+				      char *err, size_t errlen);
 
 /* The base URL the server listens on, such as http://127.0.0.1:8080. */
-const char *
-http_server_url(const struct http_server *srv);
+const char *http_server_url(const struct http_server *srv);
 
 /*
  * Stops accepting connections, lets in-flight requests finish (up to
  * grace_s seconds), then stops and frees the server.
  */
-void
-http_server_stop(struct http_server *srv, unsigned grace_s);
+void http_server_stop(struct http_server *srv, unsigned grace_s);
 
 /* Extra lines for /metrics, written by the application. */
-void
-http_server_set_metrics_hook(struct http_server *srv,
-			     void (*hook)(struct buf *out, void *app));
+void http_server_set_metrics_hook(struct http_server *srv,
+				  void (*hook)(struct buf *out, void *app));
 
 /* Responds with a JSON value (consumed). */
-void
-http_json(struct http_request *req, unsigned status, json_t *value);
+void http_json(struct http_request *req, unsigned status, json_t *value);
 
 /* Responds with bytes of the given type; body must live as long as req. */
-void
-http_send(struct http_request *req, unsigned status, const char *type,
-	  const void *body, size_t len);
+void http_send(struct http_request *req, unsigned status, const char *type,
+	       const void *body, size_t len);
 
 /*
  * Responds with an RFC 9457 problem for e; detail is a fixed sentence
  * (never echoing input).  errors, when not NULL, is a JSON array of
  * {field, message} and is consumed.
  */
-void
-http_problem(struct http_request *req, enum err e, const char *detail,
-	     json_t *errors);
+void http_problem(struct http_request *req, enum err e, const char *detail,
+		  json_t *errors);
 
 /* Responds 422 naming one field. */
-void
-http_invalid(struct http_request *req, const char *field, const char *message);
+void http_invalid(struct http_request *req, const char *field,
+		  const char *message);
 
 /* Returns the HTTP status of e. */
-unsigned
-http_status(enum err e);
+unsigned http_status(enum err e);
 
 /* Returns the value of request header name, or NULL. */
-const char *
-http_header(struct http_request *req, const char *name);
+const char *http_header(struct http_request *req, const char *name);
 
 /* Adds a header to the response already set on req. */
-void
-http_add_header(struct http_request *req, const char *name, const char *value);
+void http_add_header(struct http_request *req, const char *name,
+		     const char *value);
 
 /* Writes the metrics of all routes in Prometheus text format. */
-void
-http_metrics_render(struct http_server *srv, struct buf *out);
+void http_metrics_render(struct http_server *srv, struct buf *out);
 
 /* Builds the OpenAPI 3.1 document of the route table; caller decrefs. */
-json_t *
-http_openapi(const struct http_route *routes, size_t n, const char *version);
+json_t *http_openapi(const struct http_route *routes, size_t n,
+		     const char *version);
 
 #endif

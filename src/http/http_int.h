@@ -7,14 +7,14 @@
 #include "http/http.h"
 
 /* Status codes counted per route; the last slot counts any other. */
-#define HTTP_COUNTED_STATUSES                                                  \
-	200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429,  \
+#define HTTP_COUNTED_STATUSES                                                 \
+	200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429, \
 		500, 503
 enum { HTTP_NSTATUS = 17, HTTP_NBUCKETS = 12 };
 
 struct http_route_metrics {
 	_Atomic uint64_t by_status[HTTP_NSTATUS];
-	_Atomic uint64_t buckets[HTTP_NBUCKETS];	/* cumulative at render */
+	_Atomic uint64_t buckets[HTTP_NBUCKETS]; /* cumulative at render */
 	_Atomic uint64_t sum_us;
 };
 
@@ -26,7 +26,7 @@ struct http_server {
 	struct db *db;
 	void *app;
 	char url[96];
-	char *web_root;	/* realpath of web_dir, or NULL */
+	char *web_root; /* realpath of web_dir, or NULL */
 	char *tls_cert, *tls_key;
 	bool tls;
 	_Atomic int inflight;
@@ -43,19 +43,18 @@ struct http_server {
  * key.  On failure returns the error, sets *detail to a fixed sentence and
  * *field to a JSON path or NULL.  On success *out holds the object.
  */
-enum err
-http_json_decode(const char *p, size_t len, size_t max_depth,
-		 size_t max_string, json_t **out, const char **detail,
-		 const char **field);
+enum err http_json_decode(const char *p, size_t len, size_t max_depth,
+			  size_t max_string, json_t **out, const char **detail,
+			  const char **field);
 
 /*
  * Finds the route for method and path.  Returns its index and fills the
  * {name} parameters; -1 when no pattern matches (404); -2 when a pattern
  * matches with another method (405).
  */
-int
-http_route_find(const struct http_route *routes, size_t n, const char *method,
-		const char *path, struct str *params, int *nparams);
+int http_route_find(const struct http_route *routes, size_t n,
+		    const char *method, const char *path, struct str *params,
+		    int *nparams);
 
 /* Checks raw request properties before routing; see http_server.c. */
 struct http_guard_input {
@@ -71,26 +70,21 @@ struct http_guard_input {
 	size_t max_body;
 };
 
-enum err
-http_guard(const struct http_guard_input *in, const char **detail);
+enum err http_guard(const struct http_guard_input *in, const char **detail);
 
 /* Serves a static file for GET/HEAD path from the web root. */
-void
-http_static_serve(struct http_request *req);
+void http_static_serve(struct http_request *req);
 
 /* Records a finished request in the metrics. */
-void
-http_metrics_record(struct http_server *srv, int route_index, unsigned status,
-		    uint64_t duration_ns);
+void http_metrics_record(struct http_server *srv, int route_index,
+			 unsigned status, uint64_t duration_ns);
 
 /* Sets a response with the common headers; body lives as long as req. */
-void
-http_set_response(struct http_request *req, unsigned status, const char *type,
-		  const void *body, size_t len);
+void http_set_response(struct http_request *req, unsigned status,
+		       const char *type, const void *body, size_t len);
 
 /* Sets a libmicrohttpd response (taken over) with the common headers. */
-void
-http_use_response(struct http_request *req, unsigned status, const char *type,
-		  void *response);
+void http_use_response(struct http_request *req, unsigned status,
+		       const char *type, void *response);
 
 #endif

@@ -46,8 +46,7 @@ walk_object(struct walk *w, json_t *o, size_t depth)
 	size_t keylen, mark = w->path.len;
 	json_t *renamed = NULL;
 
-	json_object_keylen_foreach_safe(o, tmp, key, keylen, v)
-	{
+	json_object_keylen_foreach_safe (o, tmp, key, keylen, v) {
 		char *nfc;
 		size_t nfclen;
 
@@ -72,8 +71,7 @@ walk_object(struct walk *w, json_t *o, size_t depth)
 		}
 	}
 	if (renamed) {
-		json_object_keylen_foreach_safe(renamed, tmp, key, keylen, v)
-		{
+		json_object_keylen_foreach_safe (renamed, tmp, key, keylen, v) {
 			if (json_object_getn(o, key, keylen)) {
 				fail(w, ERR_INVALID,
 				     "Two keys of an object are the same "
@@ -94,14 +92,12 @@ walk_value(struct walk *w, json_t *v, size_t depth)
 	char *nfc;
 	size_t nfclen;
 
-	if (depth > w->max_depth) {
+	if ((json_is_object(v) || json_is_array(v)) && depth > w->max_depth) {
 		fail(w, ERR_MALFORMED, "The body is nested too deeply.");
 		return;
 	}
 	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		walk_object(w, v, depth);
-		break;
+	case JSON_OBJECT: walk_object(w, v, depth); break;
 	case JSON_ARRAY:
 		mark = w->path.len;
 		for (i = 0; i < json_array_size(v) && w->e == ERR_OK; i++) {
@@ -121,15 +117,13 @@ walk_value(struct walk *w, json_t *v, size_t depth)
 			free(nfc);
 		}
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
 enum err
-http_json_decode(const char *p, size_t len, size_t max_depth,
-		 size_t max_string, json_t **out, const char **detail,
-		 const char **field)
+http_json_decode(const char *p, size_t len, size_t max_depth, size_t max_string,
+		 json_t **out, const char **detail, const char **field)
 {
 	json_error_t jerr;
 	json_t *v;
@@ -142,7 +136,7 @@ http_json_decode(const char *p, size_t len, size_t max_depth,
 		*detail = "The body is empty; a JSON object is expected.";
 		return ERR_MALFORMED;
 	}
-	v = json_loadb(p, len, JSON_REJECT_DUPLICATES, &jerr);
+	v = json_loadb(p, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (!v) {
 		switch (json_error_code(&jerr)) {
 		case json_error_duplicate_key:
@@ -189,12 +183,18 @@ unsigned
 http_status(enum err e)
 {
 	static const unsigned map[] = {
-		[ERR_OK] = 200,		    [ERR_MALFORMED] = 400,
-		[ERR_UNAUTHENTICATED] = 401, [ERR_FORBIDDEN] = 403,
-		[ERR_NOT_FOUND] = 404,	    [ERR_METHOD] = 405,
-		[ERR_CONFLICT] = 409,	    [ERR_TOO_BIG] = 413,
-		[ERR_MEDIA_TYPE] = 415,	    [ERR_INVALID] = 422,
-		[ERR_RATE_LIMITED] = 429,   [ERR_INTERNAL] = 500,
+		[ERR_OK] = 200,
+		[ERR_MALFORMED] = 400,
+		[ERR_UNAUTHENTICATED] = 401,
+		[ERR_FORBIDDEN] = 403,
+		[ERR_NOT_FOUND] = 404,
+		[ERR_METHOD] = 405,
+		[ERR_CONFLICT] = 409,
+		[ERR_TOO_BIG] = 413,
+		[ERR_MEDIA_TYPE] = 415,
+		[ERR_INVALID] = 422,
+		[ERR_RATE_LIMITED] = 429,
+		[ERR_INTERNAL] = 500,
 		[ERR_UNAVAILABLE] = 503,
 	};
 

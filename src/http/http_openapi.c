@@ -29,7 +29,8 @@ operation(const struct http_route *r)
 	json_t *op = json_object(), *responses = json_object(), *params;
 	const char *p;
 
-	json_object_set_new(op, "summary", json_string(r->summary ? r->summary : ""));
+	json_object_set_new(op, "summary",
+			    json_string(r->summary ? r->summary : ""));
 	json_object_set_new(op, "operationId",
 			    json_pack("s++", r->method, " ", r->pattern));
 	if (r->tag)
@@ -38,11 +39,11 @@ operation(const struct http_route *r)
 	for (p = strchr(r->pattern, '{'); p; p = strchr(p + 1, '{')) {
 		const char *end = strchr(p, '}');
 
-		json_array_append_new(
-			params, json_pack("{ss% ss sb s{ss}}", "name", p + 1,
-					  (size_t)(end - p - 1), "in", "path",
-					  "required", 1, "schema", "type",
-					  "string"));
+		json_array_append_new(params,
+				      json_pack("{ss% ss sb s{ss}}", "name",
+						p + 1, (size_t)(end - p - 1),
+						"in", "path", "required", 1,
+						"schema", "type", "string"));
 	}
 	if (json_array_size(params))
 		json_object_set_new(op, "parameters", params);
@@ -53,7 +54,8 @@ operation(const struct http_route *r)
 			op, "requestBody",
 			json_pack("{sb s{s{so}}}", "required", 1, "content",
 				  "application/json", "schema",
-				  schema_or(r->request, "{\"type\":\"object\"}")));
+				  schema_or(r->request,
+					    "{\"type\":\"object\"}")));
 	json_object_set_new(
 		responses, "200",
 		json_pack("{ss s{s{so}}}", "description", "Success", "content",
@@ -63,9 +65,11 @@ operation(const struct http_route *r)
 	if (r->flags & HTTP_BODY) {
 		json_object_set_new(responses, "400",
 				    problem_ref("Malformed JSON body"));
-		json_object_set_new(responses, "413", problem_ref("Body too large"));
-		json_object_set_new(responses, "415",
-				    problem_ref("Body is not application/json"));
+		json_object_set_new(responses, "413",
+				    problem_ref("Body too large"));
+		json_object_set_new(
+			responses, "415",
+			problem_ref("Body is not application/json"));
 		json_object_set_new(responses, "422",
 				    problem_ref("Invalid fields"));
 	}
@@ -99,8 +103,7 @@ http_openapi(const struct http_route *routes, size_t n, const char *version)
 	doc = json_pack(
 		"{ss s{ss ss ss} so s{s{s{ss s{s{ss} s{ss} s{ss} s{ss} s{ss} "
 		"s{ss s{s{s{ss} s{ss}}}}}}}}}",
-		"openapi", "3.1.0", "info", "title", "atip",
-		"description",
+		"openapi", "3.1.0", "info", "title", "atip", "description",
 		"Anti-Trafficking in Persons Platform API. Errors are RFC 9457 "
 		"problem documents.",
 		"version", version, "paths", paths, "components", "schemas",

@@ -44,7 +44,8 @@ http_route_find(const struct http_route *routes, size_t n, const char *method,
 		if (!match(routes[i].pattern, path, params, nparams))
 			continue;
 		if (!strcmp(routes[i].method, method) ||
-		    (!strcmp(method, "HEAD") && !strcmp(routes[i].method, "GET")))
+		    (!strcmp(method, "HEAD") &&
+		     !strcmp(routes[i].method, "GET")))
 			return (int)i;
 		other_method = true;
 	}

@@ -151,14 +151,15 @@ scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
 static bool
 is_loopback(struct MHD_Connection *conn)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
 	if (!sa)
 		return false;
 	if (sa->sa_family == AF_INET)
-		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >>
+		return (ntohl(((const struct sockaddr_in *)sa)
+				      ->sin_addr.s_addr) >>
 			24) == 127;
 	if (sa->sa_family == AF_INET6)
 		return IN6_IS_ADDR_LOOPBACK(
@@ -186,16 +187,16 @@ run_handler(struct http_request *req)
 
 	if (rt->flags & HTTP_LOCAL && req->srv->set.metrics_local &&
 	    !req->loopback) {
-		http_problem(req, ERR_NOT_FOUND, "There is nothing here.", NULL);
+		http_problem(req, ERR_NOT_FOUND, "There is nothing here.",
+			     NULL);
 		return;
 	}
 	if (rt->flags & HTTP_BODY) {
 		const char *detail, *field;
-		enum err e = http_json_decode(req->upload.p ? req->upload.p : "",
-					      req->upload.len,
-					      req->srv->set.json_depth,
-					      req->srv->set.json_string,
-					      &req->body, &detail, &field);
+		enum err e = http_json_decode(
+			req->upload.p ? req->upload.p : "", req->upload.len,
+			req->srv->set.json_depth, req->srv->set.json_string,
+			&req->body, &detail, &field);
 
 		if (e != ERR_OK) {
 			json_t *errors = NULL;
@@ -203,9 +204,9 @@ run_handler(struct http_request *req)
 			if (field) {
 				errors = json_array();
 				json_array_append_new(
-					errors, json_pack("{ss ss}", "field",
-							  field, "message",
-							  detail));
+					errors,
+					json_pack("{ss ss}", "field", field,
+						  "message", detail));
 			}
 			http_problem(req, e, detail, errors);
 			return;
@@ -228,8 +229,9 @@ run_handler(struct http_request *req)
 		req->db = NULL;
 	}
 	if (!req->response)
-		http_problem(req, ERR_INTERNAL, "The request could not be "
-						"completed.",
+		http_problem(req, ERR_INTERNAL,
+			     "The request could not be "
+			     "completed.",
 			     NULL);
 }
 
@@ -276,8 +278,8 @@ begin(struct http_request *req, const char *url, const char *method)
 			req->route_index = (int)srv->nroutes;
 			http_static_serve(req);
 		} else {
-			http_problem(req, ERR_NOT_FOUND, "There is nothing here.",
-				     NULL);
+			http_problem(req, ERR_NOT_FOUND,
+				     "There is nothing here.", NULL);
 		}
 		return true;
 	}
@@ -318,7 +320,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	(void)cls;
 	(void)version;
 	if (!req)
-		return MHD_NO;	/* on_uri always sets it */
+		return MHD_NO; /* on_uri always sets it */
 	req->conn = conn;
 	switch (req->phase) {
 	case PHASE_NEW:
@@ -353,7 +355,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			run_handler(req);
 		return queue(req);
 	default:
-		*upload_size = 0;	/* answered already: drop the rest */
+		*upload_size = 0; /* answered already: drop the rest */
 		return MHD_YES;
 	}
 }
@@ -477,7 +479,8 @@ parse_listen(const char *listen, struct sockaddr_storage *ss, bool *v6)
 		a->sin_port = htons((uint16_t)port);
 		*v6 = false;
 		if (!strcmp(host, "localhost"))
-			return inet_pton(AF_INET, "127.0.0.1", &a->sin_addr) == 1;
+			return inet_pton(AF_INET, "127.0.0.1", &a->sin_addr) ==
+			       1;
 		return inet_pton(AF_INET, host, &a->sin_addr) == 1;
 	}
 }
@@ -529,7 +532,8 @@ set_url(struct http_server *srv, bool v6)
 	char host[INET6_ADDRSTRLEN] = "?";
 	unsigned port = 0;
 
-	if (di && getsockname(di->listen_fd, (struct sockaddr *)&ss, &sl) == 0) {
+	if (di &&
+	    getsockname(di->listen_fd, (struct sockaddr *)&ss, &sl) == 0) {
 		if (ss.ss_family == AF_INET6) {
 			struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
 
@@ -547,9 +551,9 @@ set_url(struct http_server *srv, bool v6)
 }
 
 struct http_server *
-http_server_start(const struct http_settings *s, const struct http_route *routes,
-		  size_t nroutes, struct db *db, void *app, char *err,
-		  size_t errlen)
+http_server_start(const struct http_settings *s,
+		  const struct http_route *routes, size_t nroutes,
+		  struct db *db, void *app, char *err, size_t errlen)
 {
 	struct http_server *srv = xcalloc(1, sizeof(*srv));
 	struct sockaddr_storage ss;
@@ -567,16 +571,17 @@ http_server_start(const struct http_settings *s, const struct http_route *routes
 	srv->app = app;
 	srv->metrics = xcalloc(nroutes + 2, sizeof(*srv->metrics));
 	if (!parse_listen(s->listen, &ss, &v6)) {
-		snprintf(err, errlen, "ATIP_LISTEN: expected host:port with a "
-				      "numeric address");
+		snprintf(err, errlen,
+			 "ATIP_LISTEN: expected host:port with a "
+			 "numeric address");
 		server_free(srv);
 		return NULL;
 	}
 	if (s->web_dir && *s->web_dir)
 		srv->web_root = realpath(s->web_dir, NULL);
 	if (s->tls_cert && *s->tls_cert) {
-		srv->tls_cert = read_pem(s->tls_cert, err, errlen,
-					 "ATIP_TLS_CERT");
+		srv->tls_cert =
+			read_pem(s->tls_cert, err, errlen, "ATIP_TLS_CERT");
 		srv->tls_key = srv->tls_cert ? read_pem(s->tls_key, err, errlen,
 							"ATIP_TLS_KEY")
 					     : NULL;
@@ -594,7 +599,8 @@ http_server_start(const struct http_settings *s, const struct http_route *routes
 
 		threads = cores > 0 ? (unsigned)cores : 1;
 	}
-#define OPT(o, v, p) (opts[n++] = (struct MHD_OptionItem){ (o), (intptr_t)(v), (p) })
+#define OPT(o, v, p) \
+	(opts[n++] = (struct MHD_OptionItem){ (o), (intptr_t)(v), (p) })
 	OPT(MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL);
 	OPT(MHD_OPTION_SOCK_ADDR, 0, &ss);
 	OPT(MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv);
@@ -604,7 +610,8 @@ http_server_start(const struct http_settings *s, const struct http_route *routes
 	OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->max_per_ip, NULL);
 	OPT(MHD_OPTION_CONNECTION_TIMEOUT, s->timeout, NULL);
 	/* Room for our own header cap to answer first, plus read buffers. */
-	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->max_header * 2 + 32768, NULL);
+	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->max_header * 2 + 32768,
+	    NULL);
 	if (threads > 1)
 		OPT(MHD_OPTION_THREAD_POOL_SIZE, threads, NULL);
 	if (srv->tls) {
@@ -618,7 +625,8 @@ http_server_start(const struct http_settings *s, const struct http_route *routes
 				       MHD_OPTION_END);
 	if (!srv->daemon) {
 		snprintf(err, errlen, "ATIP_LISTEN: cannot listen on %s (%s)",
-			 s->listen, errno ? strerror(errno) : "TLS set-up failed");
+			 s->listen,
+			 errno ? strerror(errno) : "TLS set-up failed");
 		server_free(srv);
 		return NULL;
 	}

@@ -237,7 +237,7 @@ int
 jobs_run_once(struct jobs *q, const char *owner, int64_t now)
 {
 	struct claim cl = { owner, now, DEFAULT_LEASE_MS, false, NULL, NULL,
-			    NULL, 0 };
+			    NULL,  0 };
 	struct outcome o = { &cl, JOBS_DONE, now, 0, 0, NULL, 0 };
 	const struct job_kind *k;
 	struct job job;
@@ -252,8 +252,9 @@ jobs_run_once(struct jobs *q, const char *owner, int64_t now)
 	if (!cl.found)
 		return 0;
 	k = find_kind(q, cl.kind);
-	job = (struct job){ q->db, cl.id, cl.kind, cl.payload, cl.attempts,
-			    NULL };
+	job =
+		(struct job){ q->db,	  cl.id,       cl.kind,
+			      cl.payload, cl.attempts, NULL };
 	if (!k) {
 		job.error = "no handler for this kind";
 		r = JOB_FAIL;

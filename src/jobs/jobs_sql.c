@@ -24,12 +24,12 @@ const struct db_migration jobs_migrations[] = {
 const size_t jobs_nmigrations =
 	sizeof(jobs_migrations) / sizeof(jobs_migrations[0]);
 
-#define CLAIM_HEAD                                                            \
-	"UPDATE atip_jobs SET state = 'running', lease_owner = $1,"            \
-	" lease_until = $2, attempts = attempts + 1, updated_at = $3"          \
-	" WHERE id = (SELECT id FROM atip_jobs"                                \
-	"  WHERE (state = 'queued' AND run_at <= $3)"                          \
-	"  OR (state = 'running' AND lease_until <= $3)"                       \
+#define CLAIM_HEAD                                                    \
+	"UPDATE atip_jobs SET state = 'running', lease_owner = $1,"   \
+	" lease_until = $2, attempts = attempts + 1, updated_at = $3" \
+	" WHERE id = (SELECT id FROM atip_jobs"                       \
+	"  WHERE (state = 'queued' AND run_at <= $3)"                 \
+	"  OR (state = 'running' AND lease_until <= $3)"              \
 	"  ORDER BY run_at LIMIT 1"
 #define CLAIM_TAIL ") RETURNING id, kind, payload, attempts"
 

@@ -22,7 +22,8 @@ ops_ping(struct http_request *req)
 void
 ops_readyz(struct http_request *req)
 {
-	static const char ready[] = "{\"status\":\"ready\",\"database\":\"up\"}";
+	static const char ready[] =
+		"{\"status\":\"ready\",\"database\":\"up\"}";
 
 	if (!db_conn_ping(req->db)) {
 		http_problem(req, ERR_UNAVAILABLE,
@@ -56,8 +57,7 @@ ops_echo(struct http_request *req)
 	const char *key;
 	json_t *v, *errors = NULL, *out;
 
-	json_object_foreach(req->body, key, v)
-	{
+	json_object_foreach (req->body, key, v) {
 		if (strcmp(key, "echo")) {
 			if (!errors)
 				errors = json_array();
