@@ -136,6 +136,11 @@ http_json_decode(const char *p, size_t len, size_t max_depth, size_t max_string,
 		*detail = "The body is empty; a JSON object is expected.";
 		return ERR_MALFORMED;
 	}
+	/* A raw NUL is never JSON; jansson would take it for the end. */
+	if (memchr(p, '\0', len)) {
+		*detail = "The body is not valid JSON.";
+		return ERR_MALFORMED;
+	}
 	v = json_loadb(p, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (!v) {
 		switch (json_error_code(&jerr)) {
