@@ -1,5 +1,6 @@
 #include "base/config.h"
 
+#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,23 +154,35 @@ find_flag(const char *name, size_t len)
 	return NULL;
 }
 
+/* host:port with a numeric host ("localhost" too) and a port number. */
 static bool
 valid_listen(const char *v)
 {
 	const char *colon = strrchr(v, ':');
+	unsigned char addr[sizeof(struct in6_addr)];
+	char host[INET6_ADDRSTRLEN + 2];
+	size_t hlen = colon ? (size_t)(colon - v) : 0;
 	long long port;
 
-	if (!colon || colon == v)
+	if (!colon || hlen == 0 || hlen >= sizeof(host) ||
+	    !str_to_i64(str_of(colon + 1), 0, 65535, &port))
 		return false;
-	return str_to_i64(str_of(colon + 1), 0, 65535, &port);
+	memcpy(host, v, hlen);
+	host[hlen] = '\0';
+	if (host[0] == '[' && host[hlen - 1] == ']') {
+		host[hlen - 1] = '\0';
+		return inet_pton(AF_INET6, host + 1, addr) == 1;
+	}
+	return !strcmp(host, "localhost") ||
+	       inet_pton(AF_INET, host, addr) == 1;
 }
 
 static bool
 check(const struct config *c, FILE *err)
 {
 	if (!valid_listen(c->listen)) {
-		fprintf(err, "atip: ATIP_LISTEN: expected host:port, such as "
-			     "127.0.0.1:8080\n");
+		fprintf(err,
+			"atip: ATIP_LISTEN: expected a numeric address and a port, such as 127.0.0.1:8080\n");
 		return false;
 	}
 	if (!*c->data_dir) {

@@ -83,6 +83,7 @@ struct http_request {
 	long long content_length; /* -1: none */
 	bool chunked;
 	size_t discarded; /* body bytes dropped past the cap */
+	int match;	  /* http_route_find(): a route, -1 or -2 */
 	int route_index;
 };
 

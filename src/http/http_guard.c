@@ -26,6 +26,14 @@ http_guard(const struct http_guard_input *in, const char **detail)
 		*detail = "The request path contains an encoded NUL byte.";
 		return ERR_MALFORMED;
 	}
+	if (in->nul_in_header) {
+		*detail = "A request header contains a NUL byte.";
+		return ERR_MALFORMED;
+	}
+	if (in->host_count > 1 || (in->http11 && in->host_count == 0)) {
+		*detail = "An HTTP/1.1 request needs exactly one Host header.";
+		return ERR_MALFORMED;
+	}
 	if (in->header_bytes > in->max_header) {
 		*detail = "The request line and headers are too large.";
 		return ERR_TOO_BIG;

@@ -56,6 +56,13 @@ int http_route_find(const struct http_route *routes, size_t n,
 		    const char *method, const char *path, struct str *params,
 		    int *nparams);
 
+/*
+ * Writes the methods path answers to into allow ("GET, POST"), for the
+ * Allow header of a 405.
+ */
+void http_route_allow(const struct http_route *routes, size_t n,
+		      const char *path, struct buf *allow);
+
 /* Checks raw request properties before routing; see http_server.c. */
 struct http_guard_input {
 	const char *raw_uri;
@@ -66,6 +73,9 @@ struct http_guard_input {
 	long long content_length;
 	int transfer_encoding_count;
 	bool chunked;
+	bool http11;
+	int host_count;
+	bool nul_in_header;
 	size_t max_header;
 	size_t max_body;
 };

@@ -46,7 +46,9 @@ route_label(const struct http_server *srv, size_t i)
 static const char *
 method_label(const struct http_server *srv, size_t i)
 {
-	return i < srv->nroutes ? srv->routes[i].method : "GET";
+	if (i < srv->nroutes)
+		return srv->routes[i].method;
+	return i == srv->nroutes ? "GET" : "any";
 }
 
 void

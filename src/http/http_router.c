@@ -51,3 +51,22 @@ http_route_find(const struct http_route *routes, size_t n, const char *method,
 	}
 	return other_method ? -2 : -1;
 }
+
+void
+http_route_allow(const struct http_route *routes, size_t n, const char *path,
+		 struct buf *allow)
+{
+	struct str params[HTTP_MAX_PARAMS];
+	int nparams;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!match(routes[i].pattern, path, params, &nparams))
+			continue;
+		if (allow->len)
+			buf_adds(allow, ", ");
+		buf_adds(allow, routes[i].method);
+		if (!strcmp(routes[i].method, "GET"))
+			buf_adds(allow, ", HEAD");
+	}
+}

@@ -107,7 +107,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	req->conn = conn;
 	req->start_ns = time_mono_ns();
 	req->content_length = -1;
-	req->route_index = -1;
+	req->route_index = (int)srv->nroutes + 1; /* "unmatched" until routed */
 	buf_init(&req->upload, srv->set.max_body);
 	/* The raw URI, before libmicrohttpd decodes it: checked by the guards. */
 	req->path = arena_strndup(&req->arena, uri, strlen(uri));
@@ -122,18 +122,19 @@ struct header_scan {
 
 static enum MHD_Result
 scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
-	    const char *value)
+	    size_t key_size, const char *value, size_t value_size)
 {
 	struct header_scan *hs = cls;
 	struct http_guard_input *in = hs->in;
 
 	(void)kind;
-	in->header_bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	in->header_bytes += key_size + value_size + 4;
+	if (strlen(key) != key_size || (value && strlen(value) != value_size))
+		in->nul_in_header = true;
 	if (!strcasecmp(key, "Content-Length")) {
 		long long n;
 
-		if (!value || !str_to_i64(str_of(value), 0, INT64_MAX, &n) ||
-		    value[0] == '-')
+		if (!value || !str_to_i64(str_of(value), 0, INT64_MAX, &n))
 			in->content_length_invalid = true;
 		else
 			in->content_length = n;
@@ -144,6 +145,8 @@ scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
 	} else if (!strcasecmp(key, "Transfer-Encoding")) {
 		in->transfer_encoding_count++;
 		in->chunked = value && !strcasecmp(value, "chunked");
+	} else if (!strcasecmp(key, "Host")) {
+		in->host_count++;
 	}
 	return MHD_YES;
 }
@@ -235,23 +238,70 @@ run_handler(struct http_request *req)
 			     NULL);
 }
 
-/* First call: guards, then routing; returns true when a response is set. */
+/* Answers a request no route takes: 405, a static file, or 404. */
+static void
+answer_unrouted(struct http_request *req)
+{
+	struct http_server *srv = req->srv;
+
+	if (req->match == -2) {
+		struct buf allow;
+
+		buf_init(&allow, 256);
+		http_route_allow(srv->routes, srv->nroutes, req->path, &allow);
+		http_problem(req, ERR_METHOD,
+			     "This resource does not answer that method.",
+			     NULL);
+		http_add_header(req, "Allow", allow.p);
+		buf_release(&allow);
+	} else if ((!strcmp(req->method, "GET") ||
+		    !strcmp(req->method, "HEAD")) &&
+		   strncmp(req->path, "/api/", 5) && srv->web_root) {
+		req->route_index = (int)srv->nroutes;
+		http_static_serve(req);
+	} else {
+		http_problem(req, ERR_NOT_FOUND, "There is nothing here.",
+			     NULL);
+	}
+}
+
+/* Answers a request whose body (if any) has been read. */
+static void
+answer(struct http_request *req)
+{
+	if (req->discarded)
+		http_problem(req, ERR_TOO_BIG, "The request body is too large.",
+			     NULL);
+	else if (req->match < 0)
+		answer_unrouted(req);
+	else
+		run_handler(req);
+}
+
+/*
+ * First call: guards, then routing.  Returns true when the answer must go
+ * now, before any body is read (libmicrohttpd then closes the connection);
+ * otherwise the answer waits for the last call, keeping the connection.
+ */
 static bool
-begin(struct http_request *req, const char *url, const char *method)
+begin(struct http_request *req, const char *url, const char *method,
+      const char *version)
 {
 	struct http_server *srv = req->srv;
 	struct http_guard_input in = { 0 };
 	struct header_scan hs = { &in, NULL };
 	const char *detail;
+	bool body;
 	enum err e;
-	int idx;
 
 	in.raw_uri = req->path;
 	in.content_length = -1;
 	in.max_header = srv->set.max_header;
 	in.max_body = srv->set.max_body;
 	in.header_bytes = strlen(req->path) + strlen(method) + 12;
-	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, scan_header, &hs);
+	in.http11 = !strcmp(version, MHD_HTTP_VERSION_1_1);
+	MHD_get_connection_values_n(req->conn, MHD_HEADER_KIND, scan_header,
+				    &hs);
 	req->method = method;
 	req->path = arena_strndup(&req->arena, url, strlen(url));
 	req->loopback = is_loopback(req->conn);
@@ -263,31 +313,18 @@ begin(struct http_request *req, const char *url, const char *method)
 	}
 	req->content_length = in.content_length;
 	req->chunked = in.chunked;
-	idx = http_route_find(srv->routes, srv->nroutes, method, req->path,
-			      req->params, &req->nparams);
-	if (idx == -2) {
-		http_problem(req, ERR_METHOD,
-			     "This resource does not answer that method.",
-			     NULL);
-		return true;
+	body = req->content_length > 0 || req->chunked;
+	req->match = http_route_find(srv->routes, srv->nroutes, method,
+				     req->path, req->params, &req->nparams);
+	if (req->match < 0) {
+		if (body)
+			answer_unrouted(req); /* the body is not wanted */
+		return body;
 	}
-	if (idx == -1) {
-		req->route_index = (int)srv->nroutes + 1;
-		if ((!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
-		    strncmp(req->path, "/api/", 5) && srv->web_root) {
-			req->route_index = (int)srv->nroutes;
-			http_static_serve(req);
-		} else {
-			http_problem(req, ERR_NOT_FOUND,
-				     "There is nothing here.", NULL);
-		}
-		return true;
-	}
-	req->route_index = idx;
-	req->route = &srv->routes[idx];
-	if ((req->content_length > 0 || req->chunked) &&
-	    (!(req->route->flags & HTTP_BODY) ||
-	     !is_json_type(http_header(req, "Content-Type")))) {
+	req->route_index = req->match;
+	req->route = &srv->routes[req->match];
+	if (body && (!(req->route->flags & HTTP_BODY) ||
+		     !is_json_type(http_header(req, "Content-Type")))) {
 		http_problem(req, ERR_MEDIA_TYPE,
 			     req->route->flags & HTTP_BODY
 				     ? "The body must be application/json."
@@ -318,19 +355,14 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	struct http_request *req = *con_cls;
 
 	(void)cls;
-	(void)version;
 	if (!req)
 		return MHD_NO; /* on_uri always sets it */
 	req->conn = conn;
 	switch (req->phase) {
 	case PHASE_NEW:
 		req->phase = PHASE_BODY;
-		if (begin(req, url, method))
+		if (begin(req, url, method, version))
 			return queue(req);
-		if (req->content_length <= 0 && !req->chunked) {
-			run_handler(req);
-			return queue(req);
-		}
 		return MHD_YES;
 	case PHASE_BODY:
 		if (*upload_size) {
@@ -348,11 +380,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			*upload_size = 0;
 			return MHD_YES;
 		}
-		if (req->discarded)
-			http_problem(req, ERR_TOO_BIG,
-				     "The request body is too large.", NULL);
-		else
-			run_handler(req);
+		answer(req);
 		return queue(req);
 	default:
 		*upload_size = 0; /* answered already: drop the rest */

@@ -1,0 +1,226 @@
+// Shared helpers for the black-box API tests: start and stop a real
+// `atip serve`, and send raw HTTP/1.1 bytes over a socket.
+//
+// Environment:
+//   ATIP_TEST_BIN  the atip binary (default: ./atip at the repository root)
+//   ATIP_TEST_DB   unset: a fresh SQLite file in a temporary data dir;
+//                  postgresql://...: that (fresh, empty) database
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const bin = process.env.ATIP_TEST_BIN
+  ? path.resolve(process.env.ATIP_TEST_BIN)
+  : path.join(repoRoot, 'atip');
+export const testDb = process.env.ATIP_TEST_DB || '';
+export const engine = testDb ? 'postgresql' : 'sqlite';
+
+export const sanitizerReports = ['ERROR: AddressSanitizer', 'runtime error:', 'LeakSanitizer'];
+
+const tempDirs = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed when the process exits. */
+export function tempDir(prefix = 'atip-test-') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+// The web dir's fixtures; outside.txt sits next to it, reachable only
+// through the symlinks that must not be followed.
+export const fixtures = {
+  'index.html': '<!doctype html><title>atip test</title><p>index fixture</p>\n',
+  'app.css': 'body { color: black; }\n',
+  'app.js': 'console.log("app fixture");\n',
+  'logo.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n',
+  '.secret': 'HIDDEN-FIXTURE-SECRET\n',
+};
+export const outsideMarker = 'OUTSIDE-WEB-ROOT-MARKER';
+
+function makeWebDir(root) {
+  const web = path.join(root, 'web');
+  fs.mkdirSync(web);
+  for (const [name, text] of Object.entries(fixtures)) fs.writeFileSync(path.join(web, name), text);
+  fs.writeFileSync(path.join(root, 'outside.txt'), outsideMarker + '\n');
+  fs.symlinkSync('../outside.txt', path.join(web, 'escape.txt'));
+  fs.symlinkSync('..', path.join(web, 'up'));
+  return web;
+}
+
+/** Arguments for `atip <cmd>` selecting the test database. */
+export function dbArgs(dataDir) {
+  return ['--data-dir', dataDir, ...(testDb ? ['--db', testDb] : [])];
+}
+
+/**
+ * Starts `atip serve` on 127.0.0.1:0 and resolves once it prints the
+ * "is serving on" line.  Returns { url, port, root, dataDir, webDir, proc,
+ * stderr(), stop() }; stop() sends SIGTERM and asserts a clean exit.
+ */
+export async function startServer({ args = [], env = {}, scheme = 'http', dataDir } = {}) {
+  const root = tempDir();
+  const webDir = makeWebDir(root);
+  dataDir = dataDir || path.join(root, 'data');
+  const proc = spawn(
+    bin,
+    ['serve', '--listen', '127.0.0.1:0', ...dbArgs(dataDir), '--web-dir', webDir, ...args],
+    { cwd: root, env: { ...process.env, ATIP_MAX_PER_IP: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  proc.stdout.setEncoding('utf8');
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (d) => { err += d; });
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`atip did not start in 15 s\nstdout: ${out}\nstderr: ${err}`)), 15000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(new RegExp(`is serving on (${scheme}://127\\.0\\.0\\.1:(\\d+))`));
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`atip exited (code ${code}, signal ${signal}) before serving\nstderr: ${err}`));
+    });
+  });
+  const port = Number(new URL(url).port);
+  let stopped = null;
+  return {
+    url, port, root, dataDir, webDir, proc, exited,
+    stderr: () => err,
+    stdout: () => out,
+    /** SIGTERM, then assert exit code 0 and no sanitizer report. */
+    async stop() {
+      if (!stopped) {
+        if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+        stopped = await withTimeout(exited, 30000, 'atip did not exit within 30 s of SIGTERM');
+      }
+      assertCleanExit(stopped, err);
+      return stopped;
+    },
+  };
+}
+
+export function assertCleanExit({ code, signal }, stderr) {
+  for (const s of sanitizerReports)
+    assert.ok(!stderr.includes(s), `sanitizer report in atip's stderr:\n${stderr}`);
+  assert.equal(signal, null, `atip died of signal ${signal}\nstderr: ${stderr.slice(-4000)}`);
+  assert.equal(code, 0, `atip exited with ${code}\nstderr: ${stderr.slice(-4000)}`);
+}
+
+export function withTimeout(promise, ms, message) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); }),
+  ]);
+}
+
+/** Expands a raw request: a string, or an array of strings and {repeat, times}. */
+export function rawBytes(raw) {
+  const parts = Array.isArray(raw) ? raw : [raw];
+  return Buffer.concat(parts.map((p) => Buffer.from(typeof p === 'string' ? p : p.repeat.repeat(p.times), 'latin1')));
+}
+
+/**
+ * Sends bytes verbatim and reads one response: status line, headers and a
+ * Content-Length (or chunked) body.  Resolves { status, headers, body,
+ * text } (header names lower-cased; repeated headers joined with ", "),
+ * or rejects when the server hangs up without a whole response.
+ */
+export function rawRequest(port, bytes, { timeout = 10000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let data = Buffer.alloc(0);
+    let done = false;
+    const finish = (err, res) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      if (err) reject(err); else resolve(res);
+    };
+    const tryParse = (ended) => {
+      let res;
+      try {
+        res = parseResponse(data, ended);
+      } catch (e) {
+        return finish(e);
+      }
+      if (res) finish(null, res);
+      else if (ended) finish(new Error(`connection closed without a whole response; got ${JSON.stringify(data.toString('latin1').slice(0, 500))}`));
+    };
+    const timer = setTimeout(() => finish(new Error(`no whole response in ${timeout} ms; got ${JSON.stringify(data.toString('latin1').slice(0, 500))}`)), timeout);
+    sock.on('data', (d) => { data = Buffer.concat([data, d]); tryParse(false); });
+    sock.on('end', () => tryParse(true));
+    sock.on('close', () => tryParse(true));
+    // The server may answer early and hang up while we still write.
+    sock.on('error', () => tryParse(true));
+    sock.write(bytes);
+  });
+}
+
+function parseResponse(data, ended) {
+  const headEnd = data.indexOf('\r\n\r\n');
+  if (headEnd < 0) return null;
+  const lines = data.subarray(0, headEnd).toString('latin1').split('\r\n');
+  const m = lines[0].match(/^HTTP\/1\.[01] (\d{3})/);
+  if (!m) throw new Error(`bad status line: ${lines[0]}`);
+  const headers = {};
+  for (const line of lines.slice(1)) {
+    const i = line.indexOf(':');
+    const name = line.slice(0, i).trim().toLowerCase();
+    const value = line.slice(i + 1).trim();
+    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+  }
+  const status = Number(m[1]);
+  let rest = data.subarray(headEnd + 4);
+  let body;
+  if (status === 304 || status === 204 || (status >= 100 && status < 200)) {
+    body = Buffer.alloc(0);
+  } else if ('content-length' in headers) {
+    const n = Number(headers['content-length']);
+    if (rest.length < n) return null;
+    body = rest.subarray(0, n);
+  } else if (/chunked/i.test(headers['transfer-encoding'] || '')) {
+    const chunks = [];
+    for (;;) {
+      const eol = rest.indexOf('\r\n');
+      if (eol < 0) return null;
+      const size = parseInt(rest.subarray(0, eol).toString('latin1'), 16);
+      if (rest.length < eol + 2 + size + 2) return null;
+      if (size === 0) break;
+      chunks.push(rest.subarray(eol + 2, eol + 2 + size));
+      rest = rest.subarray(eol + 2 + size + 2);
+    }
+    body = Buffer.concat(chunks);
+  } else {
+    if (!ended) return null;
+    body = rest;
+  }
+  const text = body.toString('utf8');
+  return { status, headers, body, text };
+}
+
+/** Asserts a problem+json answer: its media type, and status and detail fields. */
+export function assertProblem(status, contentType, json, label = '') {
+  assert.match(contentType || '', /^application\/problem\+json/, `${label}: Content-Type ${contentType}`);
+  assert.equal(json?.status, status, `${label}: problem "status" field`);
+  assert.equal(typeof json?.detail, 'string', `${label}: problem "detail" field`);
+}
+
+/** GET /api/v1/ping must answer 200 {"status":"ok"}: the server still works. */
+export async function assertPingOk(url) {
+  const res = await fetch(`${url}/api/v1/ping`);
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { status: 'ok' });
+}
