@@ -38,15 +38,56 @@ check_string(struct walk *w, const char *s, size_t len, char **nfc,
 
 static void walk_value(struct walk *w, json_t *v, size_t depth);
 
+/* Cuts the field path back to mark (the path may be empty, even unset). */
+static void
+path_cut(struct walk *w, size_t mark)
+{
+	if (w->path.p) {
+		w->path.len = mark;
+		w->path.p[mark] = '\0';
+	}
+}
+
+/* Moves the members of from into o; a key o already has is a duplicate. */
+static void
+merge_renamed(struct walk *w, json_t *o, json_t *from)
+{
+	void *it;
+
+	for (it = json_object_iter(from); it;
+	     it = json_object_iter_next(from, it)) {
+		const char *key = json_object_iter_key(it);
+		size_t keylen = json_object_iter_key_len(it);
+
+		if (json_object_getn(o, key, keylen)) {
+			fail(w, ERR_INVALID,
+			     "Two keys of an object are the same once "
+			     "normalised (NFC).");
+			return;
+		}
+		json_object_setn_new_nocheck(
+			o, key, keylen,
+			json_incref(json_object_iter_value(it)));
+	}
+}
+
+/*
+ * Walks the members of o.  Keys that change under NFC are moved aside and
+ * put back after the walk.  (jansson's _safe iteration macros compute a
+ * pointer from NULL at the end of the loop, so iterate by hand.)
+ */
 static void
 walk_object(struct walk *w, json_t *o, size_t depth)
 {
-	const char *key;
-	json_t *v, *tmp;
-	size_t keylen, mark = w->path.len;
+	size_t mark = w->path.len;
 	json_t *renamed = NULL;
+	void *it = json_object_iter(o);
 
-	json_object_keylen_foreach_safe (o, tmp, key, keylen, v) {
+	while (it && w->e == ERR_OK) {
+		void *next = json_object_iter_next(o, it);
+		const char *key = json_object_iter_key(it);
+		size_t keylen = json_object_iter_key_len(it);
+		json_t *v = json_object_iter_value(it);
 		char *nfc;
 		size_t nfclen;
 
@@ -54,14 +95,12 @@ walk_object(struct walk *w, json_t *o, size_t depth)
 			buf_adds(&w->path, ".");
 		buf_add(&w->path, key, keylen);
 		if (!check_string(w, key, keylen, &nfc, &nfclen))
-			return;
+			break;
 		walk_value(w, v, depth + 1);
-		if (w->e != ERR_OK)
-			return;
-		w->path.len = mark;
-		w->path.p[mark] = '\0';
+		if (w->e == ERR_OK) {
+			path_cut(w, mark);
+		}
 		if (nfc) {
-			/* Re-key after the walk: the object can't change mid-loop. */
 			if (!renamed)
 				renamed = json_object();
 			json_object_setn_new_nocheck(renamed, nfc, nfclen,
@@ -69,18 +108,11 @@ walk_object(struct walk *w, json_t *o, size_t depth)
 			json_object_deln(o, key, keylen);
 			free(nfc);
 		}
+		it = next;
 	}
 	if (renamed) {
-		json_object_keylen_foreach_safe (renamed, tmp, key, keylen, v) {
-			if (json_object_getn(o, key, keylen)) {
-				fail(w, ERR_INVALID,
-				     "Two keys of an object are the same "
-				     "once normalised (NFC).");
-				break;
-			}
-			json_object_setn_new_nocheck(o, key, keylen,
-						     json_incref(v));
-		}
+		if (w->e == ERR_OK)
+			merge_renamed(w, o, renamed);
 		json_decref(renamed);
 	}
 }
@@ -105,8 +137,7 @@ walk_value(struct walk *w, json_t *v, size_t depth)
 			walk_value(w, json_array_get(v, i), depth + 1);
 			if (w->e != ERR_OK)
 				return;
-			w->path.len = mark;
-			w->path.p[mark] = '\0';
+			path_cut(w, mark);
 		}
 		break;
 	case JSON_STRING:

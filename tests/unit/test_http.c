@@ -71,6 +71,18 @@ json_decode_refuses_with_the_right_error(void **state)
 				&v, &field),
 			 ERR_TOO_BIG);
 	assert_string_equal(field, "name.x[0]");
+	/* Failing after a key was re-keyed leaks nothing (ASan run). */
+	assert_int_equal(decode("{\"e\\u0301\":1,\"b\":\"0123456789abcdefg\"}",
+				&v, &field),
+			 ERR_TOO_BIG);
+	/* A field path past its own cap is cut, not a crash. */
+	{
+		char text[400];
+
+		snprintf(text, sizeof(text),
+			 "{\"%0300d\":\"0123456789abcdefg\"}", 0);
+		assert_int_equal(decode(text, &v, &field), ERR_TOO_BIG);
+	}
 	/* Two keys equal once normalised are a duplicate. */
 	assert_int_equal(decode("{\"\xc3\xa9\":1,\"e\\u0301\":2}", &v, &field),
 			 ERR_INVALID);
