@@ -42,6 +42,11 @@ struct db_migration {
 	const char *pg;	    /* PostgreSQL variant, or NULL */
 };
 
+/*
+ * Arguments.  Integers bind as integers; text and blobs are sent with their
+ * length (in binary format on PostgreSQL), so text binds to text columns
+ * and blobs to BLOB/BYTEA ones; cast an integer in SQL, never a text.
+ */
 enum db_arg_type { DB_ARG_NULL, DB_ARG_TEXT, DB_ARG_INT, DB_ARG_BLOB };
 
 struct db_arg {
