@@ -1,0 +1,137 @@
+/*
+ * Keys and cryptography (libsodium).  Only this module touches raw key
+ * material: other modules get opaque handles and wrappers — encrypt a
+ * field, wrap a record's data key, a blind index for exact lookups, a MAC
+ * for a purpose, a signature.
+ *
+ * The keyring is a file in the data directory (mode 0600, never in the
+ * database) holding numbered root keys, the newest being primary, and the
+ * Ed25519 signing seed.  Every purpose uses its own key derived from a root
+ * key.  Each sensitive record has its own random data key, stored wrapped
+ * by the keyring; destroying the wrapped key makes the record unreadable
+ * everywhere, backups included.
+ */
+#ifndef ATIP_CRYPTO_CRYPTO_H
+#define ATIP_CRYPTO_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+
+/* Purposes with their own derived keys (MACs and blind indexes). */
+enum crypto_purpose {
+	CRYPTO_BLIND_INDEX = 1,
+	CRYPTO_WEBHOOK = 2,
+	CRYPTO_LINKAGE = 3,
+	CRYPTO_SESSION = 4,
+};
+
+enum { CRYPTO_SIG_LEN = 64, CRYPTO_PUBLIC_LEN = 32, CRYPTO_MAC_LEN = 32 };
+
+struct crypto_keyring;
+struct crypto_dek;
+
+/* Initialises libsodium; call once at start.  False when it cannot. */
+bool crypto_init(void);
+
+/*
+ * Opens <dir>/keyring; when it is absent and create is true, makes a new
+ * one (mode 0600).  Refuses a keyring others may read, a damaged one, or a
+ * missing one when create is false, writing why into err.  Caller closes.
+ */
+struct crypto_keyring *crypto_keyring_open(const char *dir, bool create,
+					   char *err, size_t errlen);
+
+/* Wipes and frees the keyring's memory. */
+void crypto_keyring_close(struct crypto_keyring *kr);
+
+/* The version of the primary root key (1, 2, ...). */
+uint32_t crypto_keyring_primary(const struct crypto_keyring *kr);
+
+/*
+ * Adds a new root key to the keyring file in dir and makes it primary;
+ * older keys stay so existing data keys still unwrap.  Returns the new
+ * version, or 0 with a reason in err.
+ */
+uint32_t crypto_keyring_rotate(const char *dir, char *err, size_t errlen);
+
+/* Makes a new random data key for one record; free with crypto_dek_free. */
+struct crypto_dek *crypto_dek_new(void);
+
+/* Wipes and frees a data key. */
+void crypto_dek_free(struct crypto_dek *dek);
+
+/*
+ * Wraps dek for the record id under the primary key.  Returns printable
+ * text ("k<version>.<base64>") to store beside the record; caller frees.
+ */
+char *crypto_dek_wrap(const struct crypto_keyring *kr,
+		      const struct crypto_dek *dek, const char *record_id);
+
+/*
+ * Unwraps a stored data key of the record id.  NULL when the text is
+ * damaged, belongs to another record, or its key version is unknown.
+ */
+struct crypto_dek *crypto_dek_unwrap(const struct crypto_keyring *kr,
+				     const char *wrapped,
+				     const char *record_id);
+
+/*
+ * Re-wraps a stored data key under the primary key (for key rotation).
+ * Returns new text (caller frees), or NULL as crypto_dek_unwrap.
+ */
+char *crypto_dek_rewrap(const struct crypto_keyring *kr, const char *wrapped,
+			const char *record_id);
+
+/* The key version a wrapped data key uses, 0 when the text is not one. */
+uint32_t crypto_dek_version(const char *wrapped);
+
+/*
+ * Encrypts one field of a record (XChaCha20-Poly1305; the record id and the
+ * field name are bound as additional data, so a value cannot be moved to
+ * another record or field).  Returns printable text; caller frees.
+ */
+char *crypto_field_encrypt(const struct crypto_dek *dek, const char *record_id,
+			   const char *field, const void *p, size_t len);
+
+/*
+ * Decrypts a field into out (which the caller should wipe with
+ * crypto_wipe_buf when done).  False when the text was altered, moved to
+ * another record or field, or made with another data key.
+ */
+bool crypto_field_decrypt(const struct crypto_dek *dek, const char *record_id,
+			  const char *field, const char *text, struct buf *out);
+
+enum { CRYPTO_INDEX_LEN = 44 }; /* "b1." + 40 characters + NUL */
+
+/*
+ * A blind index of a value for exact lookups without storing it: keyed
+ * BLAKE2b under the blind-index key, separated by kind ("phone", "email").
+ * Callers normalise the value first.
+ */
+void crypto_blind_index(const struct crypto_keyring *kr, const char *kind,
+			const void *p, size_t len, char out[CRYPTO_INDEX_LEN]);
+
+/* HMAC-SHA-256 of msg under the key of purpose. */
+void crypto_mac(const struct crypto_keyring *kr, enum crypto_purpose purpose,
+		const void *msg, size_t len, unsigned char out[CRYPTO_MAC_LEN]);
+
+/* Signs msg with the keyring's Ed25519 key. */
+void crypto_sign_msg(const struct crypto_keyring *kr, const void *msg,
+		     size_t len, unsigned char sig[CRYPTO_SIG_LEN]);
+
+/* The Ed25519 public key that verifies crypto_sign_msg. */
+void crypto_sign_public(const struct crypto_keyring *kr,
+			unsigned char pub[CRYPTO_PUBLIC_LEN]);
+
+/* True when sig is pub's signature of msg. */
+bool crypto_verify_msg(const unsigned char pub[CRYPTO_PUBLIC_LEN],
+		       const void *msg, size_t len,
+		       const unsigned char sig[CRYPTO_SIG_LEN]);
+
+/* Wipes and releases a buffer that held secret or personal data. */
+void crypto_wipe_buf(struct buf *b);
+
+#endif
