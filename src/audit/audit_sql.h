@@ -1,0 +1,17 @@
+/* The audit trail's statement table. */
+#ifndef ATIP_AUDIT_SQL_H
+#define ATIP_AUDIT_SQL_H
+
+#include "db/db.h"
+
+enum audit_sql_id {
+	AUDIT_HEAD,
+	AUDIT_INSERT,
+	AUDIT_WALK,
+	AUDIT_HEADS,
+	AUDIT_SQL_COUNT
+};
+
+extern const struct db_stmt audit_sql[AUDIT_SQL_COUNT];
+
+#endif
