@@ -29,7 +29,8 @@ LDFLAGS += $(HARDEN) $(LDHARDEN)
 LDLIBS += $(shell pkg-config --libs $(PKGS)) -lpthread
 
 SRC := $(wildcard src/*/*.c) src/routes.c
-OBJ := $(SRC:%.c=$(BUILD)/%.o)
+GEN := $(BUILD)/gen/blocklist.c
+OBJ := $(SRC:%.c=$(BUILD)/%.o) $(GEN:.c=.o)
 MAIN := $(BUILD)/src/main.o
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
@@ -49,6 +50,14 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# The common-password list, compiled in (data/passwords/README.md).
+$(BUILD)/gen/blocklist.c: data/passwords/john-password.lst scripts/gen-blocklist
+	@mkdir -p $(dir $@)
+	scripts/gen-blocklist $< > $@
+
+$(BUILD)/gen/blocklist.o: $(BUILD)/gen/blocklist.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
 # Unit tests (cmocka).  A test may #include the .c it tests: name that
 # file's object in INCLUDED_<test> so it is not linked twice.
 INCLUDED_jobs := src/jobs/jobs.o
@@ -65,12 +74,12 @@ FUZZ := $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SRC := $(filter-out src/main.c,$(SRC))
 fuzz: $(FUZZ)
 
-build/fuzz/%: fuzz/%.c $(FUZZ_SRC)
+build/fuzz/%: fuzz/%.c $(FUZZ_SRC) build/gen/blocklist.c
 	@mkdir -p $(dir $@)
 	clang -g -O1 -std=c11 -D_GNU_SOURCE -Isrc \
 		$(shell pkg-config --cflags $(PKGS)) \
 		-fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRC) \
-		$(LDLIBS)
+		build/gen/blocklist.c $(LDLIBS)
 
 check-src:
 	scripts/check-src
