@@ -8,6 +8,7 @@
 #include "app.h"
 #include "base/mem.h"
 #include "ops/ops.h"
+#include "orgs/orgs.h"
 
 #define STATUS_SCHEMA                                     \
 	"{\"type\":\"object\",\"required\":[\"status\"]," \
@@ -60,6 +61,7 @@ app_migrations(size_t *n)
 	} modules[] = {
 		{ db_migrations, &db_nmigrations },
 		{ jobs_migrations, &jobs_nmigrations },
+		{ orgs_migrations, &orgs_nmigrations },
 	};
 	struct db_migration *all;
 	size_t i, total = 0;

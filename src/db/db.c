@@ -326,3 +326,35 @@ db_conn_ping(struct db_conn *c)
 	ok = db_next(&rows) && db_col_int(&rows, 0) == 1;
 	return db_rows_close(&rows) == DB_OK && ok;
 }
+
+enum err
+db_err(enum db_status st)
+{
+	switch (st) {
+	case DB_OK: return ERR_OK;
+	case DB_CONSTRAINT: return ERR_CONFLICT;
+	case DB_RETRY:
+	case DB_DOWN: return ERR_UNAVAILABLE;
+	case DB_ERROR: break;
+	}
+	return ERR_INTERNAL;
+}
+
+enum db_status
+db_status_of(enum err e)
+{
+	return e == ERR_OK ? DB_OK : e == ERR_UNAVAILABLE ? DB_RETRY : DB_ERROR;
+}
+
+enum err
+db_tx_err(struct db *db, enum db_status (*fn)(struct db_conn *, void *),
+	  void *ctx, enum err *e)
+{
+	enum db_status st;
+
+	*e = ERR_OK;
+	st = db_tx(db, fn, ctx);
+	if (st == DB_OK || *e != ERR_OK)
+		return *e;
+	return st == DB_ERROR ? ERR_INTERNAL : ERR_UNAVAILABLE;
+}

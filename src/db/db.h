@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
+
 enum db_engine { DB_SQLITE, DB_PG };
 
 enum db_status {
@@ -137,6 +139,28 @@ enum db_status db_migrate(struct db *db, const struct db_migration *list,
 
 /* True when the connection answers a trivial query. */
 bool db_conn_ping(struct db_conn *c);
+
+/*
+ * The API outcome of a database status: DB_CONSTRAINT is a conflict,
+ * DB_DOWN and DB_RETRY (past db_tx's retries) are unavailability.
+ */
+enum err db_err(enum db_status st);
+
+/*
+ * The status a transaction function returns for a module outcome e:
+ * ERR_OK commits, ERR_UNAVAILABLE retries (db_tx reconnects), anything
+ * else rolls back.
+ */
+enum db_status db_status_of(enum err e);
+
+/*
+ * Runs fn in a transaction (db_tx); fn records its module outcome in *e.
+ * Returns *e, or the database's own failure when fn succeeded but the
+ * transaction did not.
+ */
+enum err db_tx_err(struct db *db,
+		   enum db_status (*fn)(struct db_conn *, void *), void *ctx,
+		   enum err *e);
 
 /* The storage seam's own migrations (atip_meta). */
 extern const struct db_migration db_migrations[];

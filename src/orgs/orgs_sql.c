@@ -1,0 +1,69 @@
+/* Statements and migrations of the orgs module. */
+#include "orgs/orgs.h"
+#include "orgs/orgs_sql.h"
+
+/*
+ * name_key is the name folded for comparison (orgs.c): the unique key
+ * that makes "Shakti Shelter" and "SHAKTI  shelter" one name in a country.
+ * type is checked by orgs.c rather than by a CHECK constraint, so a new
+ * type needs no table rebuild on SQLite.  verified is 0 or 1 on both
+ * engines.  Ids sort as bytes (PostgreSQL: COLLATE "C") so that pages in
+ * id order are the same whatever the database's locale.
+ */
+#define ORGS_TABLE(id_collate)                                             \
+	"CREATE TABLE orgs ("                                              \
+	" id TEXT" id_collate " PRIMARY KEY,"                              \
+	" name TEXT NOT NULL,"                                             \
+	" name_key TEXT NOT NULL,"                                         \
+	" type TEXT NOT NULL,"                                             \
+	" country TEXT NOT NULL CHECK (length(country) = 2),"              \
+	" subdivision TEXT,"                                               \
+	" verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1))," \
+	" status TEXT NOT NULL DEFAULT 'active'"                           \
+	"  CHECK (status IN ('active', 'suspended')),"                     \
+	" created_at TEXT NOT NULL,"                                       \
+	" updated_at TEXT NOT NULL,"                                       \
+	" version BIGINT NOT NULL DEFAULT 1 CHECK (version >= 1),"         \
+	" UNIQUE (country, name_key))"
+
+const struct db_migration orgs_migrations[] = {
+	{ 10, "orgs", ORGS_TABLE(""), NULL, ORGS_TABLE(" COLLATE \"C\"") },
+};
+
+const size_t orgs_nmigrations =
+	sizeof(orgs_migrations) / sizeof(orgs_migrations[0]);
+
+#define ORGS_COLUMNS                                              \
+	"id, name, type, country, subdivision, verified, status," \
+	" created_at, updated_at, version"
+
+const struct db_stmt orgs_sql[ORGS_SQL_COUNT] = {
+	/* A duplicate name inserts nothing (no error, which on PostgreSQL
+	 * would abort the caller's transaction). */
+	[ORGS_INSERT] = { "orgs_insert",
+			  "INSERT INTO orgs (id, name, name_key, type, country,"
+			  " subdivision, verified, status, created_at,"
+			  " updated_at, version)"
+			  " VALUES ($1, $2, $3, $4, $5, $6, 0, 'active', $7,"
+			  " $7, 1)"
+			  " ON CONFLICT (country, name_key) DO NOTHING",
+			  NULL, NULL },
+	[ORGS_GET] = { "orgs_get",
+		       "SELECT " ORGS_COLUMNS " FROM orgs WHERE id = $1", NULL,
+		       NULL },
+	/* $1 cursor, $2 country, $3 type, $4 status: NULL for any. */
+	[ORGS_LIST] = { "orgs_list",
+			"SELECT " ORGS_COLUMNS " FROM orgs"
+			" WHERE (CAST($1 AS TEXT) IS NULL OR id > $1)"
+			" AND (CAST($2 AS TEXT) IS NULL OR country = $2)"
+			" AND (CAST($3 AS TEXT) IS NULL OR type = $3)"
+			" AND (CAST($4 AS TEXT) IS NULL OR status = $4)"
+			" ORDER BY id LIMIT $5",
+			NULL, NULL },
+	[ORGS_SET_STATUS] = { "orgs_set_status",
+			      "UPDATE orgs SET status = $2, updated_at = $3,"
+			      " version = version + 1"
+			      " WHERE id = $1 AND version = $4"
+			      " RETURNING " ORGS_COLUMNS,
+			      NULL, NULL },
+};
