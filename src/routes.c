@@ -6,9 +6,17 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
 #include "base/mem.h"
 #include "ops/ops.h"
 #include "orgs/orgs.h"
+
+#ifndef ATIP_VERSION
+#define ATIP_VERSION "0.1.0"
+#endif
+
+const char atip_version[] = ATIP_VERSION;
 
 #define STATUS_SCHEMA                                     \
 	"{\"type\":\"object\",\"required\":[\"status\"]," \
@@ -61,7 +69,9 @@ app_migrations(size_t *n)
 	} modules[] = {
 		{ db_migrations, &db_nmigrations },
 		{ jobs_migrations, &jobs_nmigrations },
+		{ audit_migrations, &audit_nmigrations },
 		{ orgs_migrations, &orgs_nmigrations },
+		{ auth_migrations, &auth_nmigrations },
 	};
 	struct db_migration *all;
 	size_t i, total = 0;

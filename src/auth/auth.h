@@ -1,0 +1,160 @@
+/*
+ * Users, roles, sessions.  A user belongs to one organisation and has one
+ * role.  Sessions are 256-bit random tokens, stored only as hashes, with an
+ * idle and an absolute timeout; each carries a CSRF token for unsafe
+ * methods.  Functions that touch the database run inside the caller's
+ * transaction and answer with enum err (ERR_INVALID with field errors,
+ * ERR_NOT_FOUND, ERR_CONFLICT, ERR_UNAUTHENTICATED, ERR_UNAVAILABLE,
+ * ERR_INTERNAL).
+ */
+#ifndef ATIP_AUTH_AUTH_H
+#define ATIP_AUTH_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/auth_password.h"
+#include "base/err.h"
+#include "base/uuid.h"
+#include "db/db.h"
+
+enum auth_role {
+	ROLE_PLATFORM_ADMIN,
+	ROLE_ORG_ADMIN,
+	ROLE_CASE_WORKER,
+	ROLE_INVESTIGATOR,
+	ROLE_ANALYST,
+	ROLE_VIEWER,
+	ROLE_COUNT
+};
+
+enum {
+	AUTH_EMAIL_MAX = 254,
+	AUTH_NAME_MAX = 200, /* bytes */
+	AUTH_TOKEN_LEN = 44, /* base64url of 32 bytes, and NUL */
+	AUTH_IDLE_MS = 30 * 60 * 1000,
+	AUTH_ABSOLUTE_MS = 12 * 60 * 60 * 1000,
+	AUTH_MAX_ERRORS = 6,
+	AUTH_FAILURES_MAX = 10, /* failed passwords per account ... */
+	AUTH_FAILURES_WINDOW_MS = 15 * 60 * 1000, /* ... in this window */
+};
+
+struct auth_user {
+	char id[UUID_STR_LEN];
+	char org_id[UUID_STR_LEN];
+	char email[AUTH_EMAIL_MAX + 1];
+	char name[AUTH_NAME_MAX + 1];
+	enum auth_role role;
+	bool active;
+	bool totp_enrolled;
+	long long version;
+};
+
+/* A new user as received: NULL for absent. */
+struct auth_user_input {
+	const char *org_id;
+	const char *email;
+	const char *name;
+	const char *role;
+	const char *password;
+	size_t password_len;
+};
+
+struct auth_errors {
+	int n;
+	struct {
+		const char *field;
+		const char *message;
+	} v[AUTH_MAX_ERRORS];
+};
+
+/* Who makes a request: the user, and their organisation's standing. */
+struct auth_actor {
+	struct auth_user user;
+	char country[3];       /* of the user's organisation */
+	char session_hash[65]; /* "" for API tokens */
+	char csrf_hash[65];
+};
+
+extern const struct db_migration auth_migrations[];
+extern const size_t auth_nmigrations;
+
+const char *auth_role_name(enum auth_role r);
+
+bool auth_role_parse(const char *s, enum auth_role *out);
+
+/*
+ * Normalises an email address (trimmed, lower case) into out; false when it
+ * is not a plausible address.
+ */
+bool auth_email_normalise(const char *s, char out[AUTH_EMAIL_MAX + 1]);
+
+/*
+ * Adds a user after checking every field (errors into *errs) and hashing
+ * the password.  ERR_CONFLICT when the email is taken; ERR_NOT_FOUND when
+ * the organisation does not exist.  Hashing is slow: the caller should not
+ * hold a write transaction across it (see auth_user_prepare).
+ */
+enum err auth_user_create(struct db_conn *c, const struct auth_user_input *in,
+			  const char *password_hash, struct auth_user *out,
+			  struct auth_errors *errs);
+
+/*
+ * Checks a new user's fields and hashes the password into hash, outside
+ * any transaction.  ERR_INVALID with the field errors.
+ */
+enum err auth_user_prepare(const struct auth_user_input *in,
+			   char hash[AUTH_HASH_MAX], struct auth_errors *errs);
+
+/* Reads a user by id; ERR_NOT_FOUND when there is none. */
+enum err auth_user_get(struct db_conn *c, const char *id,
+		       struct auth_user *out);
+
+/*
+ * Reads an active user of an active organisation by email, with the stored
+ * password hash.  ERR_NOT_FOUND otherwise.
+ */
+enum err auth_user_for_signin(struct db_conn *c, const char *email,
+			      struct auth_user *out, char hash[AUTH_HASH_MAX]);
+
+/* Counts users (0 on a fresh database: `atip init` may add the first). */
+enum err auth_users_count(struct db_conn *c, long long *n);
+
+/*
+ * Starts a session for user at now: writes the session token (for the
+ * cookie) and a CSRF token (for the client) — both shown once.
+ */
+enum err auth_session_create(struct db_conn *c, const char *user_id,
+			     int64_t now, char token[AUTH_TOKEN_LEN],
+			     char csrf[AUTH_TOKEN_LEN]);
+
+/*
+ * Resolves a session token at now into the actor.  ERR_UNAUTHENTICATED
+ * when it is unknown, idle too long, too old, or its user or organisation
+ * is no longer active.  Refreshes the idle clock.
+ */
+enum err auth_session_check(struct db_conn *c, const char *token, int64_t now,
+			    struct auth_actor *out);
+
+/* True when csrf is the CSRF token of the actor's session. */
+bool auth_csrf_valid(const struct auth_actor *a, const char *csrf);
+
+/* Ends the session of token (sign-out). */
+enum err auth_session_end(struct db_conn *c, const char *token);
+
+/* Ends every session of a user (password change, disabled user). */
+enum err auth_sessions_end_all(struct db_conn *c, const char *user_id);
+
+/*
+ * Sign-in throttling: records a failed password for an email at now, and
+ * tells whether the account has had AUTH_FAILURES_MAX failures in the
+ * window before now (*retry_after_s: seconds until one expires).
+ */
+enum err auth_failure_record(struct db_conn *c, const char *email, int64_t now);
+
+enum err auth_failures_exceeded(struct db_conn *c, const char *email,
+				int64_t now, bool *exceeded,
+				int *retry_after_s);
+
+#endif

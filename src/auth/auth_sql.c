@@ -1,0 +1,96 @@
+/* Statements and migrations of users and sessions. */
+#include "auth/auth.h"
+#include "auth/auth_sql.h"
+
+const struct db_migration auth_migrations[] = {
+	{ 11, "users and sessions",
+	  "CREATE TABLE users ("
+	  " id TEXT PRIMARY KEY,"
+	  " org_id TEXT NOT NULL REFERENCES orgs (id),"
+	  " email TEXT NOT NULL UNIQUE,"
+	  " name TEXT NOT NULL,"
+	  " role TEXT NOT NULL CHECK (role IN ('platform_admin', 'org_admin',"
+	  "  'case_worker', 'investigator', 'analyst', 'viewer')),"
+	  " password_hash TEXT NOT NULL,"
+	  " totp_secret TEXT,"
+	  " status TEXT NOT NULL CHECK (status IN ('active', 'disabled')),"
+	  " created_at TEXT NOT NULL,"
+	  " updated_at TEXT NOT NULL,"
+	  " version BIGINT NOT NULL);"
+	  "CREATE INDEX users_org ON users (org_id);"
+	  "CREATE TABLE sessions ("
+	  " token_hash TEXT PRIMARY KEY,"
+	  " user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+	  " csrf_hash TEXT NOT NULL,"
+	  " created_at BIGINT NOT NULL,"
+	  " seen_at BIGINT NOT NULL);"
+	  "CREATE INDEX sessions_user ON sessions (user_id);"
+	  "CREATE TABLE signin_failures ("
+	  " email TEXT NOT NULL,"
+	  " at BIGINT NOT NULL);"
+	  "CREATE INDEX signin_failures_email ON signin_failures (email, at);",
+	  NULL, NULL },
+};
+
+const size_t auth_nmigrations =
+	sizeof(auth_migrations) / sizeof(auth_migrations[0]);
+
+#define USER_COLUMNS                                         \
+	"u.id, u.org_id, u.email, u.name, u.role, u.status," \
+	" u.totp_secret IS NOT NULL, u.version"
+
+const struct db_stmt auth_sql[AUTH_SQL_COUNT] = {
+	[AUTH_USER_INSERT] = { "auth_user_insert",
+			       "INSERT INTO users (id, org_id, email, name, role,"
+			       " password_hash, status, created_at, updated_at,"
+			       " version) VALUES ($1, $2, $3, $4, $5, $6,"
+			       " 'active', $7, $7, 1)",
+			       NULL, NULL },
+	[AUTH_USER_GET] = { "auth_user_get",
+			    "SELECT " USER_COLUMNS
+			    " FROM users u WHERE u.id = $1",
+			    NULL, NULL },
+	[AUTH_USER_SIGNIN] = { "auth_user_signin",
+			       "SELECT " USER_COLUMNS ", u.password_hash"
+			       " FROM users u JOIN orgs o ON o.id = u.org_id"
+			       " WHERE u.email = $1 AND u.status = 'active'"
+			       " AND o.status = 'active'",
+			       NULL, NULL },
+	[AUTH_USERS_COUNT] = { "auth_users_count", "SELECT COUNT(*) FROM users",
+			       NULL, NULL },
+	[AUTH_ORG_EXISTS] = { "auth_org_exists",
+			      "SELECT 1 FROM orgs WHERE id = $1", NULL, NULL },
+	[AUTH_SESSION_INSERT] = { "auth_session_insert",
+				  "INSERT INTO sessions (token_hash, user_id,"
+				  " csrf_hash, created_at, seen_at)"
+				  " VALUES ($1, $2, $3, $4, $4)",
+				  NULL, NULL },
+	/* Only active users of active organisations hold live sessions. */
+	[AUTH_SESSION_GET] = { "auth_session_get",
+			       "SELECT " USER_COLUMNS
+			       ", o.country, s.csrf_hash,"
+			       " s.created_at, s.seen_at"
+			       " FROM sessions s JOIN users u ON u.id = s.user_id"
+			       " JOIN orgs o ON o.id = u.org_id"
+			       " WHERE s.token_hash = $1 AND u.status = 'active'"
+			       " AND o.status = 'active'",
+			       NULL, NULL },
+	[AUTH_SESSION_TOUCH] = { "auth_session_touch",
+				 "UPDATE sessions SET seen_at = $2"
+				 " WHERE token_hash = $1",
+				 NULL, NULL },
+	[AUTH_SESSION_DELETE] = { "auth_session_delete",
+				  "DELETE FROM sessions WHERE token_hash = $1",
+				  NULL, NULL },
+	[AUTH_SESSION_DELETE_USER] = { "auth_session_delete_user",
+				       "DELETE FROM sessions WHERE user_id = $1",
+				       NULL, NULL },
+	[AUTH_FAILURE_INSERT] = { "auth_failure_insert",
+				  "INSERT INTO signin_failures (email, at)"
+				  " VALUES ($1, $2)",
+				  NULL, NULL },
+	[AUTH_FAILURES_RECENT] = { "auth_failures_recent",
+				   "SELECT COUNT(*), MIN(at) FROM signin_failures"
+				   " WHERE email = $1 AND at > $2",
+				   NULL, NULL },
+};

@@ -1,0 +1,25 @@
+/* The statement table of users and sessions. */
+#ifndef ATIP_AUTH_SQL_H
+#define ATIP_AUTH_SQL_H
+
+#include "db/db.h"
+
+enum auth_sql_id {
+	AUTH_USER_INSERT,
+	AUTH_USER_GET,
+	AUTH_USER_SIGNIN,
+	AUTH_USERS_COUNT,
+	AUTH_ORG_EXISTS,
+	AUTH_SESSION_INSERT,
+	AUTH_SESSION_GET,
+	AUTH_SESSION_TOUCH,
+	AUTH_SESSION_DELETE,
+	AUTH_SESSION_DELETE_USER,
+	AUTH_FAILURE_INSERT,
+	AUTH_FAILURES_RECENT,
+	AUTH_SQL_COUNT
+};
+
+extern const struct db_stmt auth_sql[AUTH_SQL_COUNT];
+
+#endif

@@ -1,0 +1,106 @@
+/* `atip serve`. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "cli/cli.h"
+
+static void
+http_settings_of(const struct config *c, struct http_settings *s)
+{
+	*s = (struct http_settings){
+		.listen = c->listen,
+		.web_dir = c->web_dir,
+		.tls_cert = c->tls_cert,
+		.tls_key = c->tls_key,
+		.threads = (unsigned)c->threads,
+		.max_connections = (unsigned)c->max_connections,
+		.max_per_ip = (unsigned)c->max_per_ip,
+		.timeout = (unsigned)c->timeout,
+		.max_body = (size_t)c->max_body,
+		.max_header = (size_t)c->max_header,
+		.json_depth = (size_t)c->json_depth,
+		.json_string = (size_t)c->json_string,
+		.metrics_local = c->metrics_local,
+		.json_log = c->json_log,
+	};
+}
+
+static void
+jobs_metrics(struct buf *out, void *arg)
+{
+	struct app *app = arg;
+	uint64_t done, retried, failed;
+
+	jobs_counts(app->jobs, &done, &retried, &failed);
+	buf_printf(out,
+		   "# HELP atip_jobs_total Background jobs by outcome.\n"
+		   "# TYPE atip_jobs_total counter\n"
+		   "atip_jobs_total{outcome=\"done\"} %llu\n"
+		   "atip_jobs_total{outcome=\"retried\"} %llu\n"
+		   "atip_jobs_total{outcome=\"failed\"} %llu\n",
+		   (unsigned long long)done, (unsigned long long)retried,
+		   (unsigned long long)failed);
+}
+
+int
+cmd_serve(struct config *c, int argc, char **argv)
+{
+	struct app app = { 0 };
+	struct http_settings hs;
+	struct http_server *srv;
+	sigset_t set;
+	char err[256];
+	json_t *doc;
+	int sig = 0;
+
+	(void)argc;
+	(void)argv;
+	/* Every thread inherits this mask; only sigwait() below sees them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	app.db = cli_open_db(c);
+	if (!app.db)
+		return 1;
+	doc = http_openapi(app_routes, app_nroutes, atip_version);
+	app.openapi = json_dumps(doc, JSON_COMPACT);
+	app.openapi_len = strlen(app.openapi);
+	json_decref(doc);
+	app.jobs = jobs_new(app.db, app_jobs, app_njobs);
+	if (jobs_schedule_periodic(app.jobs, time_now_ms()) != DB_OK)
+		log_msg(LOG_WARN, "could not schedule periodic jobs");
+	jobs_start(app.jobs, (int)c->job_workers);
+	http_settings_of(c, &hs);
+	srv = http_server_start(&hs, app_routes, app_nroutes, app.db, &app, err,
+				sizeof(err));
+	if (!srv) {
+		fprintf(stderr, "atip: %s\n", err);
+		jobs_free(app.jobs);
+		db_close(app.db);
+		free(app.openapi);
+		return 1;
+	}
+	http_server_set_metrics_hook(srv, jobs_metrics);
+	log_msg(LOG_INFO, "serving on %s (database: %s)", http_server_url(srv),
+		db_engine(app.db) == DB_PG ? "PostgreSQL" : "SQLite");
+	printf("atip %s is serving on %s\n", atip_version,
+	       http_server_url(srv));
+	fflush(stdout);
+	while (sigwait(&set, &sig) != 0)
+		;
+	log_msg(LOG_INFO, "signal %d: finishing in-flight requests", sig);
+	http_server_stop(srv, (unsigned)c->shutdown_grace);
+	jobs_free(app.jobs);
+	db_close(app.db);
+	free(app.openapi);
+	log_msg(LOG_INFO, "stopped");
+	return 0;
+}

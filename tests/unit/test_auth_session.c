@@ -1,0 +1,281 @@
+/*
+ * Unit tests of users, sessions and sign-in throttling, on SQLite and
+ * PostgreSQL.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "testdb.h"
+
+#include "auth/auth.h"
+#include "orgs/orgs.h"
+
+static const char password[] = "a long demo passphrase 2026";
+static struct org org;
+static char hash[AUTH_HASH_MAX];
+
+static enum db_status
+make_org(struct db_conn *c, void *arg)
+{
+	const struct org_input in = { arg, "shelter", "NP", "NP-P3" };
+
+	return orgs_create(c, &in, &org) == ERR_OK ? DB_OK : DB_ERROR;
+}
+
+static void
+fixture_prepare(struct fixture *f)
+{
+	char err[256];
+	char name[] = "Demo Shelter (fictional)";
+
+	assert_int_equal(db_migrate(f->db, orgs_migrations, orgs_nmigrations,
+				    err, sizeof(err)),
+			 DB_OK);
+	assert_int_equal(db_migrate(f->db, auth_migrations, auth_nmigrations,
+				    err, sizeof(err)),
+			 DB_OK);
+	assert_int_equal(db_tx(f->db, make_org, name), DB_OK);
+}
+
+struct create {
+	struct auth_user_input in;
+	struct auth_user user;
+	struct auth_errors errs;
+	enum err e;
+};
+
+static enum db_status
+create_tx(struct db_conn *c, void *arg)
+{
+	struct create *x = arg;
+
+	x->e = auth_user_create(c, &x->in, hash, &x->user, &x->errs);
+	return x->e == ERR_OK ? DB_OK : DB_ERROR;
+}
+
+static struct create
+create_user(struct db *db, const char *email, const char *role)
+{
+	struct create x = { .in = { org.id, email, "Demo Worker (fictional)",
+				    role, password, sizeof(password) - 1 } };
+
+	db_tx(db, create_tx, &x);
+	return x;
+}
+
+static void
+users_are_checked_field_by_field(void **state)
+{
+	struct auth_user_input in = { "not-an-id", "nobody", "",
+				      "chief",	   "short",  5 };
+	struct auth_errors errs;
+	char h[AUTH_HASH_MAX];
+
+	(void)state;
+	assert_int_equal(auth_user_prepare(&in, h, &errs), ERR_INVALID);
+	assert_int_equal(errs.n, 5);
+	assert_string_equal(errs.v[0].field, "org_id");
+	assert_string_equal(errs.v[1].field, "email");
+	assert_string_equal(errs.v[2].field, "name");
+	assert_string_equal(errs.v[3].field, "role");
+	assert_string_equal(errs.v[4].field, "password");
+}
+
+static void
+emails_are_unique_and_organisations_must_exist(void **state)
+{
+	struct fixture *f = *state;
+	struct create x;
+
+	x = create_user(f->db, "Worker@Example.ORG ", "case_worker");
+	assert_int_equal(x.e, ERR_OK);
+	assert_string_equal(x.user.email, "worker@example.org");
+	x = create_user(f->db, "worker@example.org", "viewer");
+	assert_int_equal(x.e, ERR_CONFLICT);
+	assert_string_equal(x.errs.v[0].field, "email");
+	snprintf(org.id, sizeof(org.id),
+		 "0190f5a2-7c3e-7d41-9a2b-6f0e5d4c3b2a");
+	x = create_user(f->db, "other@example.org", "viewer");
+	assert_int_equal(x.e, ERR_INVALID);
+	assert_string_equal(x.errs.v[0].field, "org_id");
+}
+
+struct sess {
+	const char *user_id;
+	const char *token;
+	int64_t now;
+	char out_token[AUTH_TOKEN_LEN], csrf[AUTH_TOKEN_LEN];
+	struct auth_actor actor;
+	enum err e;
+};
+
+static enum db_status
+session_create_tx(struct db_conn *c, void *arg)
+{
+	struct sess *s = arg;
+
+	s->e = auth_session_create(c, s->user_id, s->now, s->out_token,
+				   s->csrf);
+	return s->e == ERR_OK ? DB_OK : DB_ERROR;
+}
+
+static enum db_status
+session_check_tx(struct db_conn *c, void *arg)
+{
+	struct sess *s = arg;
+
+	s->e = auth_session_check(c, s->token, s->now, &s->actor);
+	return DB_OK;
+}
+
+static enum err
+check_at(struct db *db, const char *token, int64_t now, struct auth_actor *a)
+{
+	struct sess s = { .token = token, .now = now };
+
+	assert_int_equal(db_tx(db, session_check_tx, &s), DB_OK);
+	if (a)
+		*a = s.actor;
+	return s.e;
+}
+
+static void
+sessions_expire_when_idle_or_old(void **state)
+{
+	struct fixture *f = *state;
+	struct create x = create_user(f->db, "w@example.org", "case_worker");
+	struct sess s = { .user_id = x.user.id, .now = 1000000 };
+	struct auth_actor a;
+	int64_t t;
+
+	assert_int_equal(db_tx(f->db, session_create_tx, &s), DB_OK);
+	assert_int_equal(strlen(s.out_token), AUTH_TOKEN_LEN - 1);
+	assert_int_equal(check_at(f->db, s.out_token, s.now, &a), ERR_OK);
+	assert_string_equal(a.user.id, x.user.id);
+	assert_string_equal(a.country, "NP");
+	assert_true(auth_csrf_valid(&a, s.csrf));
+	assert_false(auth_csrf_valid(&a, s.out_token));
+	assert_false(auth_csrf_valid(&a, NULL));
+	/* Used every 20 minutes, it lives up to 12 hours, not a minute more. */
+	for (t = s.now; t + 20 * 60000 <= s.now + AUTH_ABSOLUTE_MS;
+	     t += 20 * 60000)
+		assert_int_equal(check_at(f->db, s.out_token, t, NULL), ERR_OK);
+	assert_int_equal(check_at(f->db, s.out_token,
+				  s.now + AUTH_ABSOLUTE_MS + 1, NULL),
+			 ERR_UNAUTHENTICATED);
+	/* A new session left alone for 31 minutes is gone. */
+	s.now = 50000000;
+	assert_int_equal(db_tx(f->db, session_create_tx, &s), DB_OK);
+	assert_int_equal(check_at(f->db, s.out_token, s.now + 31 * 60000, NULL),
+			 ERR_UNAUTHENTICATED);
+	assert_int_equal(check_at(f->db, "x", s.now, NULL),
+			 ERR_UNAUTHENTICATED);
+	assert_int_equal(check_at(f->db,
+				  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+				  s.now, NULL),
+			 ERR_UNAUTHENTICATED);
+}
+
+static enum db_status
+suspend_tx(struct db_conn *c, void *arg)
+{
+	(void)arg;
+	return orgs_set_status(c, org.id, ORG_SUSPENDED, org.version, NULL) ==
+			       ERR_OK
+		       ? DB_OK
+		       : DB_ERROR;
+}
+
+static void
+suspending_the_organisation_ends_its_sessions_at_once(void **state)
+{
+	struct fixture *f = *state;
+	struct create x = create_user(f->db, "w@example.org", "case_worker");
+	struct sess s = { .user_id = x.user.id, .now = time_now_ms() };
+	struct auth_user u;
+	char h[AUTH_HASH_MAX];
+	struct db_conn *c;
+
+	assert_int_equal(db_tx(f->db, session_create_tx, &s), DB_OK);
+	assert_int_equal(check_at(f->db, s.out_token, s.now, NULL), ERR_OK);
+	c = db_acquire(f->db);
+	assert_int_equal(auth_user_for_signin(c, "W@example.org", &u, h),
+			 ERR_OK);
+	assert_true(auth_password_verify(h, password, sizeof(password) - 1));
+	db_release(c);
+	assert_int_equal(db_tx(f->db, suspend_tx, NULL), DB_OK);
+	assert_int_equal(check_at(f->db, s.out_token, s.now, NULL),
+			 ERR_UNAUTHENTICATED);
+	c = db_acquire(f->db);
+	assert_int_equal(auth_user_for_signin(c, "w@example.org", &u, h),
+			 ERR_NOT_FOUND);
+	db_release(c);
+}
+
+static void
+ten_failures_in_fifteen_minutes_lock_the_account(void **state)
+{
+	struct fixture *f = *state;
+	struct db_conn *c = db_acquire(f->db);
+	int64_t t = 10000000;
+	bool exceeded;
+	int retry;
+
+	for (int i = 0; i < AUTH_FAILURES_MAX - 1; i++)
+		assert_int_equal(auth_failure_record(c, "w@example.org",
+						     t + i * 1000),
+				 ERR_OK);
+	assert_int_equal(auth_failures_exceeded(c, "W@example.org", t + 10000,
+						&exceeded, &retry),
+			 ERR_OK);
+	assert_false(exceeded);
+	assert_int_equal(auth_failure_record(c, "w@example.org", t + 10000),
+			 ERR_OK);
+	assert_int_equal(auth_failures_exceeded(c, "w@example.org", t + 11000,
+						&exceeded, &retry),
+			 ERR_OK);
+	assert_true(exceeded);
+	assert_int_equal(retry, 15 * 60 - 11 + 1);
+	/* Another account is not affected. */
+	assert_int_equal(auth_failures_exceeded(c, "v@example.org", t + 11000,
+						&exceeded, &retry),
+			 ERR_OK);
+	assert_false(exceeded);
+	/* Fifteen minutes after the first failure, it may try again. */
+	assert_int_equal(auth_failures_exceeded(c, "w@example.org",
+						t + AUTH_FAILURES_WINDOW_MS + 1,
+						&exceeded, &retry),
+			 ERR_OK);
+	assert_false(exceeded);
+	db_release(c);
+}
+
+#define TESTS(X)                                                 \
+	X(users_are_checked_field_by_field)                      \
+	X(emails_are_unique_and_organisations_must_exist)        \
+	X(sessions_expire_when_idle_or_old)                      \
+	X(suspending_the_organisation_ends_its_sessions_at_once) \
+	X(ten_failures_in_fifteen_minutes_lock_the_account)
+
+int
+main(void)
+{
+	struct auth_errors errs;
+	const struct auth_user_input in = {
+		"0190f5a2-7c3e-7d41-9a2b-6f0e5d4c3b2a",
+		"a@example.org",
+		"A",
+		"viewer",
+		password,
+		sizeof(password) - 1
+	};
+
+	if (sodium_init() < 0 || auth_user_prepare(&in, hash, &errs) != ERR_OK)
+		return 1;
+	return TESTDB_RUN("auth sessions", TESTS);
+}
