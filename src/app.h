@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "crypto/crypto.h"
 #include "db/db.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
@@ -11,7 +12,9 @@
 struct app {
 	struct db *db;
 	struct jobs *jobs;
-	char *openapi; /* the OpenAPI document, rendered once */
+	struct crypto_keyring *keyring;
+	char *checkpoints; /* the audit checkpoint file */
+	char *openapi;	   /* the OpenAPI document, rendered once */
 	size_t openapi_len;
 };
 

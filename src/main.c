@@ -35,11 +35,14 @@ static const struct command commands[] = {
 	  "migrations,\nruns background jobs and serves HTTP until SIGTERM or "
 	  "SIGINT, when it\nfinishes in-flight requests and exits 0.\n",
 	  NULL },
-	{ "init", cmd_init, "prepare the data directory and database",
-	  "Creates the data directory (mode 0700) and the database, and "
-	  "applies\nmigrations.  Accounts are added once the trust core "
-	  "exists.\n",
-	  NULL },
+	{ "init", cmd_init, "prepare the data directory; add the first admin",
+	  "atip init [--admin-email E (--org ORG_ID | --country CC) [--name N]]\n"
+	  "  creates the data directory (mode 0700), the keyring and the "
+	  "database.\n  With --admin-email, adds the first platform_admin, "
+	  "in organisation\n  ORG_ID or in a new \"Platform secretariat\" of "
+	  "country CC; the password\n  comes from ATIP_INIT_PASSWORD or the "
+	  "terminal.  Refused once any\n  account exists.\n",
+	  "[options]" },
 	{ "migrate", cmd_migrate, "apply database migrations",
 	  "Applies the numbered migrations this atip knows and the database "
 	  "lacks.\nRefuses a database migrated by a newer atip.\n",
@@ -66,6 +69,24 @@ static const struct command commands[] = {
 	  "Country codes come from Debian's iso-codes data in "
 	  "ATIP_ISO_CODES_DIR\n(default " ISO_DEFAULT_DIR ").\n",
 	  "add|list [options] " },
+	{ "user", cmd_user, "add users",
+	  "atip user add --org ORG_ID --email E --role ROLE [--name N]\n"
+	  "  adds a user and prints its id.  ROLE: platform_admin, org_admin,\n"
+	  "  case_worker, investigator, analyst or viewer.  The password "
+	  "(at least\n  15 characters, not a common one) comes from "
+	  "ATIP_USER_PASSWORD or the\n  terminal.\n",
+	  "add [options]" },
+	{ "audit", cmd_audit, "verify the audit trail",
+	  "atip audit verify\n"
+	  "  checks every audit chain (sequence, links, hashes) and every "
+	  "signed\n  checkpoint in ATIP_DATA_DIR/audit-checkpoints; prints "
+	  "ok, or BROKEN and\n  the first place it breaks (exit 1).\n",
+	  "verify" },
+	{ "keys", cmd_keys, "rotate the keyring",
+	  "atip keys rotate\n"
+	  "  adds a new root key to ATIP_DATA_DIR/keyring and makes it "
+	  "primary; data\n  keys wrapped by older keys stay readable.\n",
+	  "rotate" },
 	{ "version", cmd_version, "print the version",
 	  "Prints atip's version.\n", NULL },
 };

@@ -46,8 +46,25 @@ const struct http_route app_routes[] = {
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);
 
+/* Signs the head of every audit chain that moved (audit.h). */
+static enum job_result
+audit_checkpoint_job(struct job *job, void *ctx)
+{
+	struct app *app = job->app;
+	char err[512];
+
+	(void)ctx;
+	if (audit_checkpoint(job->db, app->keyring, app->checkpoints, err,
+			     sizeof(err)) != DB_OK) {
+		job->error = "could not write the audit checkpoint";
+		return JOB_RETRY;
+	}
+	return JOB_DONE;
+}
+
 const struct job_kind app_jobs[] = {
 	{ "jobs.prune", jobs_prune, NULL, 3, 0, 60 * 60 * 1000 },
+	{ "audit.checkpoint", audit_checkpoint_job, NULL, 3, 0, 60 * 1000 },
 };
 
 const size_t app_njobs = sizeof(app_jobs) / sizeof(app_jobs[0]);

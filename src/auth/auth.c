@@ -103,8 +103,6 @@ auth_user_prepare(const struct auth_user_input *in, char hash[AUTH_HASH_MAX],
 	const char *why;
 
 	errs->n = 0;
-	if (!in->org_id || !uuid_valid(str_of(in->org_id)))
-		add_error(errs, "org_id", "must be an organisation id");
 	if (!auth_email_normalise(in->email, email))
 		add_error(errs, "email", "must be an email address");
 	if (!valid_name(in->name))

@@ -101,8 +101,9 @@ enum err auth_user_create(struct db_conn *c, const struct auth_user_input *in,
 			  struct auth_errors *errs);
 
 /*
- * Checks a new user's fields and hashes the password into hash, outside
- * any transaction.  ERR_INVALID with the field errors.
+ * Checks a new user's fields (all but the organisation, which
+ * auth_user_create checks) and hashes the password into hash, outside any
+ * transaction.  ERR_INVALID with the field errors.
  */
 enum err auth_user_prepare(const struct auth_user_input *in,
 			   char hash[AUTH_HASH_MAX], struct auth_errors *errs);

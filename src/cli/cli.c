@@ -9,6 +9,7 @@
 #include "app.h"
 #include "base/iso.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "cli/cli.h"
 
 /* Creates the data directory (mode 0700) if it does not exist. */
@@ -124,4 +125,30 @@ cli_opts(const char *what, int argc, char **argv, struct cli_opt *opts,
 		*opts[i].value = v;
 	}
 	return true;
+}
+
+struct crypto_keyring *
+cli_keyring(const struct config *c)
+{
+	struct crypto_keyring *kr;
+	char err[512];
+
+	if (!crypto_init()) {
+		fprintf(stderr, "atip: libsodium cannot start\n");
+		return NULL;
+	}
+	kr = crypto_keyring_open(c->data_dir, true, err, sizeof(err));
+	if (!kr)
+		fprintf(stderr, "atip: keyring: %s\n", err);
+	return kr;
+}
+
+char *
+cli_checkpoints_path(const struct config *c)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	buf_printf(&b, "%s/audit-checkpoints", c->data_dir);
+	return buf_detach(&b, NULL);
 }

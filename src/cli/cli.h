@@ -8,7 +8,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "auth/auth.h"
 #include "base/config.h"
+#include "crypto/crypto.h"
 #include "db/db.h"
 #include "orgs/orgs.h"
 
@@ -33,11 +35,41 @@ bool cli_opts(const char *what, int argc, char **argv, struct cli_opt *opts,
  */
 struct db *cli_open_db(const struct config *c);
 
+/*
+ * Opens the keyring of the data directory, creating it when absent; NULL
+ * (after saying why) when it is unsafe or damaged.
+ */
+struct crypto_keyring *cli_keyring(const struct config *c);
+
+/* The path of the audit checkpoint file in the data directory; caller frees. */
+char *cli_checkpoints_path(const struct config *c);
+
 /* Loads the ISO 3166 data; false (after saying why) when it is missing. */
 bool cli_iso_ready(void);
 
 /* One organisation as `atip org list` and `atip demo` print it. */
 void cli_print_org(const struct org *o);
+
+/*
+ * Reads a password from the variable env when it is set (automation),
+ * else from the terminal without echo.  Returns heap memory to give to
+ * cli_free_password(), or NULL (after saying why).
+ */
+char *cli_read_password(const char *env, size_t *len);
+
+/* Wipes and frees a password from cli_read_password(). */
+void cli_free_password(char *pw, size_t len);
+
+/* Writes field errors one a line: "atip WHAT: FIELD: MESSAGE". */
+void cli_print_errors(const char *what, const struct auth_errors *errs);
+
+/*
+ * Adds a user (hash: from auth_user_prepare) and audits it, inside the
+ * caller's transaction.
+ */
+enum err cli_user_create(struct db_conn *c, const struct auth_user_input *in,
+			 const char *hash, struct auth_user *out,
+			 struct auth_errors *errs);
 
 /* The commands; each gets the arguments left after the settings. */
 int cmd_serve(struct config *c, int argc, char **argv);
@@ -45,5 +77,8 @@ int cmd_init(struct config *c, int argc, char **argv);
 int cmd_migrate(struct config *c, int argc, char **argv);
 int cmd_demo(struct config *c, int argc, char **argv);
 int cmd_org(struct config *c, int argc, char **argv);
+int cmd_user(struct config *c, int argc, char **argv);
+int cmd_audit(struct config *c, int argc, char **argv);
+int cmd_keys(struct config *c, int argc, char **argv);
 
 #endif

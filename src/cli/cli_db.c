@@ -1,6 +1,9 @@
-/* `atip init`, `atip migrate` and `atip demo`. */
+/* `atip migrate` and `atip demo`. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
 
 #include "cli/cli.h"
 
@@ -18,21 +21,6 @@ cmd_migrate(struct config *c, int argc, char **argv)
 	return 0;
 }
 
-int
-cmd_init(struct config *c, int argc, char **argv)
-{
-	struct db *db = cli_open_db(c);
-
-	(void)argc;
-	(void)argv;
-	if (!db)
-		return 1;
-	db_close(db);
-	printf("initialised %s: database ready, no accounts yet\n",
-	       c->data_dir);
-	return 0;
-}
-
 /* The demo organisations: fictional, and named so. */
 static const struct org_input demo_orgs[] = {
 	{ "Demo Anti-Trafficking Unit, Kathmandu (fictional)",
@@ -42,7 +30,32 @@ static const struct org_input demo_orgs[] = {
 	{ "Demo Rights Collective, Colombo (fictional)", "civil_society", "LK",
 	  "LK-1" },
 	{ "Demo Border Force Unit (fictional)", "border_force", "BD", NULL },
+	{ "Demo Platform Secretariat (fictional)", "international_organisation",
+	  "NP", NULL },
 };
+
+/* The demo accounts: one per role, in the organisation at org. */
+static const struct {
+	int org;
+	const char *role;
+	const char *email;
+	const char *name;
+} demo_users[] = {
+	{ 4, "platform_admin", "platform.admin@demo.invalid",
+	  "Demo Platform Admin (fictional)" },
+	{ 0, "org_admin", "ktm.admin@demo.invalid",
+	  "Demo Unit Admin (fictional)" },
+	{ 0, "investigator", "ktm.investigator@demo.invalid",
+	  "Demo Investigator (fictional)" },
+	{ 1, "case_worker", "pune.caseworker@demo.invalid",
+	  "Demo Case Worker (fictional)" },
+	{ 2, "analyst", "colombo.analyst@demo.invalid",
+	  "Demo Analyst (fictional)" },
+	{ 3, "viewer", "border.viewer@demo.invalid",
+	  "Demo Viewer (fictional)" },
+};
+
+enum { NDEMO_USERS = sizeof(demo_users) / sizeof(demo_users[0]) };
 
 enum { NDEMO_ORGS = sizeof(demo_orgs) / sizeof(demo_orgs[0]) };
 
@@ -51,7 +64,56 @@ struct demo {
 	bool already;
 	struct org orgs[NDEMO_ORGS];
 	int norgs;
+	char passwords[NDEMO_USERS][24];
+	char hashes[NDEMO_USERS][AUTH_HASH_MAX];
+	int nusers;
 };
+
+/* Random passwords for the demo accounts, hashed before the transaction. */
+static bool
+demo_passwords(struct demo *d)
+{
+	for (int i = 0; i < NDEMO_USERS; i++) {
+		unsigned char raw[12];
+
+		randombytes_buf(raw, sizeof(raw));
+		sodium_bin2base64(d->passwords[i], sizeof(d->passwords[i]), raw,
+				  sizeof(raw),
+				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		if (!auth_password_hash(d->passwords[i],
+					strlen(d->passwords[i]), d->hashes[i]))
+			return false;
+	}
+	return true;
+}
+
+static enum err
+demo_users_create(struct db_conn *conn, struct demo *d)
+{
+	struct auth_errors errs;
+	struct auth_user u;
+	enum err e;
+
+	d->nusers = 0;
+	if (d->norgs != NDEMO_ORGS)
+		return ERR_OK; /* organisations made by hand: no demo accounts */
+	for (int i = 0; i < NDEMO_USERS; i++) {
+		struct auth_user_input in = { d->orgs[demo_users[i].org].id,
+					      demo_users[i].email,
+					      demo_users[i].name,
+					      demo_users[i].role,
+					      NULL,
+					      0 };
+
+		e = cli_user_create(conn, &in, d->hashes[i], &u, &errs);
+		if (e == ERR_CONFLICT)
+			continue;
+		if (e != ERR_OK)
+			return e;
+		d->nusers = i + 1;
+	}
+	return ERR_OK;
+}
 
 static enum db_status
 write_demo(struct db_conn *conn, void *arg)
@@ -78,8 +140,8 @@ write_demo(struct db_conn *conn, void *arg)
 			return db_status_of(d->e);
 		d->norgs++;
 	}
-	d->e = ERR_OK;
-	return DB_OK;
+	d->e = demo_users_create(conn, d);
+	return db_status_of(d->e);
 }
 
 int
@@ -92,13 +154,14 @@ cmd_demo(struct config *c, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	if (!cli_iso_ready())
+	if (!cli_iso_ready() || !crypto_init() || !demo_passwords(&d))
 		return 1;
 	db = cli_open_db(c);
 	if (!db)
 		return 1;
 	e = db_tx_err(db, write_demo, &d, &d.e);
 	db_close(db);
+	sodium_memzero(d.hashes, sizeof(d.hashes));
 	if (e != ERR_OK) {
 		fprintf(stderr, "atip: demo: could not write the demo data\n");
 		return 1;
@@ -111,6 +174,9 @@ cmd_demo(struct config *c, int argc, char **argv)
 	       "Demo organisations (id, country, type, status, name):\n");
 	for (i = 0; i < d.norgs; i++)
 		cli_print_org(&d.orgs[i]);
-	printf("Demo accounts: none yet; sign-in arrives with the trust core.\n");
+	printf("Demo accounts (email, role, password; sign-in over the API):\n");
+	for (i = 0; i < d.nusers; i++)
+		printf("%s\t%s\t%s\n", demo_users[i].email, demo_users[i].role,
+		       d.passwords[i]);
 	return 0;
 }

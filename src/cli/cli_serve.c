@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit/audit.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
@@ -29,6 +30,22 @@ http_settings_of(const struct config *c, struct http_settings *s)
 		.metrics_local = c->metrics_local,
 		.json_log = c->json_log,
 	};
+}
+
+/* Stops the jobs, signs the audit heads one last time, closes all. */
+static void
+app_release(struct app *app)
+{
+	char err[512];
+
+	jobs_free(app->jobs);
+	if (audit_checkpoint(app->db, app->keyring, app->checkpoints, err,
+			     sizeof(err)) != DB_OK)
+		log_msg(LOG_ERROR, "audit checkpoint: %s", err);
+	db_close(app->db);
+	crypto_keyring_close(app->keyring);
+	free(app->checkpoints);
+	free(app->openapi);
 }
 
 static void
@@ -70,11 +87,17 @@ cmd_serve(struct config *c, int argc, char **argv)
 	app.db = cli_open_db(c);
 	if (!app.db)
 		return 1;
+	app.keyring = cli_keyring(c);
+	if (!app.keyring) {
+		db_close(app.db);
+		return 1;
+	}
+	app.checkpoints = cli_checkpoints_path(c);
 	doc = http_openapi(app_routes, app_nroutes, atip_version);
 	app.openapi = json_dumps(doc, JSON_COMPACT);
 	app.openapi_len = strlen(app.openapi);
 	json_decref(doc);
-	app.jobs = jobs_new(app.db, app_jobs, app_njobs);
+	app.jobs = jobs_new(app.db, app_jobs, app_njobs, &app);
 	if (jobs_schedule_periodic(app.jobs, time_now_ms()) != DB_OK)
 		log_msg(LOG_WARN, "could not schedule periodic jobs");
 	jobs_start(app.jobs, (int)c->job_workers);
@@ -83,9 +106,7 @@ cmd_serve(struct config *c, int argc, char **argv)
 				sizeof(err));
 	if (!srv) {
 		fprintf(stderr, "atip: %s\n", err);
-		jobs_free(app.jobs);
-		db_close(app.db);
-		free(app.openapi);
+		app_release(&app);
 		return 1;
 	}
 	http_server_set_metrics_hook(srv, jobs_metrics);
@@ -98,9 +119,7 @@ cmd_serve(struct config *c, int argc, char **argv)
 		;
 	log_msg(LOG_INFO, "signal %d: finishing in-flight requests", sig);
 	http_server_stop(srv, (unsigned)c->shutdown_grace);
-	jobs_free(app.jobs);
-	db_close(app.db);
-	free(app.openapi);
+	app_release(&app);
 	log_msg(LOG_INFO, "stopped");
 	return 0;
 }

@@ -24,6 +24,7 @@ enum {
 
 struct jobs {
 	struct db *db;
+	void *app;
 	const struct job_kind *kinds;
 	size_t nkinds;
 	pthread_t *threads;
@@ -35,11 +36,12 @@ struct jobs {
 };
 
 struct jobs *
-jobs_new(struct db *db, const struct job_kind *kinds, size_t n)
+jobs_new(struct db *db, const struct job_kind *kinds, size_t n, void *app)
 {
 	struct jobs *q = xcalloc(1, sizeof(*q));
 
 	q->db = db;
+	q->app = app;
 	q->kinds = kinds;
 	q->nkinds = n;
 	pthread_mutex_init(&q->lock, NULL);
@@ -252,9 +254,12 @@ jobs_run_once(struct jobs *q, const char *owner, int64_t now)
 	if (!cl.found)
 		return 0;
 	k = find_kind(q, cl.kind);
-	job =
-		(struct job){ q->db,	  cl.id,       cl.kind,
-			      cl.payload, cl.attempts, NULL };
+	job = (struct job){ .db = q->db,
+			    .app = q->app,
+			    .id = cl.id,
+			    .kind = cl.kind,
+			    .payload = cl.payload,
+			    .attempts = cl.attempts };
 	if (!k) {
 		job.error = "no handler for this kind";
 		r = JOB_FAIL;

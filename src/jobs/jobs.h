@@ -24,6 +24,7 @@ enum job_result {
 
 struct job {
 	struct db *db;
+	void *app; /* what jobs_new() was given */
 	const char *id;
 	const char *kind;
 	const char *payload; /* JSON text */
@@ -46,8 +47,12 @@ struct jobs;
 extern const struct db_migration jobs_migrations[];
 extern const size_t jobs_nmigrations;
 
-/* Creates a queue working the given kinds (kinds must outlive it). */
-struct jobs *jobs_new(struct db *db, const struct job_kind *kinds, size_t n);
+/*
+ * Creates a queue working the given kinds (kinds must outlive it); app is
+ * handed to every job as job->app.
+ */
+struct jobs *jobs_new(struct db *db, const struct job_kind *kinds, size_t n,
+		      void *app);
 
 /* Stops the workers if running and frees q. */
 void jobs_free(struct jobs *q);

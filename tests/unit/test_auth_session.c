@@ -78,12 +78,11 @@ users_are_checked_field_by_field(void **state)
 
 	(void)state;
 	assert_int_equal(auth_user_prepare(&in, h, &errs), ERR_INVALID);
-	assert_int_equal(errs.n, 5);
-	assert_string_equal(errs.v[0].field, "org_id");
-	assert_string_equal(errs.v[1].field, "email");
-	assert_string_equal(errs.v[2].field, "name");
-	assert_string_equal(errs.v[3].field, "role");
-	assert_string_equal(errs.v[4].field, "password");
+	assert_int_equal(errs.n, 4);
+	assert_string_equal(errs.v[0].field, "email");
+	assert_string_equal(errs.v[1].field, "name");
+	assert_string_equal(errs.v[2].field, "role");
+	assert_string_equal(errs.v[3].field, "password");
 }
 
 static void

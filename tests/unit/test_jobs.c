@@ -139,7 +139,7 @@ static void
 a_job_runs_once_and_is_done(void **state)
 {
 	struct fixture *f = *state;
-	struct jobs *q = jobs_new(f->db, kinds, 2);
+	struct jobs *q = jobs_new(f->db, kinds, 2, NULL);
 	int64_t t = 1000000;
 
 	enqueue(f->db, "test.count", 0, 1, t);
@@ -155,7 +155,7 @@ static void
 a_failing_job_retries_with_backoff_then_fails_for_good(void **state)
 {
 	struct fixture *f = *state;
-	struct jobs *q = jobs_new(f->db, kinds, 2);
+	struct jobs *q = jobs_new(f->db, kinds, 2, NULL);
 	int64_t t = 1000000;
 	struct row r;
 
@@ -190,7 +190,7 @@ static void
 a_crashed_workers_lease_expires_and_it_cannot_finish_late(void **state)
 {
 	struct fixture *f = *state;
-	struct jobs *q = jobs_new(f->db, kinds, 2);
+	struct jobs *q = jobs_new(f->db, kinds, 2, NULL);
 	int64_t t = 1000000, lease = DEFAULT_LEASE_MS;
 	struct claim dead = {
 		"crashed-worker", t, lease, false, NULL, NULL, NULL, 0
@@ -243,7 +243,7 @@ static void
 two_workers_never_run_a_job_twice(void **state)
 {
 	struct fixture *f = *state;
-	struct jobs *q = jobs_new(f->db, kinds, 2);
+	struct jobs *q = jobs_new(f->db, kinds, 2, NULL);
 	struct worker_arg w[2] = { { q, "w1", 0 }, { q, "w2", 0 } };
 	pthread_t t[2];
 	int i;
@@ -267,7 +267,7 @@ static void
 periodic_jobs_reschedule_themselves(void **state)
 {
 	struct fixture *f = *state;
-	struct jobs *q = jobs_new(f->db, kinds, 2);
+	struct jobs *q = jobs_new(f->db, kinds, 2, NULL);
 	int64_t t = 1000000, period = 10 * 60 * 1000;
 	struct row r;
 
@@ -295,7 +295,7 @@ static void
 a_dedupe_key_enqueues_once(void **state)
 {
 	struct fixture *f = *state;
-	struct jobs *q = jobs_new(f->db, kinds, 2);
+	struct jobs *q = jobs_new(f->db, kinds, 2, NULL);
 	struct enqueue_ctx e = { "test.count", 0, 1, "case:42:reminder", 1000 };
 
 	assert_int_equal(db_tx(f->db, enqueue_tx, &e), DB_OK);
@@ -310,7 +310,7 @@ static void
 worker_threads_run_jobs_and_stop(void **state)
 {
 	struct fixture *f = *state;
-	struct jobs *q = jobs_new(f->db, kinds, 2);
+	struct jobs *q = jobs_new(f->db, kinds, 2, NULL);
 	struct timespec tick = { 0, 20 * 1000000L };
 	int i;
 
