@@ -8,6 +8,7 @@
 #include "app.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "auth/auth_http.h"
 #include "base/mem.h"
 #include "ops/ops.h"
 #include "orgs/orgs.h"
@@ -40,6 +41,19 @@ const struct http_route app_routes[] = {
 	  "\"echo\":{}}}",
 	  "{\"type\":\"object\",\"additionalProperties\":false,"
 	  "\"properties\":{\"echo\":{}}}" },
+	{ "POST", "/api/v1/session", auth_signin, HTTP_BODY | HTTP_DB, NULL,
+	  "Sign in: sets the session cookie, returns the CSRF token", "session",
+	  "{\"type\":\"object\",\"required\":[\"csrf_token\",\"user\"]}",
+	  "{\"type\":\"object\",\"required\":[\"email\",\"password\"],"
+	  "\"additionalProperties\":false,\"properties\":{"
+	  "\"email\":{\"type\":\"string\"},"
+	  "\"password\":{\"type\":\"string\"},"
+	  "\"totp\":{\"type\":\"string\"}}}" },
+	{ "DELETE", "/api/v1/session", auth_signout, HTTP_DB, "session",
+	  "Sign out: ends the session", "session", NULL, NULL },
+	{ "GET", "/api/v1/me", auth_me, HTTP_DB, "session",
+	  "The signed-in user and their organisation's country", "session",
+	  "{\"type\":\"object\",\"required\":[\"user\"]}", NULL },
 	{ "GET", "/api/v1/openapi.json", ops_openapi, 0, NULL,
 	  "This OpenAPI 3.1 document", "ops", "{\"type\":\"object\"}", NULL },
 };

@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "audit/audit.h"
+#include "auth/auth_http.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
@@ -110,6 +111,7 @@ cmd_serve(struct config *c, int argc, char **argv)
 		return 1;
 	}
 	http_server_set_metrics_hook(srv, jobs_metrics);
+	http_server_set_auth(srv, auth_authenticate);
 	log_msg(LOG_INFO, "serving on %s (database: %s)", http_server_url(srv),
 		db_engine(app.db) == DB_PG ? "PostgreSQL" : "SQLite");
 	printf("atip %s is serving on %s\n", atip_version,

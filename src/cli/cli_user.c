@@ -209,7 +209,7 @@ cmd_init(struct config *c, int argc, char **argv)
 				"to create the platform secretariat\n");
 		return EXIT_USAGE;
 	}
-	db = cli_open_db(c);	/* makes the data directory too */
+	db = cli_open_db(c); /* makes the data directory too */
 	if (!db)
 		return 1;
 	db_close(db);

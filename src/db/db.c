@@ -284,29 +284,52 @@ backoff(int attempt)
 
 enum { TX_ATTEMPTS = 8 };
 
+/* One attempt: BEGIN, fn, COMMIT, or ROLLBACK when anything failed. */
+static enum db_status
+tx_once(struct db_conn *c, enum db_status (*fn)(struct db_conn *, void *),
+	void *ctx)
+{
+	enum db_status st = db_script(c, c->db->ops->begin);
+
+	if (st != DB_OK)
+		return st;
+	c->in_tx = 1;
+	st = fn(c, ctx);
+	if (st == DB_OK)
+		st = db_script(c, "COMMIT");
+	if (st != DB_OK && !c->broken && db_script(c, "ROLLBACK") != DB_OK)
+		c->broken = 1;
+	c->in_tx = 0;
+	return st;
+}
+
+enum db_status
+db_tx_conn(struct db_conn *c, enum db_status (*fn)(struct db_conn *, void *),
+	   void *ctx)
+{
+	enum db_status st = DB_DOWN;
+
+	for (int attempt = 0; attempt < TX_ATTEMPTS && !c->broken; attempt++) {
+		st = tx_once(c, fn, ctx);
+		if (st != DB_RETRY)
+			return st;
+		backoff(attempt);
+	}
+	return st;
+}
+
 enum db_status
 db_tx(struct db *db, enum db_status (*fn)(struct db_conn *, void *), void *ctx)
 {
 	enum db_status st = DB_DOWN;
-	int attempt;
 
-	for (attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
+	for (int attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
 		struct db_conn *c = db_acquire(db);
 
 		if (!c)
 			return DB_DOWN;
-		st = db_script(c, db->ops->begin);
-		if (st == DB_OK) {
-			c->in_tx = 1;
-			st = fn(c, ctx);
-			if (st == DB_OK)
-				st = db_script(c, "COMMIT");
-			if (st != DB_OK && !c->broken &&
-			    db_script(c, "ROLLBACK") != DB_OK)
-				c->broken = 1;
-			c->in_tx = 0;
-		}
-		db_release(c);
+		st = tx_once(c, fn, ctx);
+		db_release(c); /* a broken one is dropped: retry reconnects */
 		if (st != DB_RETRY)
 			return st;
 		backoff(attempt);

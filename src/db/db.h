@@ -129,6 +129,11 @@ enum db_status db_script(struct db_conn *c, const char *sql);
 enum db_status db_tx(struct db *db,
 		     enum db_status (*fn)(struct db_conn *, void *), void *ctx);
 
+/* Like db_tx, on a connection the caller has already borrowed. */
+enum db_status db_tx_conn(struct db_conn *c,
+			  enum db_status (*fn)(struct db_conn *, void *),
+			  void *ctx);
+
 /*
  * Applies the migrations in list[0..n) not yet recorded, each in its own
  * transaction, in version order.  Refuses (DB_ERROR, reason in err) a

@@ -71,6 +71,7 @@ struct http_request {
 	int nparams;
 	json_t *body;	    /* decoded JSON body (HTTP_BODY routes), owned */
 	struct db_conn *db; /* HTTP_DB routes: a borrowed connection */
+	void *actor;	    /* who asks: set by the authenticate hook */
 	void *app;	    /* what main.c gave http_server_start() */
 	bool loopback;	    /* client is on 127.0.0.0/8 or ::1 */
 	/* private to http */
@@ -105,6 +106,21 @@ const char *http_server_url(const struct http_server *srv);
  */
 void http_server_stop(struct http_server *srv, unsigned grace_s);
 
+/*
+ * Sets the hook that authenticates requests to routes with a permission
+ * (those routes need HTTP_DB too).  It sets req->actor and returns ERR_OK,
+ * or the error to answer: ERR_UNAUTHENTICATED (401), ERR_FORBIDDEN (403:
+ * say why with http_problem before returning it), ERR_UNAVAILABLE.
+ */
+void http_server_set_auth(struct http_server *srv,
+			  enum err (*authenticate)(struct http_request *req));
+
+/* True when the request came over TLS. */
+bool http_is_tls(const struct http_request *req);
+
+/* Returns the value of the request cookie name, or NULL. */
+const char *http_cookie(struct http_request *req, const char *name);
+
 /* Extra lines for /metrics, written by the application. */
 void http_server_set_metrics_hook(struct http_server *srv,
 				  void (*hook)(struct buf *out, void *app));
@@ -127,6 +143,23 @@ void http_problem(struct http_request *req, enum err e, const char *detail,
 /* Responds 422 naming one field. */
 void http_invalid(struct http_request *req, const char *field,
 		  const char *message);
+
+/* A field of a JSON object body, and where its value goes. */
+struct http_field {
+	const char *name;
+	bool required;
+	size_t max;	     /* strings: bytes at most (0: ATIP_JSON_STRING) */
+	const char **string; /* a string field; or NULL and: */
+	json_t **any;	     /* any JSON value (borrowed from req->body) */
+};
+
+/*
+ * Reads the body's fields into their places.  Unknown fields, missing
+ * required ones and strings that are not strings or too long are answered
+ * 422 with every wrong field listed; returns false then.
+ */
+bool http_body_fields(struct http_request *req, const struct http_field *f,
+		      size_t n);
 
 /* Returns the HTTP status of e. */
 unsigned http_status(enum err e);

@@ -35,6 +35,7 @@ struct http_server {
 	/* routes, then "static", then "unmatched" */
 	struct http_route_metrics *metrics;
 	void (*metrics_hook)(struct buf *out, void *app);
+	enum err (*authenticate)(struct http_request *req);
 };
 
 /*

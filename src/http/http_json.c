@@ -315,3 +315,54 @@ http_invalid(struct http_request *req, const char *field, const char *message)
 	http_problem(req, ERR_INVALID, "A field of the request is invalid.",
 		     errors);
 }
+
+static const struct http_field *
+field_named(const struct http_field *f, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(f[i].name, name))
+			return &f[i];
+	return NULL;
+}
+
+static void
+field_error(json_t **errors, const char *field, const char *message)
+{
+	if (!*errors)
+		*errors = json_array();
+	json_array_append_new(*errors, json_pack("{ss ss}", "field", field,
+						 "message", message));
+}
+
+bool
+http_body_fields(struct http_request *req, const struct http_field *f, size_t n)
+{
+	json_t *errors = NULL, *v;
+	const char *key;
+
+	json_object_foreach (req->body, key, v)
+		if (!field_named(f, n, key))
+			field_error(&errors, key, "unknown field");
+	for (size_t i = 0; i < n; i++) {
+		v = json_object_get(req->body, f[i].name);
+		if (!v || json_is_null(v)) {
+			if (f[i].required)
+				field_error(&errors, f[i].name, "is required");
+			continue;
+		}
+		if (f[i].any) {
+			*f[i].any = v;
+		} else if (!json_is_string(v)) {
+			field_error(&errors, f[i].name, "must be a string");
+		} else if (f[i].max && json_string_length(v) > f[i].max) {
+			field_error(&errors, f[i].name, "is too long");
+		} else {
+			*f[i].string = json_string_value(v);
+		}
+	}
+	if (!errors)
+		return true;
+	http_problem(req, ERR_INVALID, "Some fields of the body are wrong.",
+		     errors);
+	return false;
+}

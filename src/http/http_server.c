@@ -183,6 +183,27 @@ is_json_type(const char *type)
 	return *type == '\0' || *type == ';';
 }
 
+/* Runs the authenticate hook; false when it answered (401, 403, 503). */
+static bool
+authenticated(struct http_request *req)
+{
+	enum err e = req->srv->authenticate && req->db
+			     ? req->srv->authenticate(req)
+			     : ERR_UNAUTHENTICATED;
+
+	if (e == ERR_OK)
+		return true;
+	if (!req->response || req->status != http_status(e))
+		http_problem(req, e,
+			     e == ERR_UNAUTHENTICATED
+				     ? "Sign in first."
+				     : "The request could not be completed.",
+			     NULL);
+	if (e == ERR_UNAVAILABLE)
+		http_add_header(req, "Retry-After", "5");
+	return false;
+}
+
 static void
 run_handler(struct http_request *req)
 {
@@ -226,7 +247,8 @@ run_handler(struct http_request *req)
 			return;
 		}
 	}
-	rt->handler(req);
+	if (!rt->permission || authenticated(req))
+		rt->handler(req);
 	if (req->db) {
 		db_release(req->db);
 		req->db = NULL;
@@ -666,6 +688,25 @@ const char *
 http_server_url(const struct http_server *srv)
 {
 	return srv->url;
+}
+
+void
+http_server_set_auth(struct http_server *srv,
+		     enum err (*authenticate)(struct http_request *req))
+{
+	srv->authenticate = authenticate;
+}
+
+bool
+http_is_tls(const struct http_request *req)
+{
+	return req->srv->tls;
+}
+
+const char *
+http_cookie(struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
 
 void

@@ -54,27 +54,15 @@ ops_metrics(struct http_request *req)
 void
 ops_echo(struct http_request *req)
 {
-	const char *key;
-	json_t *v, *errors = NULL, *out;
+	json_t *echo = NULL, *out;
+	const struct http_field fields[] = { { "echo", false, 0, NULL,
+					       &echo } };
 
-	json_object_foreach (req->body, key, v) {
-		if (strcmp(key, "echo")) {
-			if (!errors)
-				errors = json_array();
-			json_array_append_new(
-				errors, json_pack("{ss ss}", "field", key,
-						  "message", "unknown field"));
-		}
-	}
-	if (errors) {
-		http_problem(req, ERR_INVALID, "The body has unknown fields.",
-			     errors);
+	if (!http_body_fields(req, fields, 1))
 		return;
-	}
 	out = json_pack("{ss}", "status", "ok");
-	v = json_object_get(req->body, "echo");
-	if (v)
-		json_object_set(out, "echo", v);
+	if (echo)
+		json_object_set(out, "echo", echo);
 	http_json(req, 200, out);
 }
 
