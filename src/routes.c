@@ -11,6 +11,7 @@
 #include "auth/auth_http.h"
 #include "base/mem.h"
 #include "ops/ops.h"
+#include "orgs/orgs_http.h"
 #include "orgs/orgs.h"
 
 #ifndef ATIP_VERSION
@@ -22,6 +23,18 @@ const char atip_version[] = ATIP_VERSION;
 #define STATUS_SCHEMA                                     \
 	"{\"type\":\"object\",\"required\":[\"status\"]," \
 	"\"properties\":{\"status\":{\"type\":\"string\"}}}"
+
+#define ORG_SCHEMA                                                     \
+	"{\"type\":\"object\",\"required\":[\"id\",\"name\",\"type\"," \
+	"\"country\",\"status\",\"version\"]}"
+#define ORG_LIST_SCHEMA                                                  \
+	"{\"type\":\"object\",\"required\":[\"items\"],\"properties\":{" \
+	"\"items\":{\"type\":\"array\"},\"next_cursor\":{}}}"
+#define ORG_INPUT_SCHEMA                                                     \
+	"{\"type\":\"object\",\"required\":[\"name\",\"type\",\"country\"]," \
+	"\"additionalProperties\":false,\"properties\":{"                    \
+	"\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},"     \
+	"\"country\":{\"type\":\"string\"},\"subdivision\":{\"type\":\"string\"}}}"
 
 const struct http_route app_routes[] = {
 	{ "GET", "/healthz", ops_healthz, HTTP_NO_LOG, NULL,
@@ -54,6 +67,22 @@ const struct http_route app_routes[] = {
 	{ "GET", "/api/v1/me", auth_me, HTTP_DB, "session",
 	  "The signed-in user and their organisation's country", "session",
 	  "{\"type\":\"object\",\"required\":[\"user\"]}", NULL },
+	{ "GET", "/api/v1/orgs", orgs_http_list, HTTP_DB, "orgs.read",
+	  "The member directory (filters: country, type, status)", "orgs",
+	  ORG_LIST_SCHEMA, NULL },
+	{ "POST", "/api/v1/orgs", orgs_http_create, HTTP_BODY | HTTP_DB,
+	  "orgs.admin", "Add a member organisation (platform admins)", "orgs",
+	  ORG_SCHEMA, ORG_INPUT_SCHEMA },
+	{ "GET", "/api/v1/orgs/{id}", orgs_http_get, HTTP_DB, "orgs.read",
+	  "One member organisation", "orgs", ORG_SCHEMA, NULL },
+	{ "PATCH", "/api/v1/orgs/{id}", orgs_http_update, HTTP_BODY | HTTP_DB,
+	  "orgs.admin",
+	  "Suspend or reactivate an organisation (platform admins); "
+	  "suspension cuts its users off at once",
+	  "orgs", ORG_SCHEMA,
+	  "{\"type\":\"object\",\"required\":[\"status\",\"version\"],"
+	  "\"properties\":{\"status\":{\"enum\":[\"active\",\"suspended\"]},"
+	  "\"version\":{\"type\":\"integer\"}}}" },
 	{ "GET", "/api/v1/openapi.json", ops_openapi, 0, NULL,
 	  "This OpenAPI 3.1 document", "ops", "{\"type\":\"object\"}", NULL },
 };

@@ -122,9 +122,15 @@ auth_signin(struct http_request *req)
 {
 	const char *email = NULL, *password = NULL, *totp = NULL;
 	const struct http_field fields[] = {
-		{ "email", true, AUTH_EMAIL_MAX, &email, NULL },
-		{ "password", true, 4 * AUTH_PASSWORD_MAX, &password, NULL },
-		{ "totp", false, 16, &totp, NULL },
+		{ .name = "email",
+		  .required = true,
+		  .max = AUTH_EMAIL_MAX,
+		  .string = &email },
+		{ .name = "password",
+		  .required = true,
+		  .max = 4 * AUTH_PASSWORD_MAX,
+		  .string = &password },
+		{ .name = "totp", .max = 16, .string = &totp },
 	};
 	struct signin s = { .req = req };
 	char hash[AUTH_HASH_MAX], cookie[160], retry[16];

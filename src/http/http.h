@@ -118,6 +118,9 @@ void http_server_set_auth(struct http_server *srv,
 /* True when the request came over TLS. */
 bool http_is_tls(const struct http_request *req);
 
+/* Returns the value of query parameter name, or NULL. */
+const char *http_query(struct http_request *req, const char *name);
+
 /* Returns the value of the request cookie name, or NULL. */
 const char *http_cookie(struct http_request *req, const char *name);
 
@@ -149,8 +152,9 @@ struct http_field {
 	const char *name;
 	bool required;
 	size_t max;	     /* strings: bytes at most (0: ATIP_JSON_STRING) */
-	const char **string; /* a string field; or NULL and: */
+	const char **string; /* a string field; or NULL and one of: */
 	json_t **any;	     /* any JSON value (borrowed from req->body) */
+	long long *integer;  /* a whole number */
 };
 
 /*

@@ -352,6 +352,12 @@ http_body_fields(struct http_request *req, const struct http_field *f, size_t n)
 		}
 		if (f[i].any) {
 			*f[i].any = v;
+		} else if (f[i].integer) {
+			if (json_is_integer(v))
+				*f[i].integer = json_integer_value(v);
+			else
+				field_error(&errors, f[i].name,
+					    "must be a whole number");
 		} else if (!json_is_string(v)) {
 			field_error(&errors, f[i].name, "must be a string");
 		} else if (f[i].max && json_string_length(v) > f[i].max) {

@@ -704,6 +704,13 @@ http_is_tls(const struct http_request *req)
 }
 
 const char *
+http_query(struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+					   name);
+}
+
+const char *
 http_cookie(struct http_request *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);

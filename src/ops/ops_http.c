@@ -55,8 +55,7 @@ void
 ops_echo(struct http_request *req)
 {
 	json_t *echo = NULL, *out;
-	const struct http_field fields[] = { { "echo", false, 0, NULL,
-					       &echo } };
+	const struct http_field fields[] = { { .name = "echo", .any = &echo } };
 
 	if (!http_body_fields(req, fields, 1))
 		return;

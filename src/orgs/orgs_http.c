@@ -1,0 +1,255 @@
+#include "orgs/orgs_http.h"
+
+#include <string.h>
+
+#include "access/access_http.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "base/iso.h"
+#include "orgs/orgs.h"
+
+static json_t *
+org_json(const struct org *o)
+{
+	return json_pack("{ss ss ss ss ss? sb ss ss ss sI}", "id", o->id,
+			 "name", o->name, "type", orgs_type_name(o->type),
+			 "country", o->country, "subdivision",
+			 o->subdivision[0] ? o->subdivision : NULL, "verified",
+			 o->verified, "status", orgs_status_name(o->status),
+			 "created_at", o->created_at, "updated_at",
+			 o->updated_at, "version", (json_int_t)o->version);
+}
+
+/* The access view of an organisation (the member directory). */
+static struct access_record
+org_record(const char *id, const char *country)
+{
+	return (struct access_record){ .kind = KIND_ORG,
+				       .owner_org = id,
+				       .owner_country = country,
+				       .level = LEVEL_PLATFORM,
+				       .tlp = TLP_CLEAR };
+}
+
+static json_t *
+add_field_error(json_t *errors, const char *field, const char *message)
+{
+	if (!errors)
+		errors = json_array();
+	json_array_append_new(errors, json_pack("{ss ss}", "field", field,
+						"message", message));
+	return errors;
+}
+
+void
+orgs_http_list(struct http_request *req)
+{
+	struct access_record dir = org_record(NULL, NULL);
+	struct orgs_filter filter = { http_query(req, "country"),
+				      http_query(req, "type"),
+				      http_query(req, "status") };
+	const char *limit_s = http_query(req, "limit");
+	const char *cursor = http_query(req, "cursor");
+	long long limit = 0;
+	enum org_type type;
+	enum org_status status;
+	struct org_page page;
+	json_t *errors = NULL, *items;
+	enum err e;
+
+	if (!access_allow(req, ACT_READ, &dir))
+		return;
+	if (limit_s && !str_to_i64(str_of(limit_s), 1, ORGS_LIST_MAX, &limit))
+		errors =
+			add_field_error(errors, "limit",
+					"must be a whole number from 1 to 500");
+	if (cursor && !uuid_valid(str_of(cursor)))
+		errors = add_field_error(errors, "cursor",
+					 "must be a next_cursor of this list");
+	if (filter.type && !orgs_type_parse(filter.type, &type))
+		errors = add_field_error(errors, "type", "names no type");
+	if (filter.status && !orgs_status_parse(filter.status, &status))
+		errors = add_field_error(errors, "status", "names no status");
+	if (filter.country && !iso_country_valid(filter.country))
+		errors = add_field_error(errors, "country",
+					 "must be an ISO 3166-1 alpha-2 code");
+	if (errors) {
+		http_problem(req, ERR_INVALID,
+			     "Some query parameters are wrong.", errors);
+		return;
+	}
+	e = orgs_list(req->db, cursor, (int)limit, &filter, &req->arena, &page);
+	if (e != ERR_OK) {
+		http_problem(req, e, "The list could not be read.", NULL);
+		return;
+	}
+	items = json_array();
+	for (size_t i = 0; i < page.n; i++)
+		json_array_append_new(items, org_json(&page.items[i]));
+	http_json(req, 200,
+		  json_pack("{so ss*}", "items", items, "next_cursor",
+			    page.next_cursor[0] ? page.next_cursor : NULL));
+}
+
+/* A change to one organisation, with its audit entry, in one transaction. */
+struct change {
+	struct http_request *req;
+	const struct org_input *in; /* create */
+	const char *id;		    /* update */
+	enum org_status status;
+	long long version;
+	struct org org;
+	enum err e;
+};
+
+static enum db_status
+change_tx(struct db_conn *c, void *arg)
+{
+	struct change *x = arg;
+	const struct auth_actor *a = x->req->actor;
+	struct audit_event ev = {
+		a->user.org_id, a->user.id, x->in ? "org.create" : "org.update",
+		"org",		NULL,	    "ok",
+		x->req->id
+	};
+
+	x->e = x->in ? orgs_create(c, x->in, &x->org)
+		     : orgs_set_status(c, x->id, x->status, x->version,
+				       &x->org);
+	if (x->e != ERR_OK)
+		return db_status_of(x->e);
+	ev.record_id = x->org.id;
+	return audit_append(c, &ev);
+}
+
+static enum err
+run_change(struct http_request *req, struct change *x)
+{
+	enum db_status st = db_tx_conn(req->db, change_tx, x);
+
+	return st == DB_OK ? ERR_OK : x->e != ERR_OK ? x->e : db_err(st);
+}
+
+void
+orgs_http_create(struct http_request *req)
+{
+	struct org_input in = { 0 };
+	const struct http_field fields[] = {
+		{ .name = "name", .required = true, .string = &in.name },
+		{ .name = "type", .required = true, .string = &in.type },
+		{ .name = "country", .required = true, .string = &in.country },
+		{ .name = "subdivision", .string = &in.subdivision },
+	};
+	struct access_record r = org_record(NULL, NULL);
+	struct change x = { .req = req, .in = &in };
+	struct org_errors errs;
+	json_t *errors = NULL;
+	enum err e;
+
+	if (!access_allow(req, ACT_CREATE, &r) ||
+	    !http_body_fields(req, fields, 4))
+		return;
+	e = orgs_validate(&in, &errs);
+	if (e == ERR_INVALID) {
+		for (int i = 0; i < errs.n; i++)
+			errors = add_field_error(errors, errs.v[i].field,
+						 errs.v[i].message);
+		http_problem(req, e, "Some fields of the body are wrong.",
+			     errors);
+		return;
+	}
+	e = e == ERR_OK ? run_change(req, &x) : e;
+	if (e == ERR_CONFLICT) {
+		http_problem(req, e,
+			     "The country has an organisation of that name.",
+			     add_field_error(NULL, "name", "is taken"));
+		return;
+	}
+	if (e != ERR_OK) {
+		http_problem(req, e, "The organisation could not be added.",
+			     NULL);
+		return;
+	}
+	http_json(req, 201, org_json(&x.org));
+}
+
+/* Reads the organisation named in the path, answering 404 when there is none. */
+static bool
+load(struct http_request *req, struct org *o)
+{
+	char id[UUID_STR_LEN];
+	enum err e;
+
+	if (!uuid_valid(req->params[0])) {
+		http_problem(req, ERR_NOT_FOUND, "There is nothing here.",
+			     NULL);
+		return false;
+	}
+	memcpy(id, req->params[0].p, 36);
+	id[36] = '\0';
+	e = orgs_get(req->db, id, o);
+	if (e != ERR_OK) {
+		http_problem(req, e,
+			     e == ERR_NOT_FOUND ? "There is nothing here."
+						: "The organisation could not "
+						  "be read.",
+			     NULL);
+		return false;
+	}
+	return true;
+}
+
+void
+orgs_http_get(struct http_request *req)
+{
+	struct org o;
+	struct access_record r;
+
+	if (!load(req, &o))
+		return;
+	r = org_record(o.id, o.country);
+	if (access_allow(req, ACT_READ, &r))
+		http_json(req, 200, org_json(&o));
+}
+
+void
+orgs_http_update(struct http_request *req)
+{
+	const char *status = NULL;
+	long long version = 0;
+	const struct http_field fields[] = {
+		{ .name = "status", .required = true, .string = &status },
+		{ .name = "version", .required = true, .integer = &version },
+	};
+	struct change x = { .req = req };
+	struct access_record r;
+	struct org o;
+	enum err e;
+
+	if (!load(req, &o))
+		return;
+	r = org_record(o.id, o.country);
+	if (!access_allow(req, ACT_ADMIN, &r) ||
+	    !http_body_fields(req, fields, 2))
+		return;
+	if (!orgs_status_parse(status, &x.status)) {
+		http_invalid(req, "status", "must be active or suspended");
+		return;
+	}
+	x.id = o.id;
+	x.version = version;
+	e = run_change(req, &x);
+	if (e == ERR_CONFLICT) {
+		http_problem(req, e,
+			     "The organisation changed since you read it: "
+			     "read it again.",
+			     NULL);
+		return;
+	}
+	if (e != ERR_OK) {
+		http_problem(req, e, "The organisation could not be changed.",
+			     NULL);
+		return;
+	}
+	http_json(req, 200, org_json(&x.org));
+}

@@ -1,0 +1,12 @@
+/* The organisations resource: /api/v1/orgs. */
+#ifndef ATIP_ORGS_HTTP_H
+#define ATIP_ORGS_HTTP_H
+
+#include "http/http.h"
+
+void orgs_http_list(struct http_request *req);	 /* GET /api/v1/orgs */
+void orgs_http_create(struct http_request *req); /* POST /api/v1/orgs */
+void orgs_http_get(struct http_request *req);	 /* GET /api/v1/orgs/{id} */
+void orgs_http_update(struct http_request *req); /* PATCH /api/v1/orgs/{id} */
+
+#endif
