@@ -83,6 +83,18 @@ const struct http_route app_routes[] = {
 	  "{\"type\":\"object\",\"required\":[\"status\",\"version\"],"
 	  "\"properties\":{\"status\":{\"enum\":[\"active\",\"suspended\"]},"
 	  "\"version\":{\"type\":\"integer\"}}}" },
+	{ "GET", "/api/v1/users", auth_users_http_list, HTTP_DB, "users.read",
+	  "An organisation's users (query org_id; default: your own)", "users",
+	  "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "POST", "/api/v1/users", auth_users_http_create, HTTP_BODY | HTTP_DB,
+	  "users.admin",
+	  "Add a user (org admins for their organisation, platform admins)",
+	  "users", "{\"type\":\"object\",\"required\":[\"id\",\"email\"]}",
+	  "{\"type\":\"object\",\"required\":[\"email\",\"name\",\"role\","
+	  "\"password\"],\"additionalProperties\":false,\"properties\":{"
+	  "\"org_id\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"},"
+	  "\"name\":{\"type\":\"string\"},\"role\":{\"type\":\"string\"},"
+	  "\"password\":{\"type\":\"string\"}}}" },
 	{ "GET", "/api/v1/openapi.json", ops_openapi, 0, NULL,
 	  "This OpenAPI 3.1 document", "ops", "{\"type\":\"object\"}", NULL },
 };

@@ -238,6 +238,21 @@ auth_user_for_signin(struct db_conn *c, const char *email,
 }
 
 enum err
+auth_users_list(struct db_conn *c, const char *org_id, const char *cursor,
+		int limit, struct auth_user *items, size_t *n)
+{
+	struct db_arg a[3] = { db_text(org_id), db_text(cursor ? cursor : ""),
+			       DB_INT(limit) };
+	struct db_rows rows;
+
+	*n = 0;
+	db_query(c, &auth_sql[AUTH_USERS_LIST], a, 3, &rows);
+	while ((int)*n < limit && db_next(&rows))
+		read_user(&rows, &items[(*n)++]);
+	return db_err(db_rows_close(&rows));
+}
+
+enum err
 auth_users_count(struct db_conn *c, long long *n)
 {
 	struct db_rows rows;

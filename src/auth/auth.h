@@ -119,6 +119,15 @@ enum err auth_user_get(struct db_conn *c, const char *id,
 enum err auth_user_for_signin(struct db_conn *c, const char *email,
 			      struct auth_user *out, char hash[AUTH_HASH_MAX]);
 
+/*
+ * Lists the users of an organisation in id order after cursor ("" for the
+ * first page), at most limit (1..500) of them, into items (room for limit);
+ * *n gets the count.
+ */
+enum err auth_users_list(struct db_conn *c, const char *org_id,
+			 const char *cursor, int limit, struct auth_user *items,
+			 size_t *n);
+
 /* Counts users (0 on a fresh database: `atip init` may add the first). */
 enum err auth_users_count(struct db_conn *c, long long *n);
 

@@ -49,15 +49,6 @@ auth_authenticate(struct http_request *req)
 	return ERR_OK;
 }
 
-static json_t *
-user_json(const struct auth_user *u)
-{
-	return json_pack("{ss ss ss ss ss sb sI}", "id", u->id, "org_id",
-			 u->org_id, "email", u->email, "name", u->name, "role",
-			 auth_role_name(u->role), "totp_enrolled",
-			 u->totp_enrolled, "version", (json_int_t)u->version);
-}
-
 /* What one sign-in attempt does in the database, in one transaction. */
 struct signin {
 	struct http_request *req;
@@ -177,7 +168,7 @@ auth_signin(struct http_request *req)
 		return;
 	}
 	out = json_pack("{ss so}", "csrf_token", s.csrf, "user",
-			user_json(&user));
+			auth_user_json(&user));
 	http_json(req, 201, out);
 	snprintf(cookie, sizeof(cookie),
 		 "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", cookie_name(req),
@@ -233,6 +224,6 @@ auth_me(struct http_request *req)
 	const struct auth_actor *a = req->actor;
 
 	http_json(req, 200,
-		  json_pack("{so ss}", "user", user_json(&a->user), "country",
-			    a->country));
+		  json_pack("{so ss}", "user", auth_user_json(&a->user),
+			    "country", a->country));
 }

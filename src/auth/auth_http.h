@@ -2,6 +2,7 @@
 #ifndef ATIP_AUTH_HTTP_H
 #define ATIP_AUTH_HTTP_H
 
+#include "auth/auth.h"
 #include "http/http.h"
 
 /*
@@ -14,5 +15,14 @@ enum err auth_authenticate(struct http_request *req);
 void auth_signin(struct http_request *req);  /* POST /api/v1/session */
 void auth_signout(struct http_request *req); /* DELETE /api/v1/session */
 void auth_me(struct http_request *req);	     /* GET /api/v1/me */
+
+/* GET /api/v1/users: an organisation's accounts (default: one's own). */
+void auth_users_http_list(struct http_request *req);
+
+/* POST /api/v1/users: org admins for their organisation, platform admins. */
+void auth_users_http_create(struct http_request *req);
+
+/* A user as the API shows it. */
+json_t *auth_user_json(const struct auth_user *u);
 
 #endif

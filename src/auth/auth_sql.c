@@ -56,6 +56,11 @@ const struct db_stmt auth_sql[AUTH_SQL_COUNT] = {
 			       " WHERE u.email = $1 AND u.status = 'active'"
 			       " AND o.status = 'active'",
 			       NULL, NULL },
+	[AUTH_USERS_LIST] = { "auth_users_list",
+			      "SELECT " USER_COLUMNS " FROM users u"
+			      " WHERE u.org_id = $1 AND u.id > $2"
+			      " ORDER BY u.id LIMIT $3",
+			      NULL, NULL },
 	[AUTH_USERS_COUNT] = { "auth_users_count", "SELECT COUNT(*) FROM users",
 			       NULL, NULL },
 	[AUTH_ORG_EXISTS] = { "auth_org_exists",

@@ -1,0 +1,176 @@
+/* The users resource: /api/v1/users. */
+#include <string.h>
+
+#include "access/access_http.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "auth/auth_http.h"
+
+enum { LIST_DEFAULT = 50, LIST_MAX = 500 };
+
+json_t *
+auth_user_json(const struct auth_user *u)
+{
+	return json_pack("{ss ss ss ss ss sb sb sI}", "id", u->id, "org_id",
+			 u->org_id, "email", u->email, "name", u->name, "role",
+			 auth_role_name(u->role), "active", u->active,
+			 "totp_enrolled", u->totp_enrolled, "version",
+			 (json_int_t)u->version);
+}
+
+/* The access view of the accounts of organisation org. */
+static struct access_record
+users_of(const char *org)
+{
+	return (struct access_record){ .kind = KIND_USER,
+				       .owner_org = org,
+				       .level = LEVEL_ORG,
+				       .tlp = TLP_CLEAR };
+}
+
+static json_t *
+field_error(json_t *errors, const char *field, const char *message)
+{
+	if (!errors)
+		errors = json_array();
+	json_array_append_new(errors, json_pack("{ss ss}", "field", field,
+						"message", message));
+	return errors;
+}
+
+void
+auth_users_http_list(struct http_request *req)
+{
+	const struct auth_actor *a = req->actor;
+	const char *org = http_query(req, "org_id");
+	const char *cursor = http_query(req, "cursor");
+	const char *limit_s = http_query(req, "limit");
+	long long limit = LIST_DEFAULT;
+	struct access_record r;
+	struct auth_user *items;
+	json_t *errors = NULL, *list;
+	size_t n;
+	enum err e;
+
+	if (!org)
+		org = a->user.org_id;
+	r = users_of(org);
+	if (!access_allow(req, ACT_READ, &r))
+		return;
+	if (limit_s && !str_to_i64(str_of(limit_s), 1, LIST_MAX, &limit))
+		errors = field_error(errors, "limit",
+				     "must be a whole number from 1 to 500");
+	if (cursor && !uuid_valid(str_of(cursor)))
+		errors = field_error(errors, "cursor",
+				     "must be a next_cursor of this list");
+	if (errors) {
+		http_problem(req, ERR_INVALID,
+			     "Some query parameters are wrong.", errors);
+		return;
+	}
+	items = arena_alloc(&req->arena, (size_t)limit * sizeof(*items));
+	e = auth_users_list(req->db, org, cursor, (int)limit, items, &n);
+	if (e != ERR_OK) {
+		http_problem(req, e, "The list could not be read.", NULL);
+		return;
+	}
+	list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, auth_user_json(&items[i]));
+	http_json(req, 200,
+		  json_pack("{so ss?}", "items", list, "next_cursor",
+			    n == (size_t)limit ? items[n - 1].id : NULL));
+}
+
+struct create {
+	struct http_request *req;
+	struct auth_user_input in;
+	const char *hash;
+	struct auth_user user;
+	struct auth_errors errs;
+	enum err e;
+};
+
+static enum db_status
+create_tx(struct db_conn *c, void *arg)
+{
+	struct create *x = arg;
+	const struct auth_actor *a = x->req->actor;
+	struct audit_event ev = { a->user.org_id, a->user.id, "user.create",
+				  "user",	  NULL,	      "ok",
+				  x->req->id };
+
+	x->e = auth_user_create(c, &x->in, x->hash, &x->user, &x->errs);
+	if (x->e != ERR_OK)
+		return db_status_of(x->e);
+	ev.record_id = x->user.id;
+	return audit_append(c, &ev);
+}
+
+static void
+answer_errors(struct http_request *req, enum err e,
+	      const struct auth_errors *errs)
+{
+	json_t *errors = NULL;
+
+	for (int i = 0; i < errs->n; i++)
+		errors = field_error(errors, errs->v[i].field,
+				     errs->v[i].message);
+	http_problem(req, e,
+		     e == ERR_CONFLICT ? "The email is taken."
+				       : "Some fields of the body are wrong.",
+		     errors);
+}
+
+void
+auth_users_http_create(struct http_request *req)
+{
+	const struct auth_actor *a = req->actor;
+	const char *password = NULL;
+	struct create x = { .req = req };
+	const struct http_field fields[] = {
+		{ .name = "org_id", .string = &x.in.org_id },
+		{ .name = "email", .required = true, .string = &x.in.email },
+		{ .name = "name", .required = true, .string = &x.in.name },
+		{ .name = "role", .required = true, .string = &x.in.role },
+		{ .name = "password",
+		  .required = true,
+		  .max = 4 * AUTH_PASSWORD_MAX,
+		  .string = &password },
+	};
+	char hash[AUTH_HASH_MAX];
+	struct access_record r;
+	enum db_status st;
+	enum err e;
+
+	if (!http_body_fields(req, fields, 5))
+		return;
+	if (!x.in.org_id)
+		x.in.org_id = a->user.org_id;
+	r = users_of(x.in.org_id);
+	if (!access_allow(req, ACT_CREATE, &r))
+		return;
+	/* Only a platform admin makes another. */
+	if (!strcmp(x.in.role, "platform_admin") &&
+	    a->user.role != ROLE_PLATFORM_ADMIN) {
+		http_problem(req, ERR_FORBIDDEN,
+			     "Only a platform admin may add a platform admin.",
+			     NULL);
+		return;
+	}
+	x.in.password = password;
+	x.in.password_len = strlen(password);
+	e = auth_user_prepare(&x.in, hash, &x.errs);
+	if (e != ERR_OK) {
+		answer_errors(req, e, &x.errs);
+		return;
+	}
+	x.hash = hash;
+	st = db_tx_conn(req->db, create_tx, &x);
+	e = st == DB_OK ? ERR_OK : x.e != ERR_OK ? x.e : db_err(st);
+	if (e != ERR_OK) {
+		answer_errors(req, e, &x.errs);
+		return;
+	}
+	http_json(req, 201, auth_user_json(&x.user));
+}
