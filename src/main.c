@@ -49,9 +49,9 @@ static const struct command commands[] = {
 	  NULL },
 	{ "demo", cmd_demo, "fill an empty database with fictional demo data",
 	  "Writes clearly fictional demonstration data into an empty database "
-	  "(for\nnow member organisations in Nepal, India, Sri Lanka and "
-	  "Bangladesh) and\nprints it with the demo accounts.  Running it "
-	  "again changes nothing.\n",
+	  "(member\norganisations in Nepal, India, Sri Lanka and Bangladesh, "
+	  "a platform\nsecretariat, and one account per role with a random "
+	  "password) and prints\nit.  Running it again changes nothing.\n",
 	  NULL },
 	{ "org", cmd_org, "add and list member organisations",
 	  "atip org add --name NAME --type TYPE --country CC [--subdivision CODE]\n"
@@ -68,7 +68,7 @@ static const struct command commands[] = {
 	  "\n  id, country, type, status (active or suspended), name.\n"
 	  "Country codes come from Debian's iso-codes data in "
 	  "ATIP_ISO_CODES_DIR\n(default " ISO_DEFAULT_DIR ").\n",
-	  "add|list [options] " },
+	  "add|list [options]" },
 	{ "user", cmd_user, "add users",
 	  "atip user add --org ORG_ID --email E --role ROLE [--name N]\n"
 	  "  adds a user and prints its id.  ROLE: platform_admin, org_admin,\n"
@@ -142,8 +142,9 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (wants_help(argc - 2, argv + 2)) {
-		printf("usage: atip %s %s[settings]\n\n%s\n", cmd->name,
-		       cmd->args ? cmd->args : "", cmd->help);
+		printf("usage: atip %s %s%s[settings]\n\n%s\n", cmd->name,
+		       cmd->args ? cmd->args : "", cmd->args ? " " : "",
+		       cmd->help);
 		config_help(stdout);
 		return 0;
 	}

@@ -156,31 +156,47 @@ auth_password_check(const char *pw, size_t len, bool totp_enrolled)
 	return why;
 }
 
-bool
-auth_password_hash(const char *pw, size_t len, char out[AUTH_HASH_MAX])
+/*
+ * Passwords are hashed and checked in NFC, so the same password typed on
+ * systems that compose characters differently still matches.
+ */
+static int
+with_nfc(const char *pw, size_t len, const char *stored,
+	 char out[AUTH_HASH_MAX])
 {
+	char *nfc = NULL;
+	size_t nlen = 0;
 	int rc;
 
+	if (text_nfc(pw, len, &nfc, &nlen) == TEXT_CHANGED) {
+		pw = nfc;
+		len = nlen;
+	}
 	pthread_once(&once, init);
 	while (sem_wait(&slots) != 0)
 		;
-	rc = crypto_pwhash_str(out, pw, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			       crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	rc = stored ? crypto_pwhash_str_verify(stored, pw, len)
+		    : crypto_pwhash_str(out, pw, len,
+					crypto_pwhash_OPSLIMIT_INTERACTIVE,
+					crypto_pwhash_MEMLIMIT_INTERACTIVE);
 	sem_post(&slots);
-	return rc == 0;
+	if (nfc) {
+		sodium_memzero(nfc, nlen);
+		free(nfc);
+	}
+	return rc;
+}
+
+bool
+auth_password_hash(const char *pw, size_t len, char out[AUTH_HASH_MAX])
+{
+	return with_nfc(pw, len, NULL, out) == 0;
 }
 
 bool
 auth_password_verify(const char *stored, const char *pw, size_t len)
 {
-	int rc;
-
-	pthread_once(&once, init);
-	while (sem_wait(&slots) != 0)
-		;
-	rc = crypto_pwhash_str_verify(stored, pw, len);
-	sem_post(&slots);
-	return rc == 0;
+	return with_nfc(pw, len, stored, NULL) == 0;
 }
 
 bool

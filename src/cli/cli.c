@@ -128,7 +128,7 @@ cli_opts(const char *what, int argc, char **argv, struct cli_opt *opts,
 }
 
 struct crypto_keyring *
-cli_keyring(const struct config *c)
+cli_keyring(const struct config *c, bool create)
 {
 	struct crypto_keyring *kr;
 	char err[512];
@@ -137,7 +137,7 @@ cli_keyring(const struct config *c)
 		fprintf(stderr, "atip: libsodium cannot start\n");
 		return NULL;
 	}
-	kr = crypto_keyring_open(c->data_dir, true, err, sizeof(err));
+	kr = crypto_keyring_open(c->data_dir, create, err, sizeof(err));
 	if (!kr)
 		fprintf(stderr, "atip: keyring: %s\n", err);
 	return kr;

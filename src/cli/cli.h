@@ -36,10 +36,11 @@ bool cli_opts(const char *what, int argc, char **argv, struct cli_opt *opts,
 struct db *cli_open_db(const struct config *c);
 
 /*
- * Opens the keyring of the data directory, creating it when absent; NULL
- * (after saying why) when it is unsafe or damaged.
+ * Opens the keyring of the data directory, creating it when absent and
+ * create is true; NULL (after saying why) when it is missing, unsafe or
+ * damaged.
  */
-struct crypto_keyring *cli_keyring(const struct config *c);
+struct crypto_keyring *cli_keyring(const struct config *c, bool create);
 
 /* The path of the audit checkpoint file in the data directory; caller frees. */
 char *cli_checkpoints_path(const struct config *c);

@@ -18,7 +18,7 @@ audit_verify_cmd(struct config *c)
 
 	if (!db)
 		return 1;
-	kr = cli_keyring(c);
+	kr = cli_keyring(c, false);
 	if (!kr) {
 		db_close(db);
 		return 1;

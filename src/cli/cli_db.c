@@ -148,6 +148,7 @@ int
 cmd_demo(struct config *c, int argc, char **argv)
 {
 	struct demo d = { 0 };
+	struct crypto_keyring *kr;
 	struct db *db;
 	enum err e;
 	int i;
@@ -159,6 +160,12 @@ cmd_demo(struct config *c, int argc, char **argv)
 	db = cli_open_db(c);
 	if (!db)
 		return 1;
+	kr = cli_keyring(c, true);
+	if (!kr) {
+		db_close(db);
+		return 1;
+	}
+	crypto_keyring_close(kr);
 	e = db_tx_err(db, write_demo, &d, &d.e);
 	db_close(db);
 	sodium_memzero(d.hashes, sizeof(d.hashes));

@@ -88,7 +88,7 @@ cmd_serve(struct config *c, int argc, char **argv)
 	app.db = cli_open_db(c);
 	if (!app.db)
 		return 1;
-	app.keyring = cli_keyring(c);
+	app.keyring = cli_keyring(c, true);
 	if (!app.keyring) {
 		db_close(app.db);
 		return 1;

@@ -188,6 +188,23 @@ cmd_user(struct config *c, int argc, char **argv)
 	return rc;
 }
 
+/* Creates the keyring (and, via the database, the data directory). */
+static int
+init_dir(struct config *c)
+{
+	struct crypto_keyring *kr;
+	struct db *db = cli_open_db(c); /* makes the data directory too */
+
+	if (!db)
+		return 1;
+	db_close(db);
+	kr = cli_keyring(c, true);
+	if (!kr)
+		return 1;
+	crypto_keyring_close(kr);
+	return 0;
+}
+
 int
 cmd_init(struct config *c, int argc, char **argv)
 {
@@ -198,41 +215,49 @@ cmd_init(struct config *c, int argc, char **argv)
 				  { "name", &name } };
 	struct auth_user_input in = { 0 };
 	struct add a = { .first = true };
-	struct crypto_keyring *kr;
-	struct db *db;
+	struct org_errors errs;
 	int rc;
 
 	if (!cli_opts("init", argc, argv, opts, 4))
 		return EXIT_USAGE;
-	if (email && !org && !country) {
+	if (!email && (org || country || name)) {
+		fprintf(stderr,
+			"atip init: --org, --country and --name go with "
+			"--admin-email\n");
+		return EXIT_USAGE;
+	}
+	if (email && !org == !country) {
 		fprintf(stderr, "atip init: give --org ORG_ID, or --country CC "
 				"to create the platform secretariat\n");
 		return EXIT_USAGE;
 	}
-	db = cli_open_db(c); /* makes the data directory too */
-	if (!db)
-		return 1;
-	db_close(db);
-	kr = cli_keyring(c);
-	if (!kr)
-		return 1;
-	crypto_keyring_close(kr);
 	if (!email) {
-		printf("initialised %s: keyring and database ready\n",
-		       c->data_dir);
-		return 0;
+		rc = init_dir(c);
+		if (rc == 0)
+			printf("initialised %s: keyring and database ready\n",
+			       c->data_dir);
+		return rc;
 	}
 	if (!org) {
-		if (!cli_iso_ready())
-			return 1;
 		a.org = (struct org_input){ "Platform secretariat",
 					    "international_organisation",
 					    country, NULL };
+		if (!cli_iso_ready())
+			return 1;
+		if (orgs_validate(&a.org, &errs) != ERR_OK) {
+			for (int i = 0; i < errs.n; i++)
+				fprintf(stderr, "atip init: %s: %s\n",
+					errs.v[i].field, errs.v[i].message);
+			return EXIT_USAGE;
+		}
 	}
 	in = (struct auth_user_input){
 		org, email, name ? name : email, "platform_admin", NULL, 0
 	};
+	/* The password is checked before anything is written. */
 	rc = add_user(c, "init", &a, &in, "ATIP_INIT_PASSWORD");
+	if (rc == 0)
+		rc = init_dir(c);
 	if (rc == 0)
 		printf("platform admin %s added (user %s, organisation %s)\n",
 		       a.user.email, a.user.id, a.user.org_id);

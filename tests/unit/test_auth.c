@@ -86,6 +86,11 @@ hashes_verify_and_report_weak_parameters(void **state)
 	assert_false(auth_password_verify(hash, "correct horse battery stapl",
 					  strlen(pw) - 1));
 	assert_false(auth_password_needs_rehash(hash));
+	/* The same password composed differently (NFD) matches. */
+	assert_true(auth_password_hash(
+		"caf\xc3\xa9 au lait, s'il vous pla\xc3\xaet", 31, hash));
+	assert_true(auth_password_verify(
+		hash, "cafe\xcc\x81 au lait, s'il vous plai\xcc\x82t", 33));
 	assert_int_equal(crypto_pwhash_str(weak, pw, strlen(pw),
 					   crypto_pwhash_OPSLIMIT_MIN,
 					   crypto_pwhash_MEMLIMIT_MIN),
