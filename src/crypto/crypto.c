@@ -13,7 +13,6 @@ enum {
 	NONCE = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
 	TAG = crypto_aead_xchacha20poly1305_ietf_ABYTES,
 	WRAPPED = NONCE + CRYPTO_KEY_LEN + TAG,
-	B64 = sodium_base64_VARIANT_URLSAFE_NO_PADDING,
 	INDEX_BYTES = 30,
 };
 
@@ -54,11 +53,12 @@ make_ad(struct buf *ad, const char *label, const char *a, const char *b)
 static char *
 to_text(const char *prefix, const unsigned char *bin, size_t len)
 {
-	size_t plen = strlen(prefix), n = sodium_base64_ENCODED_LEN(len, B64);
+	size_t plen = strlen(prefix),
+	       n = sodium_base64_ENCODED_LEN(len, B64URL);
 	char *out = xmalloc(plen + n);
 
 	memcpy(out, prefix, plen);
-	sodium_bin2base64(out + plen, n, bin, len, B64);
+	sodium_bin2base64(out + plen, n, bin, len, B64URL);
 	return out;
 }
 
@@ -70,7 +70,7 @@ from_text(const char *text, size_t skip, size_t *len)
 	unsigned char *bin = xmalloc(cap);
 
 	if (sodium_base642bin(bin, cap, text + skip, tlen, NULL, len, NULL,
-			      B64)) {
+			      B64URL)) {
 		free(bin);
 		return NULL;
 	}
@@ -246,7 +246,7 @@ crypto_blind_index(const struct crypto_keyring *kr, const char *kind,
 	crypto_generichash_final(&st, h, sizeof(h));
 	sodium_memzero(key, sizeof(key));
 	memcpy(out, "b1.", 3);
-	sodium_bin2base64(out + 3, CRYPTO_INDEX_LEN - 3, h, sizeof(h), B64);
+	sodium_bin2base64(out + 3, CRYPTO_INDEX_LEN - 3, h, sizeof(h), B64URL);
 }
 
 void

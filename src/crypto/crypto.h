@@ -26,6 +26,8 @@ enum crypto_purpose {
 	CRYPTO_WEBHOOK = 2,
 	CRYPTO_LINKAGE = 3,
 	CRYPTO_SESSION = 4,
+	CRYPTO_TOTP = 5,
+	CRYPTO_RECOVERY = 6,
 };
 
 enum { CRYPTO_SIG_LEN = 64, CRYPTO_PUBLIC_LEN = 32, CRYPTO_MAC_LEN = 32 };
@@ -130,6 +132,38 @@ void crypto_sign_public(const struct crypto_keyring *kr,
 bool crypto_verify_msg(const unsigned char pub[CRYPTO_PUBLIC_LEN],
 		       const void *msg, size_t len,
 		       const unsigned char sig[CRYPTO_SIG_LEN]);
+
+/*
+ * Seals a secret of a record for a purpose under the primary key (the
+ * record id and purpose bound as additional data); returns printable text
+ * ("s<version>.<base64>"), caller frees.
+ */
+char *crypto_seal(const struct crypto_keyring *kr, enum crypto_purpose purpose,
+		  const char *record_id, const void *p, size_t len);
+
+/* Opens a sealed secret into out (wipe with crypto_wipe_buf); false if altered. */
+bool crypto_unseal(const struct crypto_keyring *kr, enum crypto_purpose purpose,
+		   const char *record_id, const char *text, struct buf *out);
+
+/*
+ * Makes a TOTP secret (160 bits) for a user: *sealed to store, *base32 to
+ * show the user once (for the otpauth URI).  Caller frees both.
+ */
+bool crypto_totp_new(const struct crypto_keyring *kr, const char *user_id,
+		     char **sealed, char **base32);
+
+/*
+ * Checks a 6-digit TOTP code (RFC 6238, 30 s steps, one step of drift
+ * either way) at now_s; *step gets the time step it matched, which the
+ * caller must keep increasing so that no code is accepted twice.
+ */
+bool crypto_totp_check(const struct crypto_keyring *kr, const char *user_id,
+		       const char *sealed, const char *code, int64_t now_s,
+		       long long *step);
+
+/* The current code of a sealed secret (for tests and demo tooling). */
+bool crypto_totp_code(const struct crypto_keyring *kr, const char *user_id,
+		      const char *sealed, int64_t now_s, char code[7]);
 
 /* Wipes and releases a buffer that held secret or personal data. */
 void crypto_wipe_buf(struct buf *b);

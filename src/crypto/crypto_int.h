@@ -6,7 +6,11 @@
 
 #include "crypto/crypto.h"
 
-enum { CRYPTO_MAX_KEYS = 64, CRYPTO_KEY_LEN = 32 };
+enum {
+	CRYPTO_MAX_KEYS = 64,
+	CRYPTO_KEY_LEN = 32,
+	B64URL = sodium_base64_VARIANT_URLSAFE_NO_PADDING,
+};
 
 /* Lives in sodium_malloc memory (guarded, locked), read-only once loaded. */
 struct crypto_keyring {

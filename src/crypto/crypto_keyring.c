@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <liboath/oath.h>
+
 #include "base/timeutil.h"
 #include "crypto/crypto_int.h"
 
@@ -60,7 +62,7 @@ get64(const unsigned char *p)
 bool
 crypto_init(void)
 {
-	return sodium_init() >= 0;
+	return sodium_init() >= 0 && oath_init() == OATH_OK;
 }
 
 const unsigned char *

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "crypto/crypto.h"
 
@@ -220,6 +221,48 @@ rotation_keeps_old_keys_and_rewraps(void **state)
 	crypto_dek_free(dek);
 }
 
+static void
+totp_codes_check_once_per_step_and_user(void **state)
+{
+	struct dir *d = *state;
+	char *sealed, *b32, code[7], *other;
+	long long step = 0, step2 = 0;
+	int64_t now = 1764442800;
+	struct buf out;
+
+	assert_true(crypto_totp_new(d->kr, rec, &sealed, &b32));
+	assert_int_equal(strlen(b32), 32); /* 160 bits in base32 */
+	assert_null(strstr(sealed, b32));
+	assert_true(crypto_totp_code(d->kr, rec, sealed, now, code));
+	assert_true(crypto_totp_check(d->kr, rec, sealed, code, now, &step));
+	assert_int_equal(step, now / 30);
+	/* One step of clock drift is allowed, three are not. */
+	assert_true(
+		crypto_totp_check(d->kr, rec, sealed, code, now + 30, &step2));
+	assert_int_equal(step2, step);
+	assert_false(
+		crypto_totp_check(d->kr, rec, sealed, code, now + 90, &step2));
+	assert_false(crypto_totp_check(d->kr, "another-user", sealed, code, now,
+				       &step2));
+	assert_false(
+		crypto_totp_check(d->kr, rec, sealed, "12345", now, &step2));
+	assert_false(
+		crypto_totp_check(d->kr, rec, sealed, "12a456", now, &step2));
+	/* Sealed secrets open only for their purpose and record. */
+	other = crypto_seal(d->kr, CRYPTO_RECOVERY, rec, "abc", 3);
+	assert_true(crypto_unseal(d->kr, CRYPTO_RECOVERY, rec, other, &out));
+	assert_memory_equal(out.p, "abc", 3);
+	crypto_wipe_buf(&out);
+	assert_false(crypto_unseal(d->kr, CRYPTO_TOTP, rec, other, &out));
+	assert_false(crypto_unseal(d->kr, CRYPTO_RECOVERY, "x", other, &out));
+	other[strlen(other) - 2] ^= 1;
+	assert_false(crypto_unseal(d->kr, CRYPTO_RECOVERY, rec, other, &out));
+	free(other);
+	free(sealed);
+	sodium_memzero(b32, strlen(b32));
+	free(b32);
+}
+
 int
 main(void)
 {
@@ -237,6 +280,9 @@ main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			rotation_keeps_old_keys_and_rewraps, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			totp_codes_check_once_per_step_and_user, setup,
+			teardown),
 	};
 
 	if (!crypto_init())
