@@ -83,6 +83,18 @@ const struct http_route app_routes[] = {
 	  "{\"type\":\"object\",\"required\":[\"status\",\"version\"],"
 	  "\"properties\":{\"status\":{\"enum\":[\"active\",\"suspended\"]},"
 	  "\"version\":{\"type\":\"integer\"}}}" },
+	{ "POST", "/api/v1/me/totp", auth_totp_enrol, HTTP_DB, "session",
+	  "Start enrolling a second factor (TOTP): secret, otpauth URI, QR "
+	  "code",
+	  "session",
+	  "{\"type\":\"object\",\"required\":[\"secret\",\"otpauth_uri\"]}",
+	  NULL },
+	{ "POST", "/api/v1/me/totp/confirm", auth_totp_confirm_http,
+	  HTTP_BODY | HTTP_DB, "session",
+	  "Finish enrolment with a code; answers one-time recovery codes",
+	  "session", "{\"type\":\"object\",\"required\":[\"recovery_codes\"]}",
+	  "{\"type\":\"object\",\"required\":[\"code\"],"
+	  "\"properties\":{\"code\":{\"type\":\"string\"}}}" },
 	{ "GET", "/api/v1/users", auth_users_http_list, HTTP_DB, "users.read",
 	  "An organisation's users (query org_id; default: your own)", "users",
 	  "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },

@@ -291,10 +291,11 @@ token_hash(const char *token, char hash[65])
 
 enum err
 auth_session_create(struct db_conn *c, const char *user_id, int64_t now,
-		    char token[AUTH_TOKEN_LEN], char csrf[AUTH_TOKEN_LEN])
+		    bool must_enrol, char token[AUTH_TOKEN_LEN],
+		    char csrf[AUTH_TOKEN_LEN])
 {
 	char th[65], ch[65];
-	struct db_arg a[4];
+	struct db_arg a[5];
 
 	new_token(token, th);
 	new_token(csrf, ch);
@@ -302,7 +303,8 @@ auth_session_create(struct db_conn *c, const char *user_id, int64_t now,
 	a[1] = db_text(user_id);
 	a[2] = db_text(ch);
 	a[3] = DB_INT(now);
-	return db_err(db_exec(c, &auth_sql[AUTH_SESSION_INSERT], a, 4, NULL));
+	a[4] = DB_INT(must_enrol);
+	return db_err(db_exec(c, &auth_sql[AUTH_SESSION_INSERT], a, 5, NULL));
 }
 
 enum err
@@ -330,6 +332,7 @@ auth_session_check(struct db_conn *c, const char *token, int64_t now,
 			 db_col_text(&rows, 9));
 		created = db_col_int(&rows, 10);
 		seen = db_col_int(&rows, 11);
+		out->must_enrol = db_col_int(&rows, 12) != 0;
 	}
 	st = db_rows_close(&rows);
 	if (st != DB_OK)
@@ -377,32 +380,35 @@ auth_sessions_end_all(struct db_conn *c, const char *user_id)
 }
 
 enum err
-auth_failure_record(struct db_conn *c, const char *email, int64_t now)
+auth_sessions_end_org(struct db_conn *c, const char *org_id)
 {
-	char norm[AUTH_EMAIL_MAX + 1];
-	struct db_arg a[2];
+	struct db_arg a = db_text(org_id);
 
-	if (!auth_email_normalise(email, norm))
-		return ERR_OK; /* malformed: answered before throttling */
-	a[0] = db_text(norm);
-	a[1] = DB_INT(now);
-	return db_err(db_exec(c, &auth_sql[AUTH_FAILURE_INSERT], a, 2, NULL));
+	return db_err(
+		db_exec(c, &auth_sql[AUTH_SESSION_DELETE_ORG], &a, 1, NULL));
 }
 
 enum err
-auth_failures_exceeded(struct db_conn *c, const char *email, int64_t now,
-		       bool *exceeded, int *retry_after_s)
+auth_attempt_begin(struct db_conn *c, const char *email, int64_t now,
+		   bool *exceeded, int *retry_after_s, char id[UUID_STR_LEN])
 {
 	char norm[AUTH_EMAIL_MAX + 1];
-	struct db_arg a[2];
+	struct db_arg a[3];
 	struct db_rows rows;
 	long long n = 0, oldest = now;
+	enum db_status st;
 
 	*exceeded = false;
 	*retry_after_s = 0;
+	id[0] = '\0';
 	if (!auth_email_normalise(email, norm))
-		return ERR_OK;
+		return ERR_OK; /* no such account can exist: nothing to count */
 	a[0] = db_text(norm);
+	db_query(c, &auth_sql[AUTH_FAILURES_LOCK], a, 1, &rows);
+	while (db_next(&rows))
+		;
+	if ((st = db_rows_close(&rows)) != DB_OK)
+		return db_err(st);
 	a[1] = DB_INT(now - AUTH_FAILURES_WINDOW_MS);
 	db_query(c, &auth_sql[AUTH_FAILURES_RECENT], a, 2, &rows);
 	if (db_next(&rows)) {
@@ -410,11 +416,27 @@ auth_failures_exceeded(struct db_conn *c, const char *email, int64_t now,
 		if (!db_col_null(&rows, 1))
 			oldest = db_col_int(&rows, 1);
 	}
+	if ((st = db_rows_close(&rows)) != DB_OK)
+		return db_err(st);
 	if (n >= AUTH_FAILURES_MAX) {
 		*exceeded = true;
 		*retry_after_s =
 			(int)((oldest + AUTH_FAILURES_WINDOW_MS - now) / 1000) +
 			1;
+		return ERR_OK;
 	}
-	return db_err(db_rows_close(&rows));
+	uuid_v7(id);
+	a[1] = DB_INT(now);
+	a[2] = db_text(id);
+	return db_err(db_exec(c, &auth_sql[AUTH_FAILURE_INSERT], a, 3, NULL));
+}
+
+enum err
+auth_attempt_clear(struct db_conn *c, const char *id)
+{
+	struct db_arg a = db_text(id);
+
+	if (!id[0])
+		return ERR_OK;
+	return db_err(db_exec(c, &auth_sql[AUTH_FAILURE_DELETE], &a, 1, NULL));
 }

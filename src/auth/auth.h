@@ -17,6 +17,7 @@
 #include "auth/auth_password.h"
 #include "base/err.h"
 #include "base/uuid.h"
+#include "crypto/crypto.h"
 #include "db/db.h"
 
 enum auth_role {
@@ -38,6 +39,8 @@ enum {
 	AUTH_MAX_ERRORS = 6,
 	AUTH_FAILURES_MAX = 10, /* failed passwords per account ... */
 	AUTH_FAILURES_WINDOW_MS = 15 * 60 * 1000, /* ... in this window */
+	AUTH_RECOVERY_CODES = 10,
+	AUTH_RECOVERY_LEN = 12, /* "xxxxx-xxxxx" and NUL */
 };
 
 struct auth_user {
@@ -75,6 +78,7 @@ struct auth_actor {
 	char country[3];       /* of the user's organisation */
 	char session_hash[65]; /* "" for API tokens */
 	char csrf_hash[65];
+	bool must_enrol; /* a second factor is due before anything else */
 };
 
 extern const struct db_migration auth_migrations[];
@@ -133,10 +137,12 @@ enum err auth_users_count(struct db_conn *c, long long *n);
 
 /*
  * Starts a session for user at now: writes the session token (for the
- * cookie) and a CSRF token (for the client) — both shown once.
+ * cookie) and a CSRF token (for the client) — both shown once.  A session
+ * with must_enrol may only enrol a second factor.
  */
 enum err auth_session_create(struct db_conn *c, const char *user_id,
-			     int64_t now, char token[AUTH_TOKEN_LEN],
+			     int64_t now, bool must_enrol,
+			     char token[AUTH_TOKEN_LEN],
 			     char csrf[AUTH_TOKEN_LEN]);
 
 /*
@@ -153,18 +159,61 @@ bool auth_csrf_valid(const struct auth_actor *a, const char *csrf);
 /* Ends the session of token (sign-out). */
 enum err auth_session_end(struct db_conn *c, const char *token);
 
+/* Ends every session of an organisation's users (suspension). */
+enum err auth_sessions_end_org(struct db_conn *c, const char *org_id);
+
 /* Ends every session of a user (password change, disabled user). */
 enum err auth_sessions_end_all(struct db_conn *c, const char *user_id);
 
 /*
- * Sign-in throttling: records a failed password for an email at now, and
- * tells whether the account has had AUTH_FAILURES_MAX failures in the
- * window before now (*retry_after_s: seconds until one expires).
+ * Sign-in throttling.  auth_attempt_begin, in its own transaction before
+ * the password is checked, tells whether the account has had
+ * AUTH_FAILURES_MAX attempts in the window before now (*retry_after_s:
+ * seconds until one expires) and otherwise records this attempt as a
+ * failure, writing its id.  Counting and recording are one step, so
+ * attempts sent together cannot slip past the limit.  A successful
+ * sign-in clears its attempt with auth_attempt_clear.
  */
-enum err auth_failure_record(struct db_conn *c, const char *email, int64_t now);
+enum err auth_attempt_begin(struct db_conn *c, const char *email, int64_t now,
+			    bool *exceeded, int *retry_after_s,
+			    char id[UUID_STR_LEN]);
 
-enum err auth_failures_exceeded(struct db_conn *c, const char *email,
-				int64_t now, bool *exceeded,
-				int *retry_after_s);
+enum err auth_attempt_clear(struct db_conn *c, const char *id);
+
+/* True when the role must sign in with a second factor. */
+bool auth_role_needs_totp(enum auth_role r);
+
+/*
+ * Starts TOTP enrolment: a new secret, kept sealed as pending until
+ * confirmed; *base32 (caller frees) is shown to the user once.
+ * ERR_CONFLICT when the user has a second factor already.
+ */
+enum err auth_totp_begin(struct db_conn *c, const struct crypto_keyring *kr,
+			 const char *user_id, char **base32);
+
+/*
+ * Enrols a second factor at once, without a confirming code: for demo
+ * accounts and the operator's command line only.  *base32 as above.
+ */
+enum err auth_totp_enrol_now(struct db_conn *c, const struct crypto_keyring *kr,
+			     const char *user_id, char **base32);
+
+/*
+ * Confirms enrolment with a code from the new secret: the secret becomes
+ * the user's, their sessions may do everything, and codes gets fresh
+ * one-time recovery codes (shown once; stored as MACs).  ERR_INVALID for a
+ * wrong code or when no enrolment is pending.
+ */
+enum err auth_totp_confirm(struct db_conn *c, const struct crypto_keyring *kr,
+			   const char *user_id, const char *code, int64_t now,
+			   char codes[AUTH_RECOVERY_CODES][AUTH_RECOVERY_LEN]);
+
+/*
+ * Checks the second factor at sign-in: a TOTP code (accepted once: a
+ * replayed or older code is refused) or an unused recovery code (then used
+ * up).  ERR_UNAUTHENTICATED when it does not match.
+ */
+enum err auth_second_factor(struct db_conn *c, const struct crypto_keyring *kr,
+			    const char *user_id, const char *code, int64_t now);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "app.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "base/timeutil.h"
@@ -37,6 +38,13 @@ auth_authenticate(struct http_request *req)
 	e = auth_session_check(req->db, token, time_now_ms(), a);
 	if (e != ERR_OK)
 		return e;
+	if (a->must_enrol && strcmp(req->route->permission, "session")) {
+		http_problem(req, ERR_FORBIDDEN,
+			     "Enrol a second factor first: POST "
+			     "/api/v1/me/totp.",
+			     NULL);
+		return ERR_FORBIDDEN;
+	}
 	if (unsafe(req->method) &&
 	    !auth_csrf_valid(a, http_header(req, "X-CSRF-Token"))) {
 		http_problem(req, ERR_FORBIDDEN,
@@ -53,12 +61,38 @@ auth_authenticate(struct http_request *req)
 struct signin {
 	struct http_request *req;
 	const char *email;
+	const char *totp;
 	const struct auth_user *user; /* NULL: no such active account */
-	bool ok;
+	bool ok;		      /* the password matched */
+	bool factor_missing; /* ... but the second factor was not sent */
+	bool must_enrol;     /* the role needs a factor it lacks */
+	bool exceeded;	     /* throttled: nothing was checked */
+	int retry_after;
+	char attempt[UUID_STR_LEN]; /* a failure until it succeeds */
 	char token[AUTH_TOKEN_LEN], csrf[AUTH_TOKEN_LEN];
 	enum err e;
 };
 
+/* First step: count the account's recent failures and record this attempt. */
+static enum db_status
+attempt_tx(struct db_conn *c, void *arg)
+{
+	struct signin *s = arg;
+	struct audit_event ev = { "platform", NULL, "session.create",
+				  "user",     NULL, "throttled",
+				  s->req->id };
+	enum db_status st;
+
+	s->e = auth_attempt_begin(c, s->email, time_now_ms(), &s->exceeded,
+				  &s->retry_after, s->attempt);
+	if (s->e != ERR_OK || !s->exceeded)
+		return db_status_of(s->e);
+	st = audit_append(c, &ev); /* a refusal is audited too */
+	s->e = db_err(st);
+	return st;
+}
+
+/* Second step, after the password check: the outcome. */
 static enum db_status
 signin_tx(struct db_conn *c, void *arg)
 {
@@ -70,16 +104,49 @@ signin_tx(struct db_conn *c, void *arg)
 				  s->user ? s->user->id : NULL,
 				  s->ok ? "ok" : "failed",
 				  s->req->id };
+	const struct app *app = s->req->app;
+	int64_t now = time_now_ms();
 	enum db_status st;
 
-	s->e = s->ok ? auth_session_create(c, s->user->id, time_now_ms(),
-					   s->token, s->csrf)
-		     : auth_failure_record(c, s->email, time_now_ms());
+	if (s->ok && s->user->totp_enrolled) {
+		s->factor_missing = !s->totp;
+		s->e = s->totp ? auth_second_factor(c, app->keyring,
+						    s->user->id, s->totp, now)
+			       : ERR_UNAUTHENTICATED;
+		if (s->e != ERR_OK && s->e != ERR_UNAUTHENTICATED)
+			return db_status_of(s->e);
+		s->ok = s->e == ERR_OK;
+		ev.outcome = s->ok ? "ok" : "failed";
+	}
+	/* A right password without its code is not a failure: the client
+	 * asks again, with the code. */
+	if (s->factor_missing)
+		return db_status_of(s->e = auth_attempt_clear(c, s->attempt));
+	s->must_enrol = s->ok && !s->user->totp_enrolled &&
+			auth_role_needs_totp(s->user->role);
+	s->e = ERR_OK;
+	if (s->ok) {
+		s->e = auth_attempt_clear(c, s->attempt);
+		if (s->e == ERR_OK)
+			s->e = auth_session_create(c, s->user->id, now,
+						   s->must_enrol, s->token,
+						   s->csrf);
+	}
 	if (s->e != ERR_OK)
 		return db_status_of(s->e);
 	st = audit_append(c, &ev);
 	s->e = db_err(st);
 	return st;
+}
+
+/* Runs a step on the request's connection; the module's or the db's error. */
+static enum err
+step(struct http_request *req, enum db_status (*fn)(struct db_conn *, void *),
+     struct signin *s)
+{
+	enum db_status st = db_tx_conn(req->db, fn, s);
+
+	return st == DB_OK ? ERR_OK : s->e != ERR_OK ? s->e : db_err(st);
 }
 
 static char dummy[AUTH_HASH_MAX];
@@ -126,19 +193,16 @@ auth_signin(struct http_request *req)
 	struct signin s = { .req = req };
 	char hash[AUTH_HASH_MAX], cookie[160], retry[16];
 	struct auth_user user;
-	enum db_status st;
-	bool exceeded;
-	int wait_s;
 	enum err e;
 	json_t *out;
 
 	if (!http_body_fields(req, fields, 3))
 		return;
 	s.email = email;
-	e = auth_failures_exceeded(req->db, email, time_now_ms(), &exceeded,
-				   &wait_s);
-	if (e == ERR_OK && exceeded) {
-		snprintf(retry, sizeof(retry), "%d", wait_s);
+	s.totp = totp;
+	e = step(req, attempt_tx, &s);
+	if (e == ERR_OK && s.exceeded) {
+		snprintf(retry, sizeof(retry), "%d", s.retry_after);
 		http_problem(req, ERR_RATE_LIMITED,
 			     "Too many failed sign-ins for this account; try "
 			     "again later.",
@@ -156,19 +220,28 @@ auth_signin(struct http_request *req)
 	s.ok = auth_password_verify(s.user ? hash : dummy_hash(), password,
 				    strlen(password)) &&
 	       s.user;
-	st = db_tx_conn(req->db, signin_tx, &s);
-	e = st == DB_OK ? ERR_OK : s.e != ERR_OK ? s.e : db_err(st);
+	e = step(req, signin_tx, &s);
 	if (e != ERR_OK) {
 		http_problem(req, e, "Sign-in is unavailable.", NULL);
 		return;
 	}
-	if (!s.ok) {
+	if (s.factor_missing) {
 		http_problem(req, ERR_UNAUTHENTICATED,
-			     "The email or the password is wrong.", NULL);
+			     "This account signs in with a second factor: send "
+			     "totp (a code from the app, or a recovery code).",
+			     json_pack("[{ss ss}]", "field", "totp", "message",
+				       "is required"));
 		return;
 	}
-	out = json_pack("{ss so}", "csrf_token", s.csrf, "user",
-			auth_user_json(&user));
+	if (!s.ok) {
+		http_problem(req, ERR_UNAUTHENTICATED,
+			     "The email, the password or the code is wrong.",
+			     NULL);
+		return;
+	}
+	out = json_pack("{ss so sb}", "csrf_token", s.csrf, "user",
+			auth_user_json(&user), "totp_enrolment_required",
+			s.must_enrol);
 	http_json(req, 201, out);
 	snprintf(cookie, sizeof(cookie),
 		 "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", cookie_name(req),
@@ -226,4 +299,94 @@ auth_me(struct http_request *req)
 	http_json(req, 200,
 		  json_pack("{so ss}", "user", auth_user_json(&a->user),
 			    "country", a->country));
+}
+
+/* POST /api/v1/me/totp: a new secret to enrol, as text, URI and QR code. */
+void
+auth_totp_enrol(struct http_request *req)
+{
+	const struct auth_actor *a = req->actor;
+	const struct app *app = req->app;
+	char *b32 = NULL, *uri, *svg;
+	enum err e = auth_totp_begin(req->db, app->keyring, a->user.id, &b32);
+
+	if (e != ERR_OK) {
+		http_problem(req, e,
+			     e == ERR_CONFLICT
+				     ? "A second factor is enrolled already."
+				     : "Enrolment failed; try again.",
+			     NULL);
+		return;
+	}
+	uri = arena_printf(&req->arena,
+			   "otpauth://totp/atip:%s?secret=%s&issuer=atip&"
+			   "algorithm=SHA1&digits=6&period=30",
+			   a->user.email, b32);
+	svg = auth_qr_svg(uri);
+	http_json(req, 201,
+		  json_pack("{ss ss ss?}", "secret", b32, "otpauth_uri", uri,
+			    "qr_svg", svg));
+	sodium_memzero(b32, strlen(b32));
+	sodium_memzero(uri, strlen(uri));
+	free(b32);
+	free(svg);
+}
+
+struct confirm {
+	struct http_request *req;
+	const char *code;
+	char codes[AUTH_RECOVERY_CODES][AUTH_RECOVERY_LEN];
+	enum err e;
+};
+
+static enum db_status
+confirm_tx(struct db_conn *c, void *arg)
+{
+	struct confirm *x = arg;
+	const struct auth_actor *a = x->req->actor;
+	const struct app *app = x->req->app;
+	struct audit_event ev = { a->user.org_id, a->user.id, "totp.enrol",
+				  "user",	  a->user.id, "ok",
+				  x->req->id };
+
+	x->e = auth_totp_confirm(c, app->keyring, a->user.id, x->code,
+				 time_now_ms(), x->codes);
+	if (x->e != ERR_OK)
+		return db_status_of(x->e);
+	return audit_append(c, &ev);
+}
+
+/* POST /api/v1/me/totp/confirm: {code} from the new secret. */
+void
+auth_totp_confirm_http(struct http_request *req)
+{
+	struct confirm x = { .req = req };
+	const struct http_field fields[] = {
+		{ .name = "code",
+		  .required = true,
+		  .max = 16,
+		  .string = &x.code },
+	};
+	enum db_status st;
+	enum err e;
+	json_t *codes;
+
+	if (!http_body_fields(req, fields, 1))
+		return;
+	st = db_tx_conn(req->db, confirm_tx, &x);
+	e = st == DB_OK ? ERR_OK : x.e != ERR_OK ? x.e : db_err(st);
+	if (e == ERR_INVALID) {
+		http_invalid(req, "code",
+			     "does not match the secret being enrolled");
+		return;
+	}
+	if (e != ERR_OK) {
+		http_problem(req, e, "Enrolment failed; try again.", NULL);
+		return;
+	}
+	codes = json_array();
+	for (int i = 0; i < AUTH_RECOVERY_CODES; i++)
+		json_array_append_new(codes, json_string(x.codes[i]));
+	sodium_memzero(x.codes, sizeof(x.codes));
+	http_json(req, 200, json_pack("{so}", "recovery_codes", codes));
 }

@@ -25,4 +25,13 @@ void auth_users_http_create(struct http_request *req);
 /* A user as the API shows it. */
 json_t *auth_user_json(const struct auth_user *u);
 
+/* POST /api/v1/me/totp: starts enrolling a second factor. */
+void auth_totp_enrol(struct http_request *req);
+
+/* POST /api/v1/me/totp/confirm: finishes it; answers recovery codes. */
+void auth_totp_confirm_http(struct http_request *req);
+
+/* The QR code of text as an SVG document; caller frees; NULL if too long. */
+char *auth_qr_svg(const char *text);
+
 #endif

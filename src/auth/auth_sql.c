@@ -30,6 +30,18 @@ const struct db_migration auth_migrations[] = {
 	  " at BIGINT NOT NULL);"
 	  "CREATE INDEX signin_failures_email ON signin_failures (email, at);",
 	  NULL, NULL },
+	{ 12, "second factor",
+	  "ALTER TABLE users ADD COLUMN totp_pending TEXT;"
+	  "ALTER TABLE users ADD COLUMN totp_step BIGINT NOT NULL DEFAULT 0;"
+	  "ALTER TABLE sessions ADD COLUMN must_enrol INTEGER NOT NULL"
+	  " DEFAULT 0;"
+	  "ALTER TABLE signin_failures ADD COLUMN id TEXT;"
+	  "CREATE TABLE recovery_codes ("
+	  " user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+	  " code_mac TEXT NOT NULL,"
+	  " used_at BIGINT,"
+	  " PRIMARY KEY (user_id, code_mac));",
+	  NULL, NULL },
 };
 
 const size_t auth_nmigrations =
@@ -67,14 +79,14 @@ const struct db_stmt auth_sql[AUTH_SQL_COUNT] = {
 			      "SELECT 1 FROM orgs WHERE id = $1", NULL, NULL },
 	[AUTH_SESSION_INSERT] = { "auth_session_insert",
 				  "INSERT INTO sessions (token_hash, user_id,"
-				  " csrf_hash, created_at, seen_at)"
-				  " VALUES ($1, $2, $3, $4, $4)",
+				  " csrf_hash, created_at, seen_at, must_enrol)"
+				  " VALUES ($1, $2, $3, $4, $4, $5)",
 				  NULL, NULL },
 	/* Only active users of active organisations hold live sessions. */
 	[AUTH_SESSION_GET] = { "auth_session_get",
 			       "SELECT " USER_COLUMNS
 			       ", o.country, s.csrf_hash,"
-			       " s.created_at, s.seen_at"
+			       " s.created_at, s.seen_at, s.must_enrol"
 			       " FROM sessions s JOIN users u ON u.id = s.user_id"
 			       " JOIN orgs o ON o.id = u.org_id"
 			       " WHERE s.token_hash = $1 AND u.status = 'active'"
@@ -90,10 +102,61 @@ const struct db_stmt auth_sql[AUTH_SQL_COUNT] = {
 	[AUTH_SESSION_DELETE_USER] = { "auth_session_delete_user",
 				       "DELETE FROM sessions WHERE user_id = $1",
 				       NULL, NULL },
+	[AUTH_TOTP_GET] = { "auth_totp_get",
+			    "SELECT totp_secret, totp_pending, totp_step"
+			    " FROM users WHERE id = $1",
+			    NULL, NULL },
+	[AUTH_TOTP_PENDING] = { "auth_totp_pending",
+				"UPDATE users SET totp_pending = $2"
+				" WHERE id = $1 AND totp_secret IS NULL",
+				NULL, NULL },
+	[AUTH_TOTP_CONFIRM] = { "auth_totp_confirm",
+				"UPDATE users SET totp_secret = totp_pending,"
+				" totp_pending = NULL, totp_step = $2,"
+				" version = version + 1"
+				" WHERE id = $1 AND totp_pending = $3",
+				NULL, NULL },
+	[AUTH_TOTP_SET] = { "auth_totp_set",
+			    "UPDATE users SET totp_secret = $2,"
+			    " totp_pending = NULL, version = version + 1"
+			    " WHERE id = $1 AND totp_secret IS NULL",
+			    NULL, NULL },
+	/* Moves the step forward only: a code is never accepted twice. */
+	[AUTH_TOTP_STEP] = { "auth_totp_step",
+			     "UPDATE users SET totp_step = $2"
+			     " WHERE id = $1 AND totp_step < $2",
+			     NULL, NULL },
+	[AUTH_SESSIONS_ENROLLED] = { "auth_sessions_enrolled",
+				     "UPDATE sessions SET must_enrol = 0"
+				     " WHERE user_id = $1",
+				     NULL, NULL },
+	[AUTH_RECOVERY_DELETE] = { "auth_recovery_delete",
+				   "DELETE FROM recovery_codes WHERE user_id = $1",
+				   NULL, NULL },
+	[AUTH_RECOVERY_INSERT] = { "auth_recovery_insert",
+				   "INSERT INTO recovery_codes (user_id, code_mac)"
+				   " VALUES ($1, $2)",
+				   NULL, NULL },
+	[AUTH_RECOVERY_USE] = { "auth_recovery_use",
+				"UPDATE recovery_codes SET used_at = $3"
+				" WHERE user_id = $1 AND code_mac = $2"
+				" AND used_at IS NULL",
+				NULL, NULL },
+	[AUTH_SESSION_DELETE_ORG] = { "auth_session_delete_org",
+				      "DELETE FROM sessions WHERE user_id IN"
+				      " (SELECT id FROM users WHERE org_id = $1)",
+				      NULL, NULL },
 	[AUTH_FAILURE_INSERT] = { "auth_failure_insert",
-				  "INSERT INTO signin_failures (email, at)"
-				  " VALUES ($1, $2)",
+				  "INSERT INTO signin_failures (email, at, id)"
+				  " VALUES ($1, $2, $3)",
 				  NULL, NULL },
+	[AUTH_FAILURE_DELETE] = { "auth_failure_delete",
+				  "DELETE FROM signin_failures WHERE id = $1",
+				  NULL, NULL },
+	/* Attempts on one account queue here, so that counting and
+	 * recording one are a single step (SQLite serialises writers). */
+	[AUTH_FAILURES_LOCK] = { "auth_failures_lock", "SELECT 1", NULL,
+				 "SELECT pg_advisory_xact_lock(hashtext($1))" },
 	[AUTH_FAILURES_RECENT] = { "auth_failures_recent",
 				   "SELECT COUNT(*), MIN(at) FROM signin_failures"
 				   " WHERE email = $1 AND at > $2",

@@ -64,7 +64,9 @@ struct demo {
 	bool already;
 	struct org orgs[NDEMO_ORGS];
 	int norgs;
+	const struct crypto_keyring *kr;
 	char passwords[NDEMO_USERS][24];
+	char *totp[NDEMO_USERS]; /* base32 secrets, to print once */
 	char hashes[NDEMO_USERS][AUTH_HASH_MAX];
 	int nusers;
 };
@@ -108,6 +110,8 @@ demo_users_create(struct db_conn *conn, struct demo *d)
 		e = cli_user_create(conn, &in, d->hashes[i], &u, &errs);
 		if (e == ERR_CONFLICT)
 			continue;
+		if (e == ERR_OK)
+			e = auth_totp_enrol_now(conn, d->kr, u.id, &d->totp[i]);
 		if (e != ERR_OK)
 			return e;
 		d->nusers = i + 1;
@@ -165,8 +169,9 @@ cmd_demo(struct config *c, int argc, char **argv)
 		db_close(db);
 		return 1;
 	}
-	crypto_keyring_close(kr);
+	d.kr = kr;
 	e = db_tx_err(db, write_demo, &d, &d.e);
+	crypto_keyring_close(kr);
 	db_close(db);
 	sodium_memzero(d.hashes, sizeof(d.hashes));
 	if (e != ERR_OK) {
@@ -181,9 +186,13 @@ cmd_demo(struct config *c, int argc, char **argv)
 	       "Demo organisations (id, country, type, status, name):\n");
 	for (i = 0; i < d.norgs; i++)
 		cli_print_org(&d.orgs[i]);
-	printf("Demo accounts (email, role, password; sign-in over the API):\n");
+	printf("Demo accounts (email, role, password, TOTP secret in base32 "
+	       "for an authenticator app):\n");
 	for (i = 0; i < d.nusers; i++)
-		printf("%s\t%s\t%s\n", demo_users[i].email, demo_users[i].role,
-		       d.passwords[i]);
+		printf("%s\t%s\t%s\t%s\n", demo_users[i].email,
+		       demo_users[i].role, d.passwords[i],
+		       d.totp[i] ? d.totp[i] : "-");
+	for (i = 0; i < NDEMO_USERS; i++)
+		free(d.totp[i]);
 	return 0;
 }

@@ -165,6 +165,14 @@ struct http_field {
 bool http_body_fields(struct http_request *req, const struct http_field *f,
 		      size_t n);
 
+/*
+ * Like http_body_fields, but answers nothing: returns NULL when the body
+ * fits, else the list of wrong fields (the caller's), so that a handler
+ * can add its own field errors before answering 422 once.
+ */
+json_t *http_body_check(struct http_request *req, const struct http_field *f,
+			size_t n);
+
 /* Returns the HTTP status of e. */
 unsigned http_status(enum err e);
 

@@ -334,8 +334,8 @@ field_error(json_t **errors, const char *field, const char *message)
 						 "message", message));
 }
 
-bool
-http_body_fields(struct http_request *req, const struct http_field *f, size_t n)
+json_t *
+http_body_check(struct http_request *req, const struct http_field *f, size_t n)
 {
 	json_t *errors = NULL, *v;
 	const char *key;
@@ -366,6 +366,14 @@ http_body_fields(struct http_request *req, const struct http_field *f, size_t n)
 			*f[i].string = json_string_value(v);
 		}
 	}
+	return errors;
+}
+
+bool
+http_body_fields(struct http_request *req, const struct http_field *f, size_t n)
+{
+	json_t *errors = http_body_check(req, f, n);
+
 	if (!errors)
 		return true;
 	http_problem(req, ERR_INVALID, "Some fields of the body are wrong.",

@@ -41,11 +41,40 @@ add_field_error(json_t *errors, const char *field, const char *message)
 	return errors;
 }
 
+/* An upper-case arena copy of a code ("np" -> "NP"), or NULL. */
+static const char *
+upper(struct http_request *req, const char *s)
+{
+	char *u;
+
+	if (!s)
+		return NULL;
+	u = arena_strndup(&req->arena, s, strlen(s));
+	for (char *p = u; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 32);
+	return u;
+}
+
+/* True when errors already names field. */
+static bool
+listed(json_t *errors, const char *field)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach (errors, i, e)
+		if (!strcmp(json_string_value(json_object_get(e, "field")),
+			    field))
+			return true;
+	return false;
+}
+
 void
 orgs_http_list(struct http_request *req)
 {
 	struct access_record dir = org_record(NULL, NULL);
-	struct orgs_filter filter = { http_query(req, "country"),
+	struct orgs_filter filter = { upper(req, http_query(req, "country")),
 				      http_query(req, "type"),
 				      http_query(req, "status") };
 	const char *limit_s = http_query(req, "limit");
@@ -87,7 +116,7 @@ orgs_http_list(struct http_request *req)
 	for (size_t i = 0; i < page.n; i++)
 		json_array_append_new(items, org_json(&page.items[i]));
 	http_json(req, 200,
-		  json_pack("{so ss*}", "items", items, "next_cursor",
+		  json_pack("{so ss?}", "items", items, "next_cursor",
 			    page.next_cursor[0] ? page.next_cursor : NULL));
 }
 
@@ -116,6 +145,10 @@ change_tx(struct db_conn *c, void *arg)
 	x->e = x->in ? orgs_create(c, x->in, &x->org)
 		     : orgs_set_status(c, x->id, x->status, x->version,
 				       &x->org);
+	/* Suspension cuts the organisation's users off for good: their
+	 * sessions end, and reactivation does not bring them back. */
+	if (x->e == ERR_OK && !x->in && x->status == ORG_SUSPENDED)
+		x->e = auth_sessions_end_org(c, x->id);
 	if (x->e != ERR_OK)
 		return db_status_of(x->e);
 	ev.record_id = x->org.id;
@@ -146,16 +179,18 @@ orgs_http_create(struct http_request *req)
 	json_t *errors = NULL;
 	enum err e;
 
-	if (!access_allow(req, ACT_CREATE, &r) ||
-	    !http_body_fields(req, fields, 4))
+	if (!access_allow(req, ACT_CREATE, &r))
 		return;
+	/* Every wrong field at once: the body's shape, then the values. */
+	errors = http_body_check(req, fields, 4);
 	e = orgs_validate(&in, &errs);
-	if (e == ERR_INVALID) {
-		for (int i = 0; i < errs.n; i++)
+	for (int i = 0; e == ERR_INVALID && i < errs.n; i++)
+		if (!listed(errors, errs.v[i].field))
 			errors = add_field_error(errors, errs.v[i].field,
 						 errs.v[i].message);
-		http_problem(req, e, "Some fields of the body are wrong.",
-			     errors);
+	if (errors) {
+		http_problem(req, ERR_INVALID,
+			     "Some fields of the body are wrong.", errors);
 		return;
 	}
 	e = e == ERR_OK ? run_change(req, &x) : e;

@@ -118,7 +118,7 @@ session_create_tx(struct db_conn *c, void *arg)
 {
 	struct sess *s = arg;
 
-	s->e = auth_session_create(c, s->user_id, s->now, s->out_token,
+	s->e = auth_session_create(c, s->user_id, s->now, false, s->out_token,
 				   s->csrf);
 	return s->e == ERR_OK ? DB_OK : DB_ERROR;
 }
@@ -216,42 +216,46 @@ suspending_the_organisation_ends_its_sessions_at_once(void **state)
 	db_release(c);
 }
 
+static bool
+attempt(struct db *db, const char *email, int64_t at, int *retry,
+	char id[UUID_STR_LEN])
+{
+	struct db_conn *c = db_acquire(db);
+	bool exceeded = false;
+
+	assert_int_equal(auth_attempt_begin(c, email, at, &exceeded, retry, id),
+			 ERR_OK);
+	db_release(c);
+	return exceeded;
+}
+
 static void
 ten_failures_in_fifteen_minutes_lock_the_account(void **state)
 {
 	struct fixture *f = *state;
-	struct db_conn *c = db_acquire(f->db);
+	char id[UUID_STR_LEN];
 	int64_t t = 10000000;
-	bool exceeded;
+	struct db_conn *c;
 	int retry;
 
-	for (int i = 0; i < AUTH_FAILURES_MAX - 1; i++)
-		assert_int_equal(auth_failure_record(c, "w@example.org",
-						     t + i * 1000),
-				 ERR_OK);
-	assert_int_equal(auth_failures_exceeded(c, "W@example.org", t + 10000,
-						&exceeded, &retry),
-			 ERR_OK);
-	assert_false(exceeded);
-	assert_int_equal(auth_failure_record(c, "w@example.org", t + 10000),
-			 ERR_OK);
-	assert_int_equal(auth_failures_exceeded(c, "w@example.org", t + 11000,
-						&exceeded, &retry),
-			 ERR_OK);
-	assert_true(exceeded);
-	assert_int_equal(retry, 15 * 60 - 11 + 1);
-	/* Another account is not affected. */
-	assert_int_equal(auth_failures_exceeded(c, "v@example.org", t + 11000,
-						&exceeded, &retry),
-			 ERR_OK);
-	assert_false(exceeded);
-	/* Fifteen minutes after the first failure, it may try again. */
-	assert_int_equal(auth_failures_exceeded(c, "w@example.org",
-						t + AUTH_FAILURES_WINDOW_MS + 1,
-						&exceeded, &retry),
-			 ERR_OK);
-	assert_false(exceeded);
+	/* A successful attempt clears itself and does not count. */
+	assert_false(attempt(f->db, "w@example.org", t, &retry, id));
+	c = db_acquire(f->db);
+	assert_int_equal(auth_attempt_clear(c, id), ERR_OK);
 	db_release(c);
+	for (int i = 0; i < AUTH_FAILURES_MAX; i++)
+		assert_false(attempt(f->db,
+				     i % 2 ? "W@example.org" : "w@example.org",
+				     t + i * 1000, &retry, id));
+	assert_true(id[0] != '\0');
+	assert_true(attempt(f->db, "w@example.org", t + 11000, &retry, id));
+	assert_int_equal(retry, 15 * 60 - 11 + 1);
+	assert_string_equal(id, ""); /* a refused attempt is not recorded */
+	/* Another account is not affected. */
+	assert_false(attempt(f->db, "v@example.org", t + 11000, &retry, id));
+	/* Fifteen minutes after the first failure, it may try again. */
+	assert_false(attempt(f->db, "w@example.org",
+			     t + AUTH_FAILURES_WINDOW_MS + 1, &retry, id));
 }
 
 #define TESTS(X)                                                 \
