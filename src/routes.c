@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "audit/audit.h"
+#include "audit/audit_http.h"
 #include "auth/auth.h"
 #include "auth/auth_http.h"
 #include "base/mem.h"
@@ -107,6 +108,10 @@ const struct http_route app_routes[] = {
 	  "\"org_id\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"},"
 	  "\"name\":{\"type\":\"string\"},\"role\":{\"type\":\"string\"},"
 	  "\"password\":{\"type\":\"string\"}}}" },
+	{ "GET", "/api/v1/audit", audit_http_list, HTTP_DB, "audit.read",
+	  "An organisation's audit trail, newest first (org admins: their "
+	  "own; platform admins: any, and org_id=platform)",
+	  "audit", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
 	{ "GET", "/api/v1/openapi.json", ops_openapi, 0, NULL,
 	  "This OpenAPI 3.1 document", "ops", "{\"type\":\"object\"}", NULL },
 };

@@ -45,6 +45,13 @@ const struct db_stmt audit_sql[AUDIT_SQL_COUNT] = {
 			 " WHERE chain > $1 OR (chain = $1 AND seq > $2)"
 			 " ORDER BY chain, seq LIMIT 1000",
 			 NULL, NULL },
+	/* Newest first; the cursor is the last seq of the page before. */
+	[AUDIT_PAGE] = { "audit_page",
+			 "SELECT seq, at, actor_user, action, record_kind,"
+			 " record_id, outcome, request_id FROM atip_audit"
+			 " WHERE chain = $1 AND seq < $2"
+			 " ORDER BY seq DESC LIMIT $3",
+			 NULL, NULL },
 	[AUDIT_HEADS] = { "audit_heads",
 			  "SELECT a.chain, a.seq, a.hash FROM atip_audit a"
 			  " JOIN (SELECT chain, MAX(seq) AS seq FROM atip_audit"

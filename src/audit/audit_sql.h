@@ -9,6 +9,7 @@ enum audit_sql_id {
 	AUDIT_INSERT,
 	AUDIT_WALK,
 	AUDIT_HEADS,
+	AUDIT_PAGE,
 	AUDIT_SQL_COUNT
 };
 
