@@ -76,6 +76,11 @@ static const struct command commands[] = {
 	  "(at least\n  15 characters, not a common one) comes from "
 	  "ATIP_USER_PASSWORD or the\n  terminal.\n",
 	  "add [options]" },
+	{ "token", cmd_token, "make API tokens",
+	  "atip token create --email E [--days N] [--name NAME]\n"
+	  "  makes an API token for the user E (Authorization: Bearer), valid N "
+	  "days\n  (1 to 366, default 90), and prints it once on stdout.\n",
+	  "create [options]" },
 	{ "audit", cmd_audit, "verify the audit trail",
 	  "atip audit verify\n"
 	  "  checks every audit chain (sequence, links, hashes) and every "

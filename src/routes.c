@@ -108,6 +108,18 @@ const struct http_route app_routes[] = {
 	  "\"org_id\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"},"
 	  "\"name\":{\"type\":\"string\"},\"role\":{\"type\":\"string\"},"
 	  "\"password\":{\"type\":\"string\"}}}" },
+	{ "GET", "/api/v1/tokens", auth_tokens_http_list, HTTP_DB, "tokens",
+	  "Your API tokens (never the tokens themselves)", "tokens",
+	  "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "POST", "/api/v1/tokens", auth_tokens_http_create,
+	  HTTP_BODY | HTTP_DB, "tokens",
+	  "Make an API token for Authorization: Bearer (shown once; from a "
+	  "session only)",
+	  "tokens", "{\"type\":\"object\",\"required\":[\"id\",\"token\"]}",
+	  "{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{"
+	  "\"name\":{\"type\":\"string\"},\"days\":{\"type\":\"integer\"}}}" },
+	{ "DELETE", "/api/v1/tokens/{id}", auth_tokens_http_revoke, HTTP_DB,
+	  "tokens", "Revoke one of your API tokens", "tokens", NULL, NULL },
 	{ "GET", "/api/v1/audit", audit_http_list, HTTP_DB, "audit.read",
 	  "An organisation's audit trail, newest first (org admins: their "
 	  "own; platform admins: any, and org_id=platform)",

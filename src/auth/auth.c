@@ -137,8 +137,8 @@ exists(struct db_conn *c, enum auth_sql_id q, const char *id,
 	return found;
 }
 
-static void
-read_user(struct db_rows *rows, struct auth_user *u)
+void
+auth_read_user(struct db_rows *rows, struct auth_user *u)
 {
 	snprintf(u->id, sizeof(u->id), "%s", db_col_text(rows, 0));
 	snprintf(u->org_id, sizeof(u->org_id), "%s", db_col_text(rows, 1));
@@ -205,7 +205,7 @@ auth_user_get(struct db_conn *c, const char *id, struct auth_user *out)
 	db_query(c, &auth_sql[AUTH_USER_GET], &a, 1, &rows);
 	found = db_next(&rows);
 	if (found)
-		read_user(&rows, out);
+		auth_read_user(&rows, out);
 	st = db_rows_close(&rows);
 	if (st != DB_OK)
 		return db_err(st);
@@ -228,7 +228,7 @@ auth_user_for_signin(struct db_conn *c, const char *email,
 	db_query(c, &auth_sql[AUTH_USER_SIGNIN], &a, 1, &rows);
 	found = db_next(&rows);
 	if (found) {
-		read_user(&rows, out);
+		auth_read_user(&rows, out);
 		snprintf(hash, AUTH_HASH_MAX, "%s", db_col_text(&rows, 8));
 	}
 	st = db_rows_close(&rows);
@@ -248,7 +248,7 @@ auth_users_list(struct db_conn *c, const char *org_id, const char *cursor,
 	*n = 0;
 	db_query(c, &auth_sql[AUTH_USERS_LIST], a, 3, &rows);
 	while ((int)*n < limit && db_next(&rows))
-		read_user(&rows, &items[(*n)++]);
+		auth_read_user(&rows, &items[(*n)++]);
 	return db_err(db_rows_close(&rows));
 }
 
@@ -325,7 +325,7 @@ auth_session_check(struct db_conn *c, const char *token, int64_t now,
 	db_query(c, &auth_sql[AUTH_SESSION_GET], a, 1, &rows);
 	found = db_next(&rows);
 	if (found) {
-		read_user(&rows, &out->user);
+		auth_read_user(&rows, &out->user);
 		snprintf(out->country, sizeof(out->country), "%s",
 			 db_col_text(&rows, 8));
 		snprintf(out->csrf_hash, sizeof(out->csrf_hash), "%s",

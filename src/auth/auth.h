@@ -32,8 +32,10 @@ enum auth_role {
 
 enum {
 	AUTH_EMAIL_MAX = 254,
-	AUTH_NAME_MAX = 200, /* bytes */
-	AUTH_TOKEN_LEN = 44, /* base64url of 32 bytes, and NUL */
+	AUTH_NAME_MAX = 200,	 /* bytes */
+	AUTH_TOKEN_LEN = 44,	 /* base64url of 32 bytes, and NUL */
+	AUTH_API_TOKEN_LEN = 49, /* "atip_" + base64url of 32 bytes + NUL */
+	AUTH_TOKEN_DAYS_MAX = 366,
 	AUTH_IDLE_MS = 30 * 60 * 1000,
 	AUTH_ABSOLUTE_MS = 12 * 60 * 60 * 1000,
 	AUTH_MAX_ERRORS = 6,
@@ -179,6 +181,30 @@ enum err auth_attempt_begin(struct db_conn *c, const char *email, int64_t now,
 			    char id[UUID_STR_LEN]);
 
 enum err auth_attempt_clear(struct db_conn *c, const char *id);
+
+/*
+ * API tokens (Authorization: Bearer): shown once at creation, stored as
+ * hashes, bound to a user, expiring after days (1..366), revocable.
+ */
+enum err auth_token_create(struct db_conn *c, const char *user_id,
+			   const char *name, int days, int64_t now,
+			   char id[UUID_STR_LEN],
+			   char token[AUTH_API_TOKEN_LEN]);
+
+/*
+ * Resolves a bearer token at now into the actor (records its use at most
+ * once a minute).  ERR_UNAUTHENTICATED when unknown, expired, revoked, or
+ * its user or organisation is no longer active.
+ */
+enum err auth_token_check(struct db_conn *c, const char *token, int64_t now,
+			  struct auth_actor *out);
+
+/* Revokes a token of user_id; ERR_NOT_FOUND when it has no such live token. */
+enum err auth_token_revoke(struct db_conn *c, const char *user_id,
+			   const char *id, int64_t now);
+
+/* Reads the user columns (auth_sql.c USER_COLUMNS) of the current row. */
+void auth_read_user(struct db_rows *rows, struct auth_user *u);
 
 /* True when the role must sign in with a second factor. */
 bool auth_role_needs_totp(enum auth_role r);

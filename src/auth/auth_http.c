@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -30,9 +31,19 @@ enum err
 auth_authenticate(struct http_request *req)
 {
 	struct auth_actor *a = arena_alloc(&req->arena, sizeof(*a));
+	const char *bearer = http_header(req, "Authorization");
 	const char *token = http_cookie(req, cookie_name(req));
 	enum err e;
 
+	/* Integrations: a bearer token, no cookie, so no CSRF to check. */
+	if (bearer) {
+		if (strncasecmp(bearer, "Bearer ", 7))
+			return ERR_UNAUTHENTICATED;
+		e = auth_token_check(req->db, bearer + 7, time_now_ms(), a);
+		if (e == ERR_OK)
+			req->actor = a;
+		return e;
+	}
 	if (!token)
 		return ERR_UNAUTHENTICATED;
 	e = auth_session_check(req->db, token, time_now_ms(), a);

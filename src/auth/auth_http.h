@@ -31,6 +31,11 @@ void auth_totp_enrol(struct http_request *req);
 /* POST /api/v1/me/totp/confirm: finishes it; answers recovery codes. */
 void auth_totp_confirm_http(struct http_request *req);
 
+/* GET, POST /api/v1/tokens and DELETE /api/v1/tokens/{id}: one's own. */
+void auth_tokens_http_list(struct http_request *req);
+void auth_tokens_http_create(struct http_request *req);
+void auth_tokens_http_revoke(struct http_request *req);
+
 /* The QR code of text as an SVG document; caller frees; NULL if too long. */
 char *auth_qr_svg(const char *text);
 

@@ -42,6 +42,18 @@ const struct db_migration auth_migrations[] = {
 	  " used_at BIGINT,"
 	  " PRIMARY KEY (user_id, code_mac));",
 	  NULL, NULL },
+	{ 13, "api tokens",
+	  "CREATE TABLE api_tokens ("
+	  " id TEXT PRIMARY KEY,"
+	  " user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+	  " token_hash TEXT NOT NULL UNIQUE,"
+	  " name TEXT NOT NULL,"
+	  " created_at BIGINT NOT NULL,"
+	  " expires_at BIGINT NOT NULL,"
+	  " last_used_at BIGINT,"
+	  " revoked_at BIGINT);"
+	  "CREATE INDEX api_tokens_user ON api_tokens (user_id);",
+	  NULL, NULL },
 };
 
 const size_t auth_nmigrations =
@@ -146,6 +158,35 @@ const struct db_stmt auth_sql[AUTH_SQL_COUNT] = {
 				      "DELETE FROM sessions WHERE user_id IN"
 				      " (SELECT id FROM users WHERE org_id = $1)",
 				      NULL, NULL },
+	[AUTH_TOKEN_INSERT] = { "auth_token_insert",
+				"INSERT INTO api_tokens (id, user_id, token_hash,"
+				" name, created_at, expires_at)"
+				" VALUES ($1, $2, $3, $4, $5, $6)",
+				NULL, NULL },
+	/* Only live tokens of active users of active organisations. */
+	[AUTH_TOKEN_GET] = { "auth_token_get",
+			     "SELECT " USER_COLUMNS ", o.country, t.id,"
+			     " t.last_used_at"
+			     " FROM api_tokens t JOIN users u ON u.id = t.user_id"
+			     " JOIN orgs o ON o.id = u.org_id"
+			     " WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+			     " AND t.expires_at > $2 AND u.status = 'active'"
+			     " AND o.status = 'active'",
+			     NULL, NULL },
+	[AUTH_TOKEN_USED] = { "auth_token_used",
+			      "UPDATE api_tokens SET last_used_at = $2"
+			      " WHERE id = $1",
+			      NULL, NULL },
+	[AUTH_TOKENS_LIST] = { "auth_tokens_list",
+			       "SELECT id, name, created_at, expires_at,"
+			       " last_used_at, revoked_at FROM api_tokens"
+			       " WHERE user_id = $1 ORDER BY id DESC LIMIT 500",
+			       NULL, NULL },
+	[AUTH_TOKEN_REVOKE] = { "auth_token_revoke",
+				"UPDATE api_tokens SET revoked_at = $3"
+				" WHERE id = $1 AND user_id = $2"
+				" AND revoked_at IS NULL",
+				NULL, NULL },
 	[AUTH_FAILURE_INSERT] = { "auth_failure_insert",
 				  "INSERT INTO signin_failures (email, at, id)"
 				  " VALUES ($1, $2, $3)",

@@ -79,6 +79,7 @@ int cmd_migrate(struct config *c, int argc, char **argv);
 int cmd_demo(struct config *c, int argc, char **argv);
 int cmd_org(struct config *c, int argc, char **argv);
 int cmd_user(struct config *c, int argc, char **argv);
+int cmd_token(struct config *c, int argc, char **argv);
 int cmd_audit(struct config *c, int argc, char **argv);
 int cmd_keys(struct config *c, int argc, char **argv);
 

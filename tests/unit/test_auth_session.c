@@ -258,12 +258,79 @@ ten_failures_in_fifteen_minutes_lock_the_account(void **state)
 			     t + AUTH_FAILURES_WINDOW_MS + 1, &retry, id));
 }
 
+struct tok {
+	const char *user_id;
+	int days;
+	int64_t now;
+	const char *check; /* a token to check, or NULL to create one */
+	const char *revoke;
+	char id[UUID_STR_LEN], token[AUTH_API_TOKEN_LEN];
+	struct auth_actor actor;
+	enum err e;
+};
+
+static enum db_status
+tok_tx(struct db_conn *c, void *arg)
+{
+	struct tok *t = arg;
+
+	if (t->revoke)
+		t->e = auth_token_revoke(c, t->user_id, t->revoke, t->now);
+	else if (t->check)
+		t->e = auth_token_check(c, t->check, t->now, &t->actor);
+	else
+		t->e = auth_token_create(c, t->user_id, "ci", t->days, t->now,
+					 t->id, t->token);
+	return DB_OK;
+}
+
+static enum err
+tok(struct db *db, struct tok *t)
+{
+	assert_int_equal(db_tx(db, tok_tx, t), DB_OK);
+	return t->e;
+}
+
+static void
+api_tokens_expire_and_revoke(void **state)
+{
+	struct fixture *f = *state;
+	struct create x = create_user(f->db, "bot@example.org", "analyst");
+	struct tok t = { .user_id = x.user.id, .days = 2, .now = 1000000 };
+	struct tok c = { .now = 1000000 };
+	struct tok r = { .user_id = x.user.id };
+
+	assert_int_equal(tok(f->db, &t), ERR_OK);
+	assert_int_equal(strncmp(t.token, "atip_", 5), 0);
+	c.check = t.token;
+	assert_int_equal(tok(f->db, &c), ERR_OK);
+	assert_string_equal(c.actor.user.id, x.user.id);
+	assert_string_equal(c.actor.session_hash, "");
+	c.now = 1000000 + 2LL * 24 * 3600 * 1000; /* expired */
+	assert_int_equal(tok(f->db, &c), ERR_UNAUTHENTICATED);
+	c.now = 1000000;
+	c.check = "atip_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+	assert_int_equal(tok(f->db, &c), ERR_UNAUTHENTICATED);
+	/* Only its owner revokes it, once; then it no longer works. */
+	r.revoke = t.id;
+	r.user_id = "someone-else";
+	assert_int_equal(tok(f->db, &r), ERR_NOT_FOUND);
+	r.user_id = x.user.id;
+	assert_int_equal(tok(f->db, &r), ERR_OK);
+	assert_int_equal(tok(f->db, &r), ERR_NOT_FOUND);
+	c.check = t.token;
+	assert_int_equal(tok(f->db, &c), ERR_UNAUTHENTICATED);
+	t.days = 400;
+	assert_int_equal(tok(f->db, &t), ERR_INVALID);
+}
+
 #define TESTS(X)                                                 \
 	X(users_are_checked_field_by_field)                      \
 	X(emails_are_unique_and_organisations_must_exist)        \
 	X(sessions_expire_when_idle_or_old)                      \
 	X(suspending_the_organisation_ends_its_sessions_at_once) \
-	X(ten_failures_in_fifteen_minutes_lock_the_account)
+	X(ten_failures_in_fifteen_minutes_lock_the_account)      \
+	X(api_tokens_expire_and_revoke)
 
 int
 main(void)
