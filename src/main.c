@@ -74,8 +74,12 @@ static const struct command commands[] = {
 	  "  adds a user and prints its id.  ROLE: platform_admin, org_admin,\n"
 	  "  case_worker, investigator, analyst or viewer.  The password "
 	  "(at least\n  15 characters, not a common one) comes from "
-	  "ATIP_USER_PASSWORD or the\n  terminal.\n",
-	  "add [options]" },
+	  "ATIP_USER_PASSWORD or the\n  terminal.\n"
+	  "atip user reset --email E --what password|totp|both\n"
+	  "  gives the account a new password (ATIP_USER_PASSWORD or the "
+	  "terminal)\n  and/or removes its second factor; ends its "
+	  "sessions.\n",
+	  "add|reset [options]" },
 	{ "token", cmd_token, "make API tokens",
 	  "atip token create --email E [--days N] [--name NAME]\n"
 	  "  makes an API token for the user E (Authorization: Bearer), valid N "

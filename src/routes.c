@@ -108,6 +108,13 @@ const struct http_route app_routes[] = {
 	  "\"org_id\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"},"
 	  "\"name\":{\"type\":\"string\"},\"role\":{\"type\":\"string\"},"
 	  "\"password\":{\"type\":\"string\"}}}" },
+	{ "POST", "/api/v1/users/{id}/reset", auth_users_http_reset,
+	  HTTP_BODY | HTTP_DB, "users.admin",
+	  "Reset a member's password and/or second factor (their org admins, "
+	  "platform admins); ends their sessions",
+	  "users", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"properties\":{\"password\":{\"type\":"
+	  "\"string\"},\"reset_totp\":{\"type\":\"boolean\"}}}" },
 	{ "GET", "/api/v1/tokens", auth_tokens_http_list, HTTP_DB, "tokens",
 	  "Your API tokens (never the tokens themselves)", "tokens",
 	  "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },

@@ -380,6 +380,36 @@ auth_sessions_end_all(struct db_conn *c, const char *user_id)
 }
 
 enum err
+auth_user_reset(struct db_conn *c, const char *user_id,
+		const char *password_hash, bool clear_totp)
+{
+	char now[TIME_RFC3339_LEN];
+	struct db_arg a[3];
+	long long changed = 0;
+	enum db_status st = DB_OK;
+
+	time_rfc3339(time_now_ms(), now, sizeof(now));
+	a[0] = db_text(user_id);
+	a[1] = db_text(password_hash);
+	a[2] = db_text(now);
+	if (password_hash)
+		st = db_exec(c, &auth_sql[AUTH_USER_SET_PASSWORD], a, 3,
+			     &changed);
+	if (st == DB_OK && clear_totp) {
+		st = db_exec(c, &auth_sql[AUTH_USER_CLEAR_TOTP], a, 3,
+			     &changed);
+		if (st == DB_OK)
+			st = db_exec(c, &auth_sql[AUTH_RECOVERY_DELETE], a, 1,
+				     NULL);
+	}
+	if (st != DB_OK)
+		return db_err(st);
+	if (changed != 1)
+		return ERR_NOT_FOUND;
+	return auth_sessions_end_all(c, user_id);
+}
+
+enum err
 auth_sessions_end_org(struct db_conn *c, const char *org_id)
 {
 	struct db_arg a = db_text(org_id);

@@ -203,6 +203,14 @@ enum err auth_token_check(struct db_conn *c, const char *token, int64_t now,
 enum err auth_token_revoke(struct db_conn *c, const char *user_id,
 			   const char *id, int64_t now);
 
+/*
+ * Resets a user: a new password (hash from auth_password_hash, or NULL to
+ * keep it) and, with clear_totp, no second factor (they enrol again at
+ * their next sign-in, if their role needs one).  Ends all their sessions.
+ */
+enum err auth_user_reset(struct db_conn *c, const char *user_id,
+			 const char *password_hash, bool clear_totp);
+
 /* Reads the user columns (auth_sql.c USER_COLUMNS) of the current row. */
 void auth_read_user(struct db_rows *rows, struct auth_user *u);
 

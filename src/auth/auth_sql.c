@@ -158,6 +158,17 @@ const struct db_stmt auth_sql[AUTH_SQL_COUNT] = {
 				      "DELETE FROM sessions WHERE user_id IN"
 				      " (SELECT id FROM users WHERE org_id = $1)",
 				      NULL, NULL },
+	[AUTH_USER_SET_PASSWORD] = { "auth_user_set_password",
+				     "UPDATE users SET password_hash = $2,"
+				     " updated_at = $3, version = version + 1"
+				     " WHERE id = $1",
+				     NULL, NULL },
+	[AUTH_USER_CLEAR_TOTP] = { "auth_user_clear_totp",
+				   "UPDATE users SET totp_secret = NULL,"
+				   " totp_pending = NULL, totp_step = 0,"
+				   " updated_at = $3, version = version + 1"
+				   " WHERE id = $1",
+				   NULL, NULL },
 	[AUTH_TOKEN_INSERT] = { "auth_token_insert",
 				"INSERT INTO api_tokens (id, user_id, token_hash,"
 				" name, created_at, expires_at)"

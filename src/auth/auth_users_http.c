@@ -174,3 +174,103 @@ auth_users_http_create(struct http_request *req)
 	}
 	http_json(req, 201, auth_user_json(&x.user));
 }
+
+struct reset {
+	struct http_request *req;
+	const char *id;
+	const char *hash;
+	bool totp;
+	enum err e;
+};
+
+static enum db_status
+reset_tx(struct db_conn *c, void *arg)
+{
+	struct reset *x = arg;
+	const struct auth_actor *a = x->req->actor;
+	struct audit_event ev = { a->user.org_id, a->user.id, "user.reset",
+				  "user",	  x->id,      "ok",
+				  x->req->id };
+
+	x->e = auth_user_reset(c, x->id, x->hash, x->totp);
+	if (x->e != ERR_OK)
+		return db_status_of(x->e);
+	return audit_append(c, &ev);
+}
+
+/* POST /api/v1/users/{id}/reset: {password?, reset_totp?}. */
+void
+auth_users_http_reset(struct http_request *req)
+{
+	const char *password = NULL;
+	json_t *totp = NULL;
+	const struct http_field fields[] = {
+		{ .name = "password",
+		  .max = 4 * AUTH_PASSWORD_MAX,
+		  .string = &password },
+		{ .name = "reset_totp", .any = &totp },
+	};
+	char id[UUID_STR_LEN], hash[AUTH_HASH_MAX];
+	struct reset x = { .req = req, .id = id };
+	struct access_record r;
+	struct auth_user u;
+	const char *why;
+	enum db_status st;
+	enum err e = ERR_NOT_FOUND;
+
+	if (uuid_valid(req->params[0])) {
+		memcpy(id, req->params[0].p, 36);
+		id[36] = '\0';
+		e = auth_user_get(req->db, id, &u);
+	}
+	if (e != ERR_OK) {
+		http_problem(req, e, "There is nothing here.", NULL);
+		return;
+	}
+	r = users_of(u.org_id);
+	if (!access_allow(req, ACT_ADMIN, &r) ||
+	    !http_body_fields(req, fields, 2))
+		return;
+	if (u.role == ROLE_PLATFORM_ADMIN &&
+	    ((const struct auth_actor *)req->actor)->user.role !=
+		    ROLE_PLATFORM_ADMIN) {
+		http_problem(
+			req, ERR_FORBIDDEN,
+			"Only a platform admin may reset a platform admin.",
+			NULL);
+		return;
+	}
+	if (totp && !json_is_boolean(totp)) {
+		http_invalid(req, "reset_totp", "must be true or false");
+		return;
+	}
+	x.totp = json_is_true(totp);
+	if (!password && !x.totp) {
+		http_invalid(req, "password", "give a password or reset_totp");
+		return;
+	}
+	if (password) {
+		why = auth_password_check(password, strlen(password), false);
+		if (why) {
+			http_invalid(req, "password", why);
+			return;
+		}
+		if (!auth_password_hash(password, strlen(password), hash)) {
+			http_problem(req, ERR_INTERNAL, "Hashing failed.",
+				     NULL);
+			return;
+		}
+		x.hash = hash;
+	}
+	st = db_tx_conn(req->db, reset_tx, &x);
+	e = st == DB_OK ? ERR_OK : x.e != ERR_OK ? x.e : db_err(st);
+	if (e != ERR_OK) {
+		http_problem(req, e, "The user could not be reset.", NULL);
+		return;
+	}
+	e = auth_user_get(req->db, id, &u);
+	if (e == ERR_OK)
+		http_json(req, 200, auth_user_json(&u));
+	else
+		http_problem(req, e, "The user could not be read.", NULL);
+}

@@ -161,6 +161,8 @@ add_user(struct config *c, const char *what, struct add *a,
 	return 0;
 }
 
+static int user_reset(struct config *c, int argc, char **argv);
+
 int
 cmd_user(struct config *c, int argc, char **argv)
 {
@@ -173,6 +175,8 @@ cmd_user(struct config *c, int argc, char **argv)
 	struct add a = { 0 };
 	int rc;
 
+	if (argc >= 1 && !strcmp(argv[0], "reset"))
+		return user_reset(c, argc - 1, argv + 1);
 	if (argc < 1 || strcmp(argv[0], "add") ||
 	    !cli_opts("user add", argc - 1, argv + 1, opts, 4) || !org ||
 	    !email || !role) {
@@ -262,4 +266,85 @@ cmd_init(struct config *c, int argc, char **argv)
 		printf("platform admin %s added (user %s, organisation %s)\n",
 		       a.user.email, a.user.id, a.user.org_id);
 	return rc;
+}
+
+struct reset {
+	const char *email;
+	const char *hash;
+	bool totp;
+	struct auth_user user;
+	enum err e;
+};
+
+static enum db_status
+reset_tx(struct db_conn *c, void *arg)
+{
+	struct reset *r = arg;
+	char hash[AUTH_HASH_MAX];
+	struct audit_event ev = { NULL, NULL, "user.reset", "user",
+				  NULL, "ok", NULL };
+
+	r->e = auth_user_for_signin(c, r->email, &r->user, hash);
+	if (r->e == ERR_OK)
+		r->e = auth_user_reset(c, r->user.id, r->hash, r->totp);
+	if (r->e != ERR_OK)
+		return db_status_of(r->e);
+	ev.chain = r->user.org_id;
+	ev.record_id = r->user.id;
+	return audit_append(c, &ev);
+}
+
+/* `atip user reset`: the operator's way back in for any account. */
+static int
+user_reset(struct config *c, int argc, char **argv)
+{
+	const char *email = NULL, *what = NULL;
+	struct cli_opt opts[] = { { "email", &email }, { "what", &what } };
+	struct reset r = { 0 };
+	char hash[AUTH_HASH_MAX];
+	bool password;
+	const char *why;
+	struct db *db;
+	size_t len = 0;
+	char *pw;
+	enum err e;
+
+	if (!cli_opts("user reset", argc, argv, opts, 2) || !email || !what ||
+	    (strcmp(what, "password") && strcmp(what, "totp") &&
+	     strcmp(what, "both"))) {
+		fprintf(stderr, "usage: atip user reset --email E --what "
+				"password|totp|both\n");
+		return EXIT_USAGE;
+	}
+	password = strcmp(what, "totp") != 0;
+	r.totp = strcmp(what, "password") != 0;
+	r.email = email;
+	if (password) {
+		pw = cli_read_password("ATIP_USER_PASSWORD", &len);
+		if (!pw)
+			return 1;
+		why = auth_password_check(pw, len, false);
+		if (!why && !auth_password_hash(pw, len, hash))
+			why = "could not be hashed";
+		cli_free_password(pw, len);
+		if (why) {
+			fprintf(stderr, "atip user reset: password: %s\n", why);
+			return EXIT_USAGE;
+		}
+		r.hash = hash;
+	}
+	db = cli_open_db(c);
+	if (!db)
+		return 1;
+	e = db_tx_err(db, reset_tx, &r, &r.e);
+	db_close(db);
+	if (e != ERR_OK) {
+		fprintf(stderr, "atip user reset: %s\n",
+			e == ERR_NOT_FOUND ? "email: no active account"
+					   : "could not reset the user");
+		return 1;
+	}
+	printf("reset %s (%s); their sessions have ended\n", r.user.email,
+	       what);
+	return 0;
 }
