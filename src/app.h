@@ -2,6 +2,7 @@
 #ifndef ATIP_APP_H
 #define ATIP_APP_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "crypto/crypto.h"
@@ -9,14 +10,29 @@
 #include "http/http.h"
 #include "jobs/jobs.h"
 
+enum { APP_RETIRED_KEYRINGS = 64 };
+
 struct app {
 	struct db *db;
 	struct jobs *jobs;
-	struct crypto_keyring *keyring;
+	/* The keyring in use; swapped when `atip keys rotate` changes the
+	 * file.  Old ones stay alive (retired) until exit: handlers may
+	 * still hold them. */
+	_Atomic(struct crypto_keyring *) keyring;
+	struct crypto_keyring *retired[APP_RETIRED_KEYRINGS];
+	int nretired;
+	const char *data_dir;
 	char *checkpoints; /* the audit checkpoint file */
 	char *openapi;	   /* the OpenAPI document, rendered once */
 	size_t openapi_len;
 };
+
+/* The keyring in use now. */
+static inline const struct crypto_keyring *
+app_keyring(struct app *app)
+{
+	return atomic_load(&app->keyring);
+}
 
 extern const char atip_version[];
 

@@ -2,6 +2,7 @@
  * The tables that know every module: routes, job kinds, migrations.
  * Each later module adds its rows here.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +11,9 @@
 #include "audit/audit_http.h"
 #include "auth/auth.h"
 #include "auth/auth_http.h"
+#include "base/log.h"
 #include "base/mem.h"
+#include "base/timeutil.h"
 #include "ops/ops.h"
 #include "orgs/orgs_http.h"
 #include "orgs/orgs.h"
@@ -137,6 +140,12 @@ const struct http_route app_routes[] = {
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);
 
+static enum db_status
+enqueue_rewrap(struct db_conn *c, void *key)
+{
+	return jobs_enqueue(c, "keys.rewrap", "{}", time_now_ms(), key);
+}
+
 /* Signs the head of every audit chain that moved (audit.h). */
 static enum job_result
 audit_checkpoint_job(struct job *job, void *ctx)
@@ -145,7 +154,7 @@ audit_checkpoint_job(struct job *job, void *ctx)
 	char err[512];
 
 	(void)ctx;
-	if (audit_checkpoint(job->db, app->keyring, app->checkpoints, err,
+	if (audit_checkpoint(job->db, app_keyring(app), app->checkpoints, err,
 			     sizeof(err)) != DB_OK) {
 		job->error = "could not write the audit checkpoint";
 		return JOB_RETRY;
@@ -153,9 +162,61 @@ audit_checkpoint_job(struct job *job, void *ctx)
 	return JOB_DONE;
 }
 
+/*
+ * Picks up a keyring that `atip keys rotate` changed, without a restart,
+ * and starts re-sealing under the new primary key.
+ */
+static enum job_result
+keys_reload_job(struct job *job, void *ctx)
+{
+	struct app *app = job->app;
+	const struct crypto_keyring *now = app_keyring(app);
+	struct crypto_keyring *fresh;
+	char err[512], key[32];
+
+	(void)ctx;
+	fresh = crypto_keyring_open(app->data_dir, false, err, sizeof(err));
+	if (!fresh) {
+		job->error = "the keyring could not be read";
+		return JOB_RETRY;
+	}
+	if (crypto_keyring_primary(fresh) == crypto_keyring_primary(now) ||
+	    app->nretired == APP_RETIRED_KEYRINGS) {
+		crypto_keyring_close(fresh);
+		return JOB_DONE;
+	}
+	app->retired[app->nretired++] = atomic_exchange(&app->keyring, fresh);
+	log_msg(LOG_INFO, "keyring reloaded: key %u is primary",
+		crypto_keyring_primary(fresh));
+	snprintf(key, sizeof(key), "rewrap:%u", crypto_keyring_primary(fresh));
+	if (db_tx(job->db, enqueue_rewrap, key) != DB_OK) {
+		job->error = "could not queue the re-sealing";
+		return JOB_RETRY;
+	}
+	return JOB_DONE;
+}
+
+/* Re-seals what the keyring protects under the primary key. */
+static enum job_result
+keys_rewrap_job(struct job *job, void *ctx)
+{
+	struct app *app = job->app;
+	long long n = 0;
+
+	(void)ctx;
+	if (auth_totp_rewrap(job->db, app_keyring(app), &n) != ERR_OK) {
+		job->error = "re-sealing failed; it will resume";
+		return JOB_RETRY;
+	}
+	log_msg(LOG_INFO, "re-sealed %lld second-factor secrets", n);
+	return JOB_DONE;
+}
+
 const struct job_kind app_jobs[] = {
 	{ "jobs.prune", jobs_prune, NULL, 3, 0, 60 * 60 * 1000 },
 	{ "audit.checkpoint", audit_checkpoint_job, NULL, 3, 0, 60 * 1000 },
+	{ "keys.reload", keys_reload_job, NULL, 3, 0, 15 * 1000 },
+	{ "keys.rewrap", keys_rewrap_job, NULL, 10, 0, 0 },
 };
 
 const size_t app_njobs = sizeof(app_jobs) / sizeof(app_jobs[0]);

@@ -211,6 +211,13 @@ enum err auth_token_revoke(struct db_conn *c, const char *user_id,
 enum err auth_user_reset(struct db_conn *c, const char *user_id,
 			 const char *password_hash, bool clear_totp);
 
+/*
+ * After key rotation: re-seals every user's TOTP secret under the primary
+ * key, a hundred users per transaction.  *count gets how many changed.
+ */
+enum err auth_totp_rewrap(struct db *db, const struct crypto_keyring *kr,
+			  long long *count);
+
 /* Reads the user columns (auth_sql.c USER_COLUMNS) of the current row. */
 void auth_read_user(struct db_rows *rows, struct auth_user *u);
 

@@ -115,13 +115,13 @@ signin_tx(struct db_conn *c, void *arg)
 				  s->user ? s->user->id : NULL,
 				  s->ok ? "ok" : "failed",
 				  s->req->id };
-	const struct app *app = s->req->app;
+	struct app *app = s->req->app;
 	int64_t now = time_now_ms();
 	enum db_status st;
 
 	if (s->ok && s->user->totp_enrolled) {
 		s->factor_missing = !s->totp;
-		s->e = s->totp ? auth_second_factor(c, app->keyring,
+		s->e = s->totp ? auth_second_factor(c, app_keyring(app),
 						    s->user->id, s->totp, now)
 			       : ERR_UNAUTHENTICATED;
 		if (s->e != ERR_OK && s->e != ERR_UNAUTHENTICATED)
@@ -317,9 +317,10 @@ void
 auth_totp_enrol(struct http_request *req)
 {
 	const struct auth_actor *a = req->actor;
-	const struct app *app = req->app;
+	struct app *app = req->app;
 	char *b32 = NULL, *uri, *svg;
-	enum err e = auth_totp_begin(req->db, app->keyring, a->user.id, &b32);
+	enum err e =
+		auth_totp_begin(req->db, app_keyring(app), a->user.id, &b32);
 
 	if (e != ERR_OK) {
 		http_problem(req, e,
@@ -355,12 +356,12 @@ confirm_tx(struct db_conn *c, void *arg)
 {
 	struct confirm *x = arg;
 	const struct auth_actor *a = x->req->actor;
-	const struct app *app = x->req->app;
+	struct app *app = x->req->app;
 	struct audit_event ev = { a->user.org_id, a->user.id, "totp.enrol",
 				  "user",	  a->user.id, "ok",
 				  x->req->id };
 
-	x->e = auth_totp_confirm(c, app->keyring, a->user.id, x->code,
+	x->e = auth_totp_confirm(c, app_keyring(app), a->user.id, x->code,
 				 time_now_ms(), x->codes);
 	if (x->e != ERR_OK)
 		return db_status_of(x->e);

@@ -169,6 +169,21 @@ const struct db_stmt auth_sql[AUTH_SQL_COUNT] = {
 				   " updated_at = $3, version = version + 1"
 				   " WHERE id = $1",
 				   NULL, NULL },
+	/* Secrets sealed under another key than the primary ($1: "s<v>.%"). */
+	[AUTH_TOTP_STALE] = { "auth_totp_stale",
+			      "SELECT id, totp_secret, totp_pending FROM users"
+			      " WHERE (totp_secret IS NOT NULL"
+			      " AND totp_secret NOT LIKE $1)"
+			      " OR (totp_pending IS NOT NULL"
+			      " AND totp_pending NOT LIKE $1)"
+			      " ORDER BY id LIMIT 100",
+			      NULL, NULL },
+	[AUTH_TOTP_RESEAL] = { "auth_totp_reseal",
+			       "UPDATE users SET totp_secret = $2,"
+			       " totp_pending = $3 WHERE id = $1"
+			       " AND totp_secret IS NOT DISTINCT FROM $4"
+			       " AND totp_pending IS NOT DISTINCT FROM $5",
+			       NULL, NULL },
 	[AUTH_TOKEN_INSERT] = { "auth_token_insert",
 				"INSERT INTO api_tokens (id, user_id, token_hash,"
 				" name, created_at, expires_at)"

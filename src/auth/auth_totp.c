@@ -219,3 +219,90 @@ auth_second_factor(struct db_conn *c, const struct crypto_keyring *kr,
 		return db_err(st);
 	return changed == 1 ? ERR_OK : ERR_UNAUTHENTICATED;
 }
+
+struct rewrap {
+	const struct crypto_keyring *kr;
+	long long changed;
+	bool more;
+};
+
+/* Re-seals one secret, or keeps it (NULL stays NULL). */
+static char *
+reseal(const struct crypto_keyring *kr, const char *id, const char *text)
+{
+	char *out = text ? crypto_reseal(kr, CRYPTO_TOTP, id, text) : NULL;
+
+	return out ? out : (text ? strdup(text) : NULL);
+}
+
+static enum db_status
+rewrap_tx(struct db_conn *c, void *arg)
+{
+	struct rewrap *r = arg;
+	char like[32];
+	struct db_arg a[5];
+	struct db_rows rows;
+	enum db_status st = DB_OK;
+	struct {
+		char id[UUID_STR_LEN];
+		char *secret, *pending;
+	} batch[100];
+	int n = 0;
+
+	snprintf(like, sizeof(like), "s%u.%%", crypto_keyring_primary(r->kr));
+	a[0] = db_text(like);
+	db_query(c, &auth_sql[AUTH_TOTP_STALE], a, 1, &rows);
+	while (n < 100 && db_next(&rows)) {
+		snprintf(batch[n].id, sizeof(batch[n].id), "%s",
+			 db_col_text(&rows, 0));
+		batch[n].secret = db_col_null(&rows, 1)
+					  ? NULL
+					  : strdup(db_col_text(&rows, 1));
+		batch[n].pending = db_col_null(&rows, 2)
+					   ? NULL
+					   : strdup(db_col_text(&rows, 2));
+		n++;
+	}
+	st = db_rows_close(&rows);
+	r->more = n == 100;
+	for (int i = 0; i < n; i++) {
+		char *s = reseal(r->kr, batch[i].id, batch[i].secret);
+		char *p = reseal(r->kr, batch[i].id, batch[i].pending);
+		long long changed = 0;
+
+		a[0] = db_text(batch[i].id);
+		a[1] = db_text(s);
+		a[2] = db_text(p);
+		a[3] = db_text(batch[i].secret);
+		a[4] = db_text(batch[i].pending);
+		if (st == DB_OK)
+			st = db_exec(c, &auth_sql[AUTH_TOTP_RESEAL], a, 5,
+				     &changed);
+		r->changed += changed;
+		free(s);
+		free(p);
+		free(batch[i].secret);
+		free(batch[i].pending);
+	}
+	return st;
+}
+
+enum err
+auth_totp_rewrap(struct db *db, const struct crypto_keyring *kr,
+		 long long *count)
+{
+	struct rewrap r = { kr, 0, true };
+	enum db_status st = DB_OK;
+
+	/* A secret that does not open stays as it is, so stop when a batch
+	 * changes nothing. */
+	while (st == DB_OK && r.more) {
+		long long before = r.changed;
+
+		st = db_tx(db, rewrap_tx, &r);
+		if (r.changed == before)
+			break;
+	}
+	*count = r.changed;
+	return db_err(st);
+}

@@ -40,11 +40,13 @@ app_release(struct app *app)
 	char err[512];
 
 	jobs_free(app->jobs);
-	if (audit_checkpoint(app->db, app->keyring, app->checkpoints, err,
+	if (audit_checkpoint(app->db, app_keyring(app), app->checkpoints, err,
 			     sizeof(err)) != DB_OK)
 		log_msg(LOG_ERROR, "audit checkpoint: %s", err);
 	db_close(app->db);
 	crypto_keyring_close(app->keyring);
+	for (int i = 0; i < app->nretired; i++)
+		crypto_keyring_close(app->retired[i]);
 	free(app->checkpoints);
 	free(app->openapi);
 }
@@ -88,6 +90,7 @@ cmd_serve(struct config *c, int argc, char **argv)
 	app.db = cli_open_db(c);
 	if (!app.db)
 		return 1;
+	app.data_dir = c->data_dir;
 	app.keyring = cli_keyring(c, true);
 	if (!app.keyring) {
 		db_close(app.db);

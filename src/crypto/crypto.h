@@ -145,6 +145,18 @@ char *crypto_seal(const struct crypto_keyring *kr, enum crypto_purpose purpose,
 bool crypto_unseal(const struct crypto_keyring *kr, enum crypto_purpose purpose,
 		   const char *record_id, const char *text, struct buf *out);
 
+/* The key version a sealed secret uses, 0 when the text is not one. */
+uint32_t crypto_sealed_version(const char *text);
+
+/*
+ * Re-seals a secret under the primary key (for key rotation): new text
+ * (caller frees), or NULL when it is already under the primary key or does
+ * not open.
+ */
+char *crypto_reseal(const struct crypto_keyring *kr,
+		    enum crypto_purpose purpose, const char *record_id,
+		    const char *text);
+
 /*
  * Makes a TOTP secret (160 bits) for a user: *sealed to store, *base32 to
  * show the user once (for the otpauth URI).  Caller frees both.

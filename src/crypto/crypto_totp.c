@@ -61,17 +61,14 @@ crypto_unseal(const struct crypto_keyring *kr, enum crypto_purpose purpose,
 	unsigned char key[CRYPTO_KEY_LEN], *bin, *plain;
 	const unsigned char *root;
 	const char *dot = text ? strchr(text, '.') : NULL;
-	unsigned long version;
+	uint32_t version;
 	size_t cap, len;
 	struct buf ad;
 	bool ok;
 
 	buf_init(out, 0);
-	if (!dot || text[0] != 's')
-		return false;
-	version = strtoul(text + 1, NULL, 10);
-	root = version <= UINT32_MAX ? crypto_root(kr, (uint32_t)version)
-				     : NULL;
+	version = crypto_sealed_version(text);
+	root = version ? crypto_root(kr, (uint32_t)version) : NULL;
 	if (!root)
 		return false;
 	cap = strlen(dot + 1);
@@ -97,6 +94,33 @@ crypto_unseal(const struct crypto_keyring *kr, enum crypto_purpose purpose,
 	buf_release(&ad);
 	free(bin);
 	return ok;
+}
+
+uint32_t
+crypto_sealed_version(const char *text)
+{
+	char *end;
+	unsigned long v;
+
+	if (!text || text[0] != 's' || text[1] < '1' || text[1] > '9')
+		return 0;
+	v = strtoul(text + 1, &end, 10);
+	return *end == '.' && v <= UINT32_MAX ? (uint32_t)v : 0;
+}
+
+char *
+crypto_reseal(const struct crypto_keyring *kr, enum crypto_purpose purpose,
+	      const char *record_id, const char *text)
+{
+	struct buf plain;
+	char *out;
+
+	if (crypto_sealed_version(text) == kr->primary ||
+	    !crypto_unseal(kr, purpose, record_id, text, &plain))
+		return NULL;
+	out = crypto_seal(kr, purpose, record_id, plain.p, plain.len);
+	crypto_wipe_buf(&plain);
+	return out;
 }
 
 bool
