@@ -22,6 +22,7 @@ struct app {
 	struct crypto_keyring *retired[APP_RETIRED_KEYRINGS];
 	int nretired;
 	const char *data_dir;
+	long signin_per_ip;
 	char *checkpoints; /* the audit checkpoint file */
 	char *openapi;	   /* the OpenAPI document, rendered once */
 	size_t openapi_len;

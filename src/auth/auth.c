@@ -418,14 +418,49 @@ auth_sessions_end_org(struct db_conn *c, const char *org_id)
 		db_exec(c, &auth_sql[AUTH_SESSION_DELETE_ORG], &a, 1, NULL));
 }
 
-enum err
-auth_attempt_begin(struct db_conn *c, const char *email, int64_t now,
-		   bool *exceeded, int *retry_after_s, char id[UUID_STR_LEN])
+/*
+ * Counts failures of key ($1 of q) in the window; *exceeded and *retry
+ * when there are max or more.
+ */
+static enum db_status
+count_recent(struct db_conn *c, enum auth_sql_id q, const char *key,
+	     long long max, int64_t now, bool *exceeded, int *retry)
 {
-	char norm[AUTH_EMAIL_MAX + 1];
-	struct db_arg a[3];
+	struct db_arg a[2] = { db_text(key),
+			       DB_INT(now - AUTH_FAILURES_WINDOW_MS) };
 	struct db_rows rows;
 	long long n = 0, oldest = now;
+	enum db_status st;
+
+	db_query(c, &auth_sql[AUTH_FAILURES_LOCK], a, 1, &rows);
+	while (db_next(&rows))
+		;
+	if ((st = db_rows_close(&rows)) != DB_OK)
+		return st;
+	db_query(c, &auth_sql[q], a, 2, &rows);
+	if (db_next(&rows)) {
+		n = db_col_int(&rows, 0);
+		if (!db_col_null(&rows, 1))
+			oldest = db_col_int(&rows, 1);
+	}
+	if ((st = db_rows_close(&rows)) != DB_OK)
+		return st;
+	if (n >= max) {
+		*exceeded = true;
+		*retry =
+			(int)((oldest + AUTH_FAILURES_WINDOW_MS - now) / 1000) +
+			1;
+	}
+	return DB_OK;
+}
+
+enum err
+auth_attempt_begin(struct db_conn *c, const char *email, const char *ip,
+		   long per_ip, int64_t now, bool *exceeded, int *retry_after_s,
+		   char id[UUID_STR_LEN])
+{
+	char norm[AUTH_EMAIL_MAX + 1];
+	struct db_arg a[4];
 	enum db_status st;
 
 	*exceeded = false;
@@ -433,32 +468,19 @@ auth_attempt_begin(struct db_conn *c, const char *email, int64_t now,
 	id[0] = '\0';
 	if (!auth_email_normalise(email, norm))
 		return ERR_OK; /* no such account can exist: nothing to count */
-	a[0] = db_text(norm);
-	db_query(c, &auth_sql[AUTH_FAILURES_LOCK], a, 1, &rows);
-	while (db_next(&rows))
-		;
-	if ((st = db_rows_close(&rows)) != DB_OK)
+	st = count_recent(c, AUTH_FAILURES_RECENT, norm, AUTH_FAILURES_MAX, now,
+			  exceeded, retry_after_s);
+	if (st == DB_OK && !*exceeded && per_ip > 0 && ip)
+		st = count_recent(c, AUTH_FAILURES_BY_IP, ip, per_ip, now,
+				  exceeded, retry_after_s);
+	if (st != DB_OK || *exceeded)
 		return db_err(st);
-	a[1] = DB_INT(now - AUTH_FAILURES_WINDOW_MS);
-	db_query(c, &auth_sql[AUTH_FAILURES_RECENT], a, 2, &rows);
-	if (db_next(&rows)) {
-		n = db_col_int(&rows, 0);
-		if (!db_col_null(&rows, 1))
-			oldest = db_col_int(&rows, 1);
-	}
-	if ((st = db_rows_close(&rows)) != DB_OK)
-		return db_err(st);
-	if (n >= AUTH_FAILURES_MAX) {
-		*exceeded = true;
-		*retry_after_s =
-			(int)((oldest + AUTH_FAILURES_WINDOW_MS - now) / 1000) +
-			1;
-		return ERR_OK;
-	}
 	uuid_v7(id);
+	a[0] = db_text(norm);
 	a[1] = DB_INT(now);
 	a[2] = db_text(id);
-	return db_err(db_exec(c, &auth_sql[AUTH_FAILURE_INSERT], a, 3, NULL));
+	a[3] = db_text(ip);
+	return db_err(db_exec(c, &auth_sql[AUTH_FAILURE_INSERT], a, 4, NULL));
 }
 
 enum err

@@ -173,10 +173,13 @@ enum err auth_sessions_end_all(struct db_conn *c, const char *user_id);
  * AUTH_FAILURES_MAX attempts in the window before now (*retry_after_s:
  * seconds until one expires) and otherwise records this attempt as a
  * failure, writing its id.  Counting and recording are one step, so
- * attempts sent together cannot slip past the limit.  A successful
- * sign-in clears its attempt with auth_attempt_clear.
+ * attempts sent together cannot slip past the limit.  The client's
+ * address ip has its own, higher limit, per_ip failures in the same window
+ * whatever the accounts (0: none).  A successful sign-in clears its
+ * attempt with auth_attempt_clear.
  */
-enum err auth_attempt_begin(struct db_conn *c, const char *email, int64_t now,
+enum err auth_attempt_begin(struct db_conn *c, const char *email,
+			    const char *ip, long per_ip, int64_t now,
 			    bool *exceeded, int *retry_after_s,
 			    char id[UUID_STR_LEN]);
 

@@ -94,8 +94,13 @@ attempt_tx(struct db_conn *c, void *arg)
 				  s->req->id };
 	enum db_status st;
 
-	s->e = auth_attempt_begin(c, s->email, time_now_ms(), &s->exceeded,
-				  &s->retry_after, s->attempt);
+	struct app *app = s->req->app;
+	char ip[64];
+
+	http_client_ip(s->req, ip, sizeof(ip));
+	s->e = auth_attempt_begin(c, s->email, ip, app->signin_per_ip,
+				  time_now_ms(), &s->exceeded, &s->retry_after,
+				  s->attempt);
 	if (s->e != ERR_OK || !s->exceeded)
 		return db_status_of(s->e);
 	st = audit_append(c, &ev); /* a refusal is audited too */

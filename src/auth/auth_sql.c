@@ -54,6 +54,10 @@ const struct db_migration auth_migrations[] = {
 	  " revoked_at BIGINT);"
 	  "CREATE INDEX api_tokens_user ON api_tokens (user_id);",
 	  NULL, NULL },
+	{ 14, "sign-in attempts by address",
+	  "ALTER TABLE signin_failures ADD COLUMN ip TEXT;"
+	  "CREATE INDEX signin_failures_ip ON signin_failures (ip, at);",
+	  NULL, NULL },
 };
 
 const size_t auth_nmigrations =
@@ -214,14 +218,18 @@ const struct db_stmt auth_sql[AUTH_SQL_COUNT] = {
 				" AND revoked_at IS NULL",
 				NULL, NULL },
 	[AUTH_FAILURE_INSERT] = { "auth_failure_insert",
-				  "INSERT INTO signin_failures (email, at, id)"
-				  " VALUES ($1, $2, $3)",
+				  "INSERT INTO signin_failures (email, at, id, ip)"
+				  " VALUES ($1, $2, $3, $4)",
 				  NULL, NULL },
 	[AUTH_FAILURE_DELETE] = { "auth_failure_delete",
 				  "DELETE FROM signin_failures WHERE id = $1",
 				  NULL, NULL },
 	/* Attempts on one account queue here, so that counting and
 	 * recording one are a single step (SQLite serialises writers). */
+	[AUTH_FAILURES_BY_IP] = { "auth_failures_by_ip",
+				  "SELECT COUNT(*), MIN(at) FROM signin_failures"
+				  " WHERE ip = $1 AND at > $2",
+				  NULL, NULL },
 	[AUTH_FAILURES_LOCK] = { "auth_failures_lock", "SELECT 1", NULL,
 				 "SELECT pg_advisory_xact_lock(hashtext($1))" },
 	[AUTH_FAILURES_RECENT] = { "auth_failures_recent",

@@ -29,9 +29,11 @@ struct config {
 	long json_depth;
 	long json_string;
 	long job_workers;
-	long shutdown_grace; /* seconds to let in-flight requests end */
-	bool metrics_local;  /* /metrics only from loopback */
-	bool json_log;	     /* one JSON line per request */
+	long shutdown_grace;
+	long signin_per_ip;
+	/* failed sign-ins per address in 15 minutes */ /* seconds to let in-flight requests end */
+	bool metrics_local; /* /metrics only from loopback */
+	bool json_log;	    /* one JSON line per request */
 };
 
 /* Sets every field to its default; release with config_release(). */

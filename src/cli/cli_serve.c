@@ -91,6 +91,7 @@ cmd_serve(struct config *c, int argc, char **argv)
 	if (!app.db)
 		return 1;
 	app.data_dir = c->data_dir;
+	app.signin_per_ip = c->signin_per_ip;
 	app.keyring = cli_keyring(c, true);
 	if (!app.keyring) {
 		db_close(app.db);

@@ -118,6 +118,9 @@ void http_server_set_auth(struct http_server *srv,
 /* True when the request came over TLS. */
 bool http_is_tls(const struct http_request *req);
 
+/* Writes the client's address ("192.0.2.1", "2001:db8::1") into out. */
+void http_client_ip(struct http_request *req, char *out, size_t len);
+
 /* Returns the value of query parameter name, or NULL. */
 const char *http_query(struct http_request *req, const char *name);
 

@@ -223,7 +223,8 @@ attempt(struct db *db, const char *email, int64_t at, int *retry,
 	struct db_conn *c = db_acquire(db);
 	bool exceeded = false;
 
-	assert_int_equal(auth_attempt_begin(c, email, at, &exceeded, retry, id),
+	assert_int_equal(auth_attempt_begin(c, email, "192.0.2.1", 0, at,
+					    &exceeded, retry, id),
 			 ERR_OK);
 	db_release(c);
 	return exceeded;
@@ -324,13 +325,46 @@ api_tokens_expire_and_revoke(void **state)
 	assert_int_equal(tok(f->db, &t), ERR_INVALID);
 }
 
+static void
+one_address_has_its_own_limit_across_accounts(void **state)
+{
+	struct fixture *f = *state;
+	char id[UUID_STR_LEN], email[32];
+	struct db_conn *c = db_acquire(f->db);
+	bool exceeded = false;
+	int retry, i;
+
+	for (i = 0; i < 5; i++) {
+		snprintf(email, sizeof(email), "u%d@example.org", i);
+		assert_int_equal(auth_attempt_begin(c, email, "198.51.100.7", 5,
+						    1000000 + i, &exceeded,
+						    &retry, id),
+				 ERR_OK);
+		assert_false(exceeded);
+	}
+	assert_int_equal(auth_attempt_begin(c, "fresh@example.org",
+					    "198.51.100.7", 5, 1000010,
+					    &exceeded, &retry, id),
+			 ERR_OK);
+	assert_true(exceeded);
+	assert_true(retry > 0);
+	/* Another address, or no per-address limit, is not affected. */
+	assert_int_equal(auth_attempt_begin(c, "fresh@example.org",
+					    "198.51.100.8", 5, 1000010,
+					    &exceeded, &retry, id),
+			 ERR_OK);
+	assert_false(exceeded);
+	db_release(c);
+}
+
 #define TESTS(X)                                                 \
 	X(users_are_checked_field_by_field)                      \
 	X(emails_are_unique_and_organisations_must_exist)        \
 	X(sessions_expire_when_idle_or_old)                      \
 	X(suspending_the_organisation_ends_its_sessions_at_once) \
 	X(ten_failures_in_fifteen_minutes_lock_the_account)      \
-	X(api_tokens_expire_and_revoke)
+	X(api_tokens_expire_and_revoke)                          \
+	X(one_address_has_its_own_limit_across_accounts)
 
 int
 main(void)
