@@ -36,6 +36,9 @@ visible(const struct access_actor *a, const struct access_record *r)
 	case KIND_ORG: return true; /* the member directory */
 	case KIND_USER:
 	case KIND_AUDIT: return a->role == ROLE_PLATFORM_ADMIN;
+	case KIND_GROUP:
+		return a->role == ROLE_PLATFORM_ADMIN ||
+		       in(r->group_id, a->groups, a->ngroups);
 	case KIND_RECORD: break;
 	}
 	switch (level) {
@@ -68,8 +71,9 @@ admin_allows(const struct access_actor *a, enum access_action act,
 		return false;
 	if (a->role == ROLE_PLATFORM_ADMIN)
 		return r->kind != KIND_AUDIT;
-	/* An org admin manages the accounts of its own organisation. */
-	return a->role == ROLE_ORG_ADMIN && own && r->kind == KIND_USER;
+	/* An org admin manages its organisation's accounts and groups. */
+	return a->role == ROLE_ORG_ADMIN && own &&
+	       (r->kind == KIND_USER || r->kind == KIND_GROUP);
 }
 
 enum access_result

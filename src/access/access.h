@@ -46,6 +46,7 @@ enum access_kind {
 	KIND_ORG,    /* member organisations (the directory) */
 	KIND_USER,   /* accounts */
 	KIND_AUDIT,  /* an organisation's audit trail */
+	KIND_GROUP,  /* a sharing group (group_id: itself) */
 };
 
 struct access_actor {

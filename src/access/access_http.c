@@ -12,7 +12,7 @@ access_actor_of(struct http_request *req)
 		return NULL;
 	out = arena_alloc(&req->arena, sizeof(*out));
 	*out = (struct access_actor){ a->user.role, a->user.org_id, a->country,
-				      NULL, 0 };
+				      a->groups, a->ngroups };
 	return out;
 }
 

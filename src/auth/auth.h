@@ -81,6 +81,8 @@ struct auth_actor {
 	char session_hash[65]; /* "" for API tokens */
 	char csrf_hash[65];
 	bool must_enrol; /* a second factor is due before anything else */
+	const char *const *groups; /* sharing groups of the organisation */
+	size_t ngroups;
 };
 
 extern const struct db_migration auth_migrations[];

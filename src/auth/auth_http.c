@@ -12,6 +12,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "base/timeutil.h"
+#include "orgs/orgs.h"
 
 /* Over TLS the cookie carries the __Host- prefix (and Secure). */
 static const char *
@@ -27,6 +28,26 @@ unsafe(const char *method)
 	       strcmp(method, "OPTIONS");
 }
 
+/* The sharing groups of the actor's organisation, for access_check. */
+static enum err
+load_groups(struct http_request *req, struct auth_actor *a)
+{
+	struct org_group *g;
+	const char **ids;
+	size_t n;
+	enum err e =
+		orgs_groups_of(req->db, a->user.org_id, &req->arena, &g, &n);
+
+	if (e != ERR_OK)
+		return e;
+	ids = arena_alloc(&req->arena, (n ? n : 1) * sizeof(*ids));
+	for (size_t i = 0; i < n; i++)
+		ids[i] = g[i].id;
+	a->groups = ids;
+	a->ngroups = n;
+	return ERR_OK;
+}
+
 enum err
 auth_authenticate(struct http_request *req)
 {
@@ -40,9 +61,10 @@ auth_authenticate(struct http_request *req)
 		if (strncasecmp(bearer, "Bearer ", 7))
 			return ERR_UNAUTHENTICATED;
 		e = auth_token_check(req->db, bearer + 7, time_now_ms(), a);
-		if (e == ERR_OK)
-			req->actor = a;
-		return e;
+		if (e != ERR_OK)
+			return e;
+		req->actor = a;
+		return load_groups(req, a);
 	}
 	if (!token)
 		return ERR_UNAUTHENTICATED;
@@ -65,7 +87,7 @@ auth_authenticate(struct http_request *req)
 		return ERR_FORBIDDEN;
 	}
 	req->actor = a;
-	return ERR_OK;
+	return load_groups(req, a);
 }
 
 /* What one sign-in attempt does in the database, in one transaction. */

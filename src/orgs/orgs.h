@@ -170,4 +170,42 @@ enum err orgs_set_status(struct db_conn *c, const char *id,
 			 enum org_status status, long long expected_version,
 			 struct org *out);
 
+/* A sharing group: a named set of organisations owned by one of them. */
+struct org_group {
+	char id[UUID_STR_LEN];
+	char owner_org[UUID_STR_LEN];
+	char name[ORGS_NAME_BYTES + 1];
+	bool hidden_members; /* members see the group, not who else is in */
+	char created_at[TIME_RFC3339_LEN];
+};
+
+/*
+ * Makes a group owned by owner_org, which becomes its first member.
+ * ERR_INVALID for an empty, too long or invalid name; ERR_CONFLICT when the
+ * owner has a group of that name.
+ */
+enum err orgs_group_create(struct db_conn *c, const char *owner_org,
+			   const char *name, bool hidden_members,
+			   struct org_group *out);
+
+/*
+ * Adds (add) or removes an organisation; ERR_NOT_FOUND for an unknown
+ * organisation, or when removing one that is not a member.
+ */
+enum err orgs_group_member(struct db_conn *c, const char *group_id,
+			   const char *org_id, bool add);
+
+/* Reads one group; ERR_NOT_FOUND when there is none. */
+enum err orgs_group_get(struct db_conn *c, const char *id,
+			struct org_group *out);
+
+/* The groups org_id belongs to, into arena memory. */
+enum err orgs_groups_of(struct db_conn *c, const char *org_id, struct arena *a,
+			struct org_group **out, size_t *n);
+
+/* Calls each for every member organisation of a group. */
+enum err orgs_group_members(struct db_conn *c, const char *group_id,
+			    void (*each)(const char *org_id, void *ctx),
+			    void *ctx);
+
 #endif

@@ -9,4 +9,10 @@ void orgs_http_create(struct http_request *req); /* POST /api/v1/orgs */
 void orgs_http_get(struct http_request *req);	 /* GET /api/v1/orgs/{id} */
 void orgs_http_update(struct http_request *req); /* PATCH /api/v1/orgs/{id} */
 
+/* Sharing groups: /api/v1/groups, /api/v1/groups/{id}/members[/{org}]. */
+void orgs_groups_http_list(struct http_request *req);
+void orgs_groups_http_create(struct http_request *req);
+void orgs_groups_http_add(struct http_request *req);
+void orgs_groups_http_remove(struct http_request *req);
+
 #endif

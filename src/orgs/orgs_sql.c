@@ -28,6 +28,21 @@
 
 const struct db_migration orgs_migrations[] = {
 	{ 10, "orgs", ORGS_TABLE(""), NULL, ORGS_TABLE(" COLLATE \"C\"") },
+	{ 15, "sharing groups",
+	  "CREATE TABLE sharing_groups ("
+	  " id TEXT PRIMARY KEY,"
+	  " owner_org TEXT NOT NULL REFERENCES orgs (id),"
+	  " name TEXT NOT NULL,"
+	  " hidden_members INTEGER NOT NULL,"
+	  " created_at TEXT NOT NULL,"
+	  " UNIQUE (owner_org, name));"
+	  "CREATE TABLE group_members ("
+	  " group_id TEXT NOT NULL REFERENCES sharing_groups (id)"
+	  "  ON DELETE CASCADE,"
+	  " org_id TEXT NOT NULL REFERENCES orgs (id),"
+	  " PRIMARY KEY (group_id, org_id));"
+	  "CREATE INDEX group_members_org ON group_members (org_id);",
+	  NULL, NULL },
 };
 
 const size_t orgs_nmigrations =
@@ -66,4 +81,33 @@ const struct db_stmt orgs_sql[ORGS_SQL_COUNT] = {
 			      " WHERE id = $1 AND version = $4"
 			      " RETURNING " ORGS_COLUMNS,
 			      NULL, NULL },
+	[GROUPS_INSERT] = { "groups_insert",
+			    "INSERT INTO sharing_groups (id, owner_org, name,"
+			    " hidden_members, created_at)"
+			    " VALUES ($1, $2, $3, $4, $5)"
+			    " ON CONFLICT (owner_org, name) DO NOTHING",
+			    NULL, NULL },
+	[GROUPS_MEMBER_ADD] = { "groups_member_add",
+				"INSERT INTO group_members (group_id, org_id)"
+				" VALUES ($1, $2) ON CONFLICT DO NOTHING",
+				NULL, NULL },
+	[GROUPS_MEMBER_REMOVE] = { "groups_member_remove",
+				   "DELETE FROM group_members"
+				   " WHERE group_id = $1 AND org_id = $2",
+				   NULL, NULL },
+	[GROUPS_GET] = { "groups_get",
+			 "SELECT id, owner_org, name, hidden_members, created_at"
+			 " FROM sharing_groups WHERE id = $1",
+			 NULL, NULL },
+	/* The groups an organisation belongs to (its own included). */
+	[GROUPS_OF_ORG] = { "groups_of_org",
+			    "SELECT g.id, g.owner_org, g.name, g.hidden_members,"
+			    " g.created_at FROM sharing_groups g"
+			    " JOIN group_members m ON m.group_id = g.id"
+			    " WHERE m.org_id = $1 ORDER BY g.id LIMIT 500",
+			    NULL, NULL },
+	[GROUPS_MEMBERS] = { "groups_members",
+			     "SELECT org_id FROM group_members"
+			     " WHERE group_id = $1 ORDER BY org_id LIMIT 1000",
+			     NULL, NULL },
 };

@@ -218,6 +218,30 @@ admin_records_have_their_own_rules(void **state)
 			 ACCESS_FORBIDDEN);
 }
 
+static void
+groups_are_seen_by_members_and_run_by_the_owners_admins(void **state)
+{
+	struct access_record g = { KIND_GROUP, "org-owner", "NP", LEVEL_GROUP,
+				   "group-g",  TLP_CLEAR,   NULL, 0 };
+	struct access_actor owner_admin = actor(ROLE_ORG_ADMIN, SAME_ORG);
+	struct access_actor owner_worker = actor(ROLE_CASE_WORKER, SAME_ORG);
+	struct access_actor member_admin = actor(ROLE_ORG_ADMIN, SAME_GROUP);
+	struct access_actor outsider = actor(ROLE_ORG_ADMIN, SAME_COUNTRY);
+	struct access_actor padmin = actor(ROLE_PLATFORM_ADMIN, OTHER);
+
+	(void)state;
+	assert_int_equal(access_check(&member_admin, ACT_READ, &g),
+			 ACCESS_ALLOW);
+	assert_int_equal(access_check(&member_admin, ACT_ADMIN, &g),
+			 ACCESS_FORBIDDEN);
+	assert_int_equal(access_check(&outsider, ACT_READ, &g), ACCESS_HIDDEN);
+	assert_int_equal(access_check(&owner_admin, ACT_ADMIN, &g),
+			 ACCESS_ALLOW);
+	assert_int_equal(access_check(&owner_worker, ACT_ADMIN, &g),
+			 ACCESS_FORBIDDEN);
+	assert_int_equal(access_check(&padmin, ACT_ADMIN, &g), ACCESS_ALLOW);
+}
+
 int
 main(void)
 {
@@ -226,6 +250,8 @@ main(void)
 		cmocka_unit_test(anonymous_clients_read_public_records_only),
 		cmocka_unit_test(tlp_labels_cap_how_far_a_record_is_seen),
 		cmocka_unit_test(admin_records_have_their_own_rules),
+		cmocka_unit_test(
+			groups_are_seen_by_members_and_run_by_the_owners_admins),
 	};
 
 	return cmocka_run_group_tests_name("access", tests, NULL, NULL);
