@@ -87,6 +87,11 @@ const struct http_route app_routes[] = {
 	  "{\"type\":\"object\",\"required\":[\"status\",\"version\"],"
 	  "\"properties\":{\"status\":{\"enum\":[\"active\",\"suspended\"]},"
 	  "\"version\":{\"type\":\"integer\"}}}" },
+	{ "PUT", "/api/v1/me/password", auth_password_http, HTTP_BODY | HTTP_DB,
+	  "account", "Change your password; ends your other sessions",
+	  "session", "{}",
+	  "{\"type\":\"object\",\"required\":[\"current_password\","
+	  "\"new_password\"]}" },
 	{ "POST", "/api/v1/me/totp", auth_totp_enrol, HTTP_DB, "session",
 	  "Start enrolling a second factor (TOTP): secret, otpauth URI, QR "
 	  "code",

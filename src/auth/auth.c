@@ -410,6 +410,43 @@ auth_user_reset(struct db_conn *c, const char *user_id,
 }
 
 enum err
+auth_password_change(struct db_conn *c, const struct auth_actor *a,
+		     const char *current, const char *fresh, const char **why)
+{
+	char stored[AUTH_HASH_MAX] = "", hash[AUTH_HASH_MAX],
+	     now[TIME_RFC3339_LEN];
+	struct db_arg arg[3];
+	struct db_rows rows;
+	enum db_status st;
+
+	*why = auth_password_check(fresh, strlen(fresh), a->user.totp_enrolled);
+	if (*why)
+		return ERR_INVALID;
+	arg[0] = db_text(a->user.id);
+	db_query(c, &auth_sql[AUTH_USER_HASH], arg, 1, &rows);
+	if (db_next(&rows))
+		snprintf(stored, sizeof(stored), "%s", db_col_text(&rows, 0));
+	if ((st = db_rows_close(&rows)) != DB_OK)
+		return db_err(st);
+	if (!stored[0] ||
+	    !auth_password_verify(stored, current, strlen(current)))
+		return ERR_UNAUTHENTICATED;
+	if (!auth_password_hash(fresh, strlen(fresh), hash))
+		return ERR_INTERNAL;
+	time_rfc3339(time_now_ms(), now, sizeof(now));
+	arg[1] = db_text(hash);
+	arg[2] = db_text(now);
+	st = db_exec(c, &auth_sql[AUTH_USER_SET_PASSWORD], arg, 3, NULL);
+	if (st == DB_OK) {
+		arg[1] = db_text(a->session_hash);
+		st = db_exec(c, &auth_sql[AUTH_SESSION_DELETE_OTHERS], arg, 2,
+			     NULL);
+	}
+	sodium_memzero(hash, sizeof(hash));
+	return db_err(st);
+}
+
+enum err
 auth_sessions_end_org(struct db_conn *c, const char *org_id)
 {
 	struct db_arg a = db_text(org_id);

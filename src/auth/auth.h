@@ -223,6 +223,16 @@ enum err auth_user_reset(struct db_conn *c, const char *user_id,
 enum err auth_totp_rewrap(struct db *db, const struct crypto_keyring *kr,
 			  long long *count);
 
+/*
+ * Changes one's own password: current must match; the new one follows the
+ * policy (8 characters at least once a second factor is enrolled).  Ends
+ * every other session of the user.  ERR_UNAUTHENTICATED for a wrong
+ * current password, ERR_INVALID (with *why) for a refused new one.
+ */
+enum err auth_password_change(struct db_conn *c, const struct auth_actor *a,
+			      const char *current, const char *fresh,
+			      const char **why);
+
 /* Reads the user columns (auth_sql.c USER_COLUMNS) of the current row. */
 void auth_read_user(struct db_rows *rows, struct auth_user *u);
 

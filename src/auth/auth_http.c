@@ -429,3 +429,69 @@ auth_totp_confirm_http(struct http_request *req)
 	sodium_memzero(x.codes, sizeof(x.codes));
 	http_json(req, 200, json_pack("{so}", "recovery_codes", codes));
 }
+
+struct change_password {
+	struct http_request *req;
+	const char *current, *fresh, *why;
+	enum err e;
+};
+
+static enum db_status
+password_tx(struct db_conn *c, void *arg)
+{
+	struct change_password *x = arg;
+	const struct auth_actor *a = x->req->actor;
+	struct audit_event ev = { a->user.org_id, a->user.id, "password.change",
+				  "user",	  a->user.id, "ok",
+				  x->req->id };
+
+	x->e = auth_password_change(c, a, x->current, x->fresh, &x->why);
+	if (x->e != ERR_OK)
+		return db_status_of(x->e);
+	return audit_append(c, &ev);
+}
+
+/* PUT /api/v1/me/password: {current_password, new_password}. */
+void
+auth_password_http(struct http_request *req)
+{
+	struct change_password x = { .req = req };
+	const struct http_field fields[] = {
+		{ .name = "current_password",
+		  .required = true,
+		  .max = 4 * AUTH_PASSWORD_MAX,
+		  .string = &x.current },
+		{ .name = "new_password",
+		  .required = true,
+		  .max = 4 * AUTH_PASSWORD_MAX,
+		  .string = &x.fresh },
+	};
+	const struct auth_actor *a = req->actor;
+	enum db_status st;
+	enum err e;
+
+	if (!a->session_hash[0]) {
+		http_problem(req, ERR_FORBIDDEN,
+			     "Passwords change from a signed-in session.",
+			     NULL);
+		return;
+	}
+	if (!http_body_fields(req, fields, 2))
+		return;
+	st = db_tx_conn(req->db, password_tx, &x);
+	e = st == DB_OK ? ERR_OK : x.e != ERR_OK ? x.e : db_err(st);
+	if (e == ERR_INVALID) {
+		http_invalid(req, "new_password", x.why);
+		return;
+	}
+	if (e == ERR_UNAUTHENTICATED) {
+		http_invalid(req, "current_password", "is wrong");
+		return;
+	}
+	if (e != ERR_OK) {
+		http_problem(req, e, "The password could not be changed.",
+			     NULL);
+		return;
+	}
+	http_send(req, 204, NULL, "", 0);
+}

@@ -28,6 +28,9 @@ void auth_users_http_reset(struct http_request *req);
 /* A user as the API shows it. */
 json_t *auth_user_json(const struct auth_user *u);
 
+/* PUT /api/v1/me/password: one's own password; ends other sessions. */
+void auth_password_http(struct http_request *req);
+
 /* POST /api/v1/me/totp: starts enrolling a second factor. */
 void auth_totp_enrol(struct http_request *req);
 

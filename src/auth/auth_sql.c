@@ -167,6 +167,13 @@ const struct db_stmt auth_sql[AUTH_SQL_COUNT] = {
 				     " updated_at = $3, version = version + 1"
 				     " WHERE id = $1",
 				     NULL, NULL },
+	[AUTH_USER_HASH] = { "auth_user_hash",
+			     "SELECT password_hash FROM users WHERE id = $1",
+			     NULL, NULL },
+	[AUTH_SESSION_DELETE_OTHERS] = { "auth_session_delete_others",
+					 "DELETE FROM sessions WHERE user_id = $1"
+					 " AND token_hash <> $2",
+					 NULL, NULL },
 	[AUTH_USER_CLEAR_TOTP] = { "auth_user_clear_totp",
 				   "UPDATE users SET totp_secret = NULL,"
 				   " totp_pending = NULL, totp_step = 0,"
