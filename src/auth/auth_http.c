@@ -94,7 +94,10 @@ auth_authenticate(struct http_request *req)
 struct signin {
 	struct http_request *req;
 	const char *email;
+	const char *password;
 	const char *totp;
+	struct auth_user account;
+	char hash[AUTH_HASH_MAX];
 	const struct auth_user *user; /* NULL: no such active account */
 	bool ok;		      /* the password matched */
 	bool factor_missing; /* ... but the second factor was not sent */
@@ -213,34 +216,78 @@ dummy_hash(void)
 	return dummy;
 }
 
+/* On the pool: the slow password check, holding no HTTP thread. */
+static void
+signin_verify(struct http_request *req)
+{
+	struct signin *s = req->state;
+
+	s->ok = auth_password_verify(s->user ? s->hash : dummy_hash(),
+				     s->password, strlen(s->password)) &&
+		s->user;
+	sodium_memzero(s->hash, sizeof(s->hash));
+}
+
+/* Back on an HTTP thread: record the outcome and answer. */
+static void
+signin_finish(struct http_request *req)
+{
+	struct signin *s = req->state;
+	char cookie[160];
+	enum err e = step(req, signin_tx, s);
+
+	if (e != ERR_OK) {
+		http_problem(req, e, "Sign-in is unavailable.", NULL);
+		return;
+	}
+	if (s->factor_missing) {
+		http_problem(req, ERR_UNAUTHENTICATED,
+			     "This account signs in with a second factor: send "
+			     "totp (a code from the app, or a recovery code).",
+			     json_pack("[{ss ss}]", "field", "totp", "message",
+				       "is required"));
+		return;
+	}
+	if (!s->ok) {
+		http_problem(req, ERR_UNAUTHENTICATED,
+			     "The email, the password or the code is wrong.",
+			     NULL);
+		return;
+	}
+	http_json(req, 201,
+		  json_pack("{ss so sb}", "csrf_token", s->csrf, "user",
+			    auth_user_json(&s->account),
+			    "totp_enrolment_required", s->must_enrol));
+	snprintf(cookie, sizeof(cookie),
+		 "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", cookie_name(req),
+		 s->token, http_is_tls(req) ? "; Secure" : "");
+	http_add_header(req, "Set-Cookie", cookie);
+}
+
 void
 auth_signin(struct http_request *req)
 {
-	const char *email = NULL, *password = NULL, *totp = NULL;
+	struct signin *s = arena_alloc(&req->arena, sizeof(*s));
 	const struct http_field fields[] = {
 		{ .name = "email",
 		  .required = true,
 		  .max = AUTH_EMAIL_MAX,
-		  .string = &email },
+		  .string = &s->email },
 		{ .name = "password",
 		  .required = true,
 		  .max = 4 * AUTH_PASSWORD_MAX,
-		  .string = &password },
-		{ .name = "totp", .max = 16, .string = &totp },
+		  .string = &s->password },
+		{ .name = "totp", .max = 16, .string = &s->totp },
 	};
-	struct signin s = { .req = req };
-	char hash[AUTH_HASH_MAX], cookie[160], retry[16];
-	struct auth_user user;
+	char retry[16];
 	enum err e;
-	json_t *out;
 
+	s->req = req;
 	if (!http_body_fields(req, fields, 3))
 		return;
-	s.email = email;
-	s.totp = totp;
-	e = step(req, attempt_tx, &s);
-	if (e == ERR_OK && s.exceeded) {
-		snprintf(retry, sizeof(retry), "%d", s.retry_after);
+	e = step(req, attempt_tx, s);
+	if (e == ERR_OK && s->exceeded) {
+		snprintf(retry, sizeof(retry), "%d", s->retry_after);
 		http_problem(req, ERR_RATE_LIMITED,
 			     "Too many failed sign-ins for this account; try "
 			     "again later.",
@@ -249,42 +296,15 @@ auth_signin(struct http_request *req)
 		return;
 	}
 	if (e == ERR_OK)
-		e = auth_user_for_signin(req->db, email, &user, hash);
+		e = auth_user_for_signin(req->db, s->email, &s->account,
+					 s->hash);
 	if (e != ERR_OK && e != ERR_NOT_FOUND) {
 		http_problem(req, e, "Sign-in is unavailable.", NULL);
 		return;
 	}
-	s.user = e == ERR_OK ? &user : NULL;
-	s.ok = auth_password_verify(s.user ? hash : dummy_hash(), password,
-				    strlen(password)) &&
-	       s.user;
-	e = step(req, signin_tx, &s);
-	if (e != ERR_OK) {
-		http_problem(req, e, "Sign-in is unavailable.", NULL);
-		return;
-	}
-	if (s.factor_missing) {
-		http_problem(req, ERR_UNAUTHENTICATED,
-			     "This account signs in with a second factor: send "
-			     "totp (a code from the app, or a recovery code).",
-			     json_pack("[{ss ss}]", "field", "totp", "message",
-				       "is required"));
-		return;
-	}
-	if (!s.ok) {
-		http_problem(req, ERR_UNAUTHENTICATED,
-			     "The email, the password or the code is wrong.",
-			     NULL);
-		return;
-	}
-	out = json_pack("{ss so sb}", "csrf_token", s.csrf, "user",
-			auth_user_json(&user), "totp_enrolment_required",
-			s.must_enrol);
-	http_json(req, 201, out);
-	snprintf(cookie, sizeof(cookie),
-		 "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", cookie_name(req),
-		 s.token, http_is_tls(req) ? "; Secure" : "");
-	http_add_header(req, "Set-Cookie", cookie);
+	s->user = e == ERR_OK ? &s->account : NULL;
+	req->state = s;
+	http_defer(req, signin_verify, signin_finish);
 }
 
 struct signout {

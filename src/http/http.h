@@ -85,6 +85,10 @@ struct http_request {
 	bool chunked;
 	size_t discarded; /* body bytes dropped past the cap */
 	int match;	  /* http_route_find(): a route, -1 or -2 */
+	void (*work)(struct http_request *req);	  /* http_defer */
+	void (*finish)(struct http_request *req); /* http_defer */
+	struct http_request *next;		  /* the pool's queue */
+	void *state; /* a deferred handler's own state (arena memory) */
 	int route_index;
 };
 
@@ -130,6 +134,16 @@ const char *http_cookie(struct http_request *req, const char *name);
 /* Extra lines for /metrics, written by the application. */
 void http_server_set_metrics_hook(struct http_server *srv,
 				  void (*hook)(struct buf *out, void *app));
+
+/*
+ * Defers a handler's slow part (password hashing): work(req) runs on a
+ * bounded pool without holding an HTTP thread (the connection is
+ * suspended), then finish(req) runs on an HTTP thread and answers.  The
+ * request keeps its arena and its database connection throughout; work
+ * must not use the connection.
+ */
+void http_defer(struct http_request *req, void (*work)(struct http_request *),
+		void (*finish)(struct http_request *));
 
 /* Responds with a JSON value (consumed). */
 void http_json(struct http_request *req, unsigned status, json_t *value);

@@ -2,6 +2,7 @@
 #ifndef ATIP_HTTP_INT_H
 #define ATIP_HTTP_INT_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "http/http.h"
@@ -36,6 +37,13 @@ struct http_server {
 	struct http_route_metrics *metrics;
 	void (*metrics_hook)(struct buf *out, void *app);
 	enum err (*authenticate)(struct http_request *req);
+	/* the pool for deferred work (http_defer) */
+	pthread_t *pool;
+	unsigned npool;
+	pthread_mutex_t pool_lock;
+	pthread_cond_t pool_wake;
+	struct http_request *pool_head;
+	bool pool_stop;
 };
 
 /*

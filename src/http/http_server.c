@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,7 +21,13 @@
 #include "base/uuid.h"
 #include "http/http_int.h"
 
-enum phase { PHASE_NEW, PHASE_BODY, PHASE_DONE };
+enum phase {
+	PHASE_NEW,
+	PHASE_BODY,
+	PHASE_DEFERRED, /* suspended: slow work runs on the pool */
+	PHASE_RESUMED,	/* the work is done: finish and answer */
+	PHASE_DONE
+};
 
 static const char csp[] = "default-src 'self'; frame-ancestors 'none'; "
 			  "base-uri 'none'; form-action 'self'";
@@ -204,6 +211,101 @@ authenticated(struct http_request *req)
 	return false;
 }
 
+/* After the handler: the connection goes back; no answer is a bug (500). */
+static void
+settle(struct http_request *req)
+{
+	if (req->db) {
+		db_release(req->db);
+		req->db = NULL;
+	}
+	if (!req->response)
+		http_problem(req, ERR_INTERNAL,
+			     "The request could not be completed.", NULL);
+}
+
+void
+http_defer(struct http_request *req, void (*work)(struct http_request *),
+	   void (*finish)(struct http_request *))
+{
+	req->work = work;
+	req->finish = finish;
+	req->phase = PHASE_DEFERRED;
+}
+
+static void *pool_worker(void *arg);
+
+/* A thread per HTTP thread for slow work (password hashing), so that it
+ * never holds an HTTP thread; at most that many run at once. */
+static void
+pool_start(struct http_server *srv, unsigned n)
+{
+	pthread_mutex_init(&srv->pool_lock, NULL);
+	pthread_cond_init(&srv->pool_wake, NULL);
+	srv->pool = xcalloc(n, sizeof(*srv->pool));
+	for (srv->npool = 0; srv->npool < n; srv->npool++)
+		if (pthread_create(&srv->pool[srv->npool], NULL, pool_worker,
+				   srv))
+			break;
+}
+
+static void
+pool_stop(struct http_server *srv)
+{
+	pthread_mutex_lock(&srv->pool_lock);
+	srv->pool_stop = true;
+	pthread_cond_broadcast(&srv->pool_wake);
+	pthread_mutex_unlock(&srv->pool_lock);
+	for (unsigned i = 0; i < srv->npool; i++)
+		pthread_join(srv->pool[i], NULL);
+	free(srv->pool);
+	pthread_cond_destroy(&srv->pool_wake);
+	pthread_mutex_destroy(&srv->pool_lock);
+}
+
+static void *
+pool_worker(void *arg)
+{
+	struct http_server *srv = arg;
+
+	pthread_mutex_lock(&srv->pool_lock);
+	for (;;) {
+		struct http_request *req;
+
+		while (!srv->pool_head && !srv->pool_stop)
+			pthread_cond_wait(&srv->pool_wake, &srv->pool_lock);
+		if (!srv->pool_head)
+			break;
+		req = srv->pool_head;
+		srv->pool_head = req->next;
+		pthread_mutex_unlock(&srv->pool_lock);
+		req->work(req);
+		req->phase = PHASE_RESUMED;
+		MHD_resume_connection(req->conn);
+		pthread_mutex_lock(&srv->pool_lock);
+	}
+	pthread_mutex_unlock(&srv->pool_lock);
+	return NULL;
+}
+
+/* Suspends the connection of a deferred request and queues its work. */
+static enum MHD_Result
+suspend(struct http_request *req)
+{
+	struct http_server *srv = req->srv;
+	struct http_request **tail;
+
+	MHD_suspend_connection(req->conn);
+	pthread_mutex_lock(&srv->pool_lock);
+	req->next = NULL;
+	for (tail = &srv->pool_head; *tail; tail = &(*tail)->next)
+		;
+	*tail = req;
+	pthread_cond_signal(&srv->pool_wake);
+	pthread_mutex_unlock(&srv->pool_lock);
+	return MHD_YES;
+}
+
 static void
 run_handler(struct http_request *req)
 {
@@ -249,15 +351,8 @@ run_handler(struct http_request *req)
 	}
 	if (!rt->permission || authenticated(req))
 		rt->handler(req);
-	if (req->db) {
-		db_release(req->db);
-		req->db = NULL;
-	}
-	if (!req->response)
-		http_problem(req, ERR_INTERNAL,
-			     "The request could not be "
-			     "completed.",
-			     NULL);
+	if (req->phase != PHASE_DEFERRED)
+		settle(req);
 }
 
 /* Answers a request no route takes: 405, a static file, or 404. */
@@ -403,6 +498,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			return MHD_YES;
 		}
 		answer(req);
+		if (req->phase == PHASE_DEFERRED)
+			return suspend(req);
+		return queue(req);
+	case PHASE_RESUMED:
+		req->finish(req);
+		settle(req);
 		return queue(req);
 	default:
 		*upload_size = 0; /* answered already: drop the rest */
@@ -608,7 +709,7 @@ http_server_start(const struct http_settings *s,
 	struct http_server *srv = xcalloc(1, sizeof(*srv));
 	struct sockaddr_storage ss;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_USE_ITC | MHD_USE_TURBO;
+			 MHD_USE_ITC | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
 	unsigned threads = s->threads;
 	bool v6 = false;
 	struct MHD_OptionItem opts[16];
@@ -681,6 +782,7 @@ http_server_start(const struct http_settings *s,
 		return NULL;
 	}
 	set_url(srv, v6);
+	pool_start(srv, threads);
 	return srv;
 }
 
@@ -760,5 +862,6 @@ http_server_stop(struct http_server *srv, unsigned grace_s)
 		log_msg(LOG_WARN, "stopping with %d requests still in flight",
 			atomic_load(&srv->inflight));
 	MHD_stop_daemon(srv->daemon);
+	pool_stop(srv);
 	server_free(srv);
 }
