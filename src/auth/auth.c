@@ -264,29 +264,27 @@ auth_users_count(struct db_conn *c, long long *n)
 	return db_err(db_rows_close(&rows));
 }
 
-/* A fresh random token, and the hex hash it is stored as. */
-static void
-new_token(char token[AUTH_TOKEN_LEN], char hash[65])
-{
-	unsigned char raw[32], h[32];
-
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2base64(token, AUTH_TOKEN_LEN, raw, sizeof(raw),
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	crypto_generichash(h, sizeof(h), (unsigned char *)token, strlen(token),
-			   NULL, 0);
-	sodium_bin2hex(hash, 65, h, sizeof(h));
-	sodium_memzero(raw, sizeof(raw));
-}
-
-static void
-token_hash(const char *token, char hash[65])
+void
+auth_token_hash(const char *token, char hash[65])
 {
 	unsigned char h[32];
 
 	crypto_generichash(h, sizeof(h), (const unsigned char *)token,
 			   strlen(token), NULL, 0);
 	sodium_bin2hex(hash, 65, h, sizeof(h));
+}
+
+/* A fresh random token, and the hex hash it is stored as. */
+static void
+new_token(char token[AUTH_TOKEN_LEN], char hash[65])
+{
+	unsigned char raw[32];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(token, AUTH_TOKEN_LEN, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+	auth_token_hash(token, hash);
 }
 
 enum err
@@ -320,7 +318,7 @@ auth_session_check(struct db_conn *c, const char *token, int64_t now,
 	if (!token || strlen(token) != AUTH_TOKEN_LEN - 1)
 		return ERR_UNAUTHENTICATED;
 	memset(out, 0, sizeof(*out));
-	token_hash(token, out->session_hash);
+	auth_token_hash(token, out->session_hash);
 	a[0] = db_text(out->session_hash);
 	db_query(c, &auth_sql[AUTH_SESSION_GET], a, 1, &rows);
 	found = db_next(&rows);
@@ -355,7 +353,7 @@ auth_csrf_valid(const struct auth_actor *a, const char *csrf)
 
 	if (!csrf || !a->csrf_hash[0] || strlen(csrf) != AUTH_TOKEN_LEN - 1)
 		return false;
-	token_hash(csrf, h);
+	auth_token_hash(csrf, h);
 	return sodium_memcmp(h, a->csrf_hash, 64) == 0;
 }
 
@@ -365,7 +363,7 @@ auth_session_end(struct db_conn *c, const char *token)
 	char h[65];
 	struct db_arg a;
 
-	token_hash(token, h);
+	auth_token_hash(token, h);
 	a = db_text(h);
 	return db_err(db_exec(c, &auth_sql[AUTH_SESSION_DELETE], &a, 1, NULL));
 }

@@ -233,6 +233,9 @@ enum err auth_password_change(struct db_conn *c, const struct auth_actor *a,
 			      const char *current, const char *fresh,
 			      const char **why);
 
+/* The stored form of a secret token (session, CSRF, API): BLAKE2b, hex. */
+void auth_token_hash(const char *token, char hash[65]);
+
 /* Reads the user columns (auth_sql.c USER_COLUMNS) of the current row. */
 void auth_read_user(struct db_rows *rows, struct auth_user *u);
 

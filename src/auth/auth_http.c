@@ -185,9 +185,7 @@ static enum err
 step(struct http_request *req, enum db_status (*fn)(struct db_conn *, void *),
      struct signin *s)
 {
-	enum db_status st = db_tx_conn(req->db, fn, s);
-
-	return st == DB_OK ? ERR_OK : s->e != ERR_OK ? s->e : db_err(st);
+	return db_tx_conn_err(req->db, fn, s, &s->e);
 }
 
 static char dummy[AUTH_HASH_MAX];
@@ -426,14 +424,12 @@ auth_totp_confirm_http(struct http_request *req)
 		  .max = 16,
 		  .string = &x.code },
 	};
-	enum db_status st;
 	enum err e;
 	json_t *codes;
 
 	if (!http_body_fields(req, fields, 1))
 		return;
-	st = db_tx_conn(req->db, confirm_tx, &x);
-	e = st == DB_OK ? ERR_OK : x.e != ERR_OK ? x.e : db_err(st);
+	e = db_tx_conn_err(req->db, confirm_tx, &x, &x.e);
 	if (e == ERR_INVALID) {
 		http_invalid(req, "code",
 			     "does not match the secret being enrolled");
@@ -487,7 +483,6 @@ auth_password_http(struct http_request *req)
 		  .string = &x.fresh },
 	};
 	const struct auth_actor *a = req->actor;
-	enum db_status st;
 	enum err e;
 
 	if (!a->session_hash[0]) {
@@ -498,8 +493,7 @@ auth_password_http(struct http_request *req)
 	}
 	if (!http_body_fields(req, fields, 2))
 		return;
-	st = db_tx_conn(req->db, password_tx, &x);
-	e = st == DB_OK ? ERR_OK : x.e != ERR_OK ? x.e : db_err(st);
+	e = db_tx_conn_err(req->db, password_tx, &x, &x.e);
 	if (e == ERR_INVALID) {
 		http_invalid(req, "new_password", x.why);
 		return;

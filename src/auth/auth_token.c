@@ -7,16 +7,6 @@
 #include "auth/auth.h"
 #include "auth/auth_sql.h"
 
-static void
-hash_of(const char *token, char out[65])
-{
-	unsigned char h[32];
-
-	crypto_generichash(h, sizeof(h), (const unsigned char *)token,
-			   strlen(token), NULL, 0);
-	sodium_bin2hex(out, 65, h, sizeof(h));
-}
-
 enum err
 auth_token_create(struct db_conn *c, const char *user_id, const char *name,
 		  int days, int64_t now, char id[UUID_STR_LEN],
@@ -34,7 +24,7 @@ auth_token_create(struct db_conn *c, const char *user_id, const char *name,
 	sodium_bin2base64(token + 5, AUTH_API_TOKEN_LEN - 5, raw, sizeof(raw),
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof(raw));
-	hash_of(token, h);
+	auth_token_hash(token, h);
 	uuid_v7(id);
 	a[0] = db_text(id);
 	a[1] = db_text(user_id);
@@ -60,7 +50,7 @@ auth_token_check(struct db_conn *c, const char *token, int64_t now,
 	    strncmp(token, "atip_", 5))
 		return ERR_UNAUTHENTICATED;
 	memset(out, 0, sizeof(*out));
-	hash_of(token, h);
+	auth_token_hash(token, h);
 	a[0] = db_text(h);
 	a[1] = DB_INT(now);
 	db_query(c, &auth_sql[AUTH_TOKEN_GET], a, 2, &rows);

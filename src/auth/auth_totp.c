@@ -53,9 +53,10 @@ state_get(struct db_conn *c, const char *user_id, struct totp_state *t)
 	return found ? ERR_OK : ERR_NOT_FOUND;
 }
 
-enum err
-auth_totp_begin(struct db_conn *c, const struct crypto_keyring *kr,
-		const char *user_id, char **base32)
+/* Makes a secret and stores it sealed with statement q (pending or set). */
+static enum err
+new_secret(struct db_conn *c, const struct crypto_keyring *kr,
+	   const char *user_id, enum auth_sql_id q, char **base32)
 {
 	struct db_arg a[2];
 	long long changed = 0;
@@ -67,7 +68,7 @@ auth_totp_begin(struct db_conn *c, const struct crypto_keyring *kr,
 		return ERR_INTERNAL;
 	a[0] = db_text(user_id);
 	a[1] = db_text(sealed);
-	st = db_exec(c, &auth_sql[AUTH_TOTP_PENDING], a, 2, &changed);
+	st = db_exec(c, &auth_sql[q], a, 2, &changed);
 	free(sealed);
 	if (st == DB_OK && changed == 1)
 		return ERR_OK;
@@ -78,26 +79,17 @@ auth_totp_begin(struct db_conn *c, const struct crypto_keyring *kr,
 }
 
 enum err
+auth_totp_begin(struct db_conn *c, const struct crypto_keyring *kr,
+		const char *user_id, char **base32)
+{
+	return new_secret(c, kr, user_id, AUTH_TOTP_PENDING, base32);
+}
+
+enum err
 auth_totp_enrol_now(struct db_conn *c, const struct crypto_keyring *kr,
 		    const char *user_id, char **base32)
 {
-	struct db_arg a[2];
-	long long changed = 0;
-	char *sealed;
-	enum db_status st;
-
-	if (!crypto_totp_new(kr, user_id, &sealed, base32))
-		return ERR_INTERNAL;
-	a[0] = db_text(user_id);
-	a[1] = db_text(sealed);
-	st = db_exec(c, &auth_sql[AUTH_TOTP_SET], a, 2, &changed);
-	free(sealed);
-	if (st == DB_OK && changed == 1)
-		return ERR_OK;
-	sodium_memzero(*base32, strlen(*base32));
-	free(*base32);
-	*base32 = NULL;
-	return st == DB_OK ? ERR_CONFLICT : db_err(st);
+	return new_secret(c, kr, user_id, AUTH_TOTP_SET, base32);
 }
 
 /* A recovery code's stored form: a keyed MAC of its normalised text. */

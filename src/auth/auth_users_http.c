@@ -140,7 +140,6 @@ auth_users_http_create(struct http_request *req)
 	};
 	char hash[AUTH_HASH_MAX];
 	struct access_record r;
-	enum db_status st;
 	enum err e;
 
 	if (!http_body_fields(req, fields, 5))
@@ -166,8 +165,7 @@ auth_users_http_create(struct http_request *req)
 		return;
 	}
 	x.hash = hash;
-	st = db_tx_conn(req->db, create_tx, &x);
-	e = st == DB_OK ? ERR_OK : x.e != ERR_OK ? x.e : db_err(st);
+	e = db_tx_conn_err(req->db, create_tx, &x, &x.e);
 	if (e != ERR_OK) {
 		answer_errors(req, e, &x.errs);
 		return;
@@ -215,7 +213,6 @@ auth_users_http_reset(struct http_request *req)
 	struct access_record r;
 	struct auth_user u;
 	const char *why;
-	enum db_status st;
 	enum err e = ERR_NOT_FOUND;
 
 	if (uuid_valid(req->params[0])) {
@@ -262,8 +259,7 @@ auth_users_http_reset(struct http_request *req)
 		}
 		x.hash = hash;
 	}
-	st = db_tx_conn(req->db, reset_tx, &x);
-	e = st == DB_OK ? ERR_OK : x.e != ERR_OK ? x.e : db_err(st);
+	e = db_tx_conn_err(req->db, reset_tx, &x, &x.e);
 	if (e != ERR_OK) {
 		http_problem(req, e, "The user could not be reset.", NULL);
 		return;

@@ -369,15 +369,26 @@ db_status_of(enum err e)
 	return e == ERR_OK ? DB_OK : e == ERR_UNAVAILABLE ? DB_RETRY : DB_ERROR;
 }
 
+/* A transaction's outcome: the module's own error, else the database's. */
+static enum err
+tx_outcome(enum db_status st, const enum err *e)
+{
+	return st == DB_OK || *e != ERR_OK ? *e : db_err(st);
+}
+
 enum err
 db_tx_err(struct db *db, enum db_status (*fn)(struct db_conn *, void *),
 	  void *ctx, enum err *e)
 {
-	enum db_status st;
-
 	*e = ERR_OK;
-	st = db_tx(db, fn, ctx);
-	if (st == DB_OK || *e != ERR_OK)
-		return *e;
-	return st == DB_ERROR ? ERR_INTERNAL : ERR_UNAVAILABLE;
+	return tx_outcome(db_tx(db, fn, ctx), e);
+}
+
+enum err
+db_tx_conn_err(struct db_conn *c,
+	       enum db_status (*fn)(struct db_conn *, void *), void *ctx,
+	       enum err *e)
+{
+	*e = ERR_OK;
+	return tx_outcome(db_tx_conn(c, fn, ctx), e);
 }

@@ -167,6 +167,11 @@ enum err db_tx_err(struct db *db,
 		   enum db_status (*fn)(struct db_conn *, void *), void *ctx,
 		   enum err *e);
 
+/* Like db_tx_err, on a connection the caller has already borrowed. */
+enum err db_tx_conn_err(struct db_conn *c,
+			enum db_status (*fn)(struct db_conn *, void *),
+			void *ctx, enum err *e);
+
 /* The storage seam's own migrations (atip_meta). */
 extern const struct db_migration db_migrations[];
 extern const size_t db_nmigrations;

@@ -103,9 +103,7 @@ change_tx(struct db_conn *c, void *arg)
 static enum err
 run(struct http_request *req, struct change *x)
 {
-	enum db_status st = db_tx_conn(req->db, change_tx, x);
-
-	return st == DB_OK ? ERR_OK : x->e != ERR_OK ? x->e : db_err(st);
+	return db_tx_conn_err(req->db, change_tx, x, &x->e);
 }
 
 void
