@@ -65,7 +65,7 @@ const size_t auth_nmigrations =
 
 #define USER_COLUMNS                                         \
 	"u.id, u.org_id, u.email, u.name, u.role, u.status," \
-	" u.totp_secret IS NOT NULL, u.version"
+	" CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END, u.version"
 
 const struct db_stmt auth_sql[AUTH_SQL_COUNT] = {
 	[AUTH_USER_INSERT] = { "auth_user_insert",

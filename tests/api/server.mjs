@@ -7,6 +7,7 @@
 //                  postgresql://...: that (fresh, empty) database
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -223,4 +224,83 @@ export async function assertPingOk(url) {
   const res = await fetch(`${url}/api/v1/ping`);
   assert.equal(res.status, 200);
   assert.deepEqual(await res.json(), { status: 'ok' });
+}
+
+// ---- The second factor (RFC 6238) and `atip demo`'s accounts ---------------
+
+/** The bytes of RFC 4648 base32 text (any case; padding and spaces ignored). */
+export function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const clean = text.toUpperCase().replace(/[=\s]/g, '');
+  const out = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of clean) {
+    const v = alphabet.indexOf(ch);
+    if (v < 0) throw new Error(`not base32: ${JSON.stringify(ch)}`);
+    value = (value << 5) | v;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+export const TOTP_PERIOD_MS = 30000;
+
+/** The RFC 6238 time step (30 s) a time in ms falls in. */
+export const totpStep = (atMs = Date.now()) => Math.floor(atMs / TOTP_PERIOD_MS);
+
+/** The RFC 6238 code (HMAC-SHA1, 6 digits, 30 s step) of a base32 secret at a time in ms. */
+export function totp(secretBase32, atMs = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(totpStep(atMs)));
+  const mac = crypto.createHmac('sha1', base32Decode(secretBase32)).update(counter).digest();
+  const off = mac[mac.length - 1] & 0x0f;
+  const n = (mac.readUInt32BE(off) & 0x7fffffff) % 1000000;
+  return String(n).padStart(6, '0');
+}
+
+/**
+ * A code the server will take after lastStep was accepted for the account
+ * (it accepts a step once, never one older than the last, within ±1 step
+ * of its clock): the current step, or the next one when the current was
+ * used; when that is used too, waits for the clock to move on.  Resolves
+ * { code, step }; the caller records step once the server accepted it.
+ */
+export async function nextTotp(secretBase32, lastStep = -Infinity) {
+  for (;;) {
+    const now = Date.now();
+    const step = Math.max(lastStep + 1, totpStep(now));
+    if (step <= totpStep(now) + 1) return { code: totp(secretBase32, step * TOTP_PERIOD_MS), step };
+    await new Promise((r) => setTimeout(r, (totpStep(now) + 1) * TOTP_PERIOD_MS - now + 50));
+  }
+}
+
+/**
+ * `atip demo`'s stdout: { orgs: [{id, country, type, status, name}],
+ * accounts: [{email, role, password, totp}] } (totp: the base32 secret).
+ * Asserts the layout: the "Demo organisations" lines (5 fields), then the
+ * "Demo accounts" lines (4 fields).
+ */
+export function parseDemo(stdout) {
+  const lines = stdout.split('\n');
+  const o = lines.findIndex((l) => l.startsWith('Demo organisations'));
+  const a = lines.findIndex((l) => l.startsWith('Demo accounts'));
+  assert.ok(o >= 0 && a > o, `atip demo lists organisations, then accounts:\n${stdout}`);
+  const orgs = lines.slice(o + 1, a).map((line) => {
+    const cols = line.split('\t');
+    assert.equal(cols.length, 5, `id, country, type, status, name: ${JSON.stringify(line)}`);
+    const [id, country, type, status, name] = cols;
+    return { id, country, type, status, name };
+  });
+  const accounts = lines.slice(a + 1).filter(Boolean).map((line) => {
+    const cols = line.split('\t');
+    assert.equal(cols.length, 4, `email, role, password, TOTP secret: ${JSON.stringify(line)}`);
+    const [email, role, password, secret] = cols;
+    return { email, role, password, totp: secret };
+  });
+  return { orgs, accounts };
 }

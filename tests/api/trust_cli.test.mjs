@@ -1,6 +1,7 @@
 // The trust core from the command line: `atip init` (keyring, first
 // platform admin), `atip user add`, `atip audit verify` (and tampering it
-// must catch), `atip keys rotate` and the demo accounts.
+// must catch), `atip keys rotate` and the demo accounts (each printed with
+// its password and the base32 TOTP secret of its second factor).
 //
 // Every test needs a database of its own (account counts, audit chains):
 // on SQLite a fresh data dir; on PostgreSQL a database made with psql
@@ -13,7 +14,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { assertCleanExit, bin, engine, sanitizerReports, tempDir, testDb, withTimeout } from './server.mjs';
+import { assertCleanExit, base32Decode, bin, engine, parseDemo, sanitizerReports, tempDir, testDb, withTimeout } from './server.mjs';
 
 const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
 const uuidLine = new RegExp(`^(${uuid})\\n$`);
@@ -22,7 +23,7 @@ const roles = ['analyst', 'case_worker', 'investigator', 'org_admin', 'platform_
 /** A random passphrase of n characters that no policy list holds. */
 const passphrase = (n = 24) => crypto.randomBytes(n).toString('base64url').slice(0, n);
 
-// Every password handed to atip or printed by it: no later output may hold one.
+// Every password (and TOTP secret) handed to atip or printed by it: no later output may hold one.
 const secrets = new Set();
 
 function assertNoSecret(label, ...texts) {
@@ -542,7 +543,7 @@ test('atip keys rotate without a keyring exits 1 and makes none', () => {
 
 // ---- atip demo ----------------------------------------------------------
 
-test('atip demo prints an account for every role once; the audit trail verifies', () => {
+test('atip demo prints an account for every role once, with a password and a TOTP secret; the audit trail verifies', () => {
   const s = site();
   const first = atip(['demo', ...s.args]);
   assert.equal(first.status, 0, first.stderr);
@@ -551,19 +552,27 @@ test('atip demo prints an account for every role once; the audit trail verifies'
   const demoOrgs = head.split('\n').filter((l) => l.includes('\t'));
   const accounts = accountsPart.split('\n').filter(Boolean).map((line) => {
     const cols = line.split('\t');
-    assert.equal(cols.length, 3, `email, role, password: ${JSON.stringify(line)}`);
-    return { email: cols[0], role: cols[1], password: cols[2] };
+    assert.equal(cols.length, 4, `email, role, password, TOTP secret: ${JSON.stringify(line)}`);
+    return { email: cols[0], role: cols[1], password: cols[2], totp: cols[3] };
   });
+  assert.deepEqual(parseDemo(first.stdout).accounts, accounts, 'server.mjs reads the accounts alike');
   assert.deepEqual(accounts.map((x) => x.role).sort(), roles);
   for (const x of accounts) {
     assert.match(x.email, /^[^@\s]+@[^@\s]+\.invalid$/, x.email);
     assert.match(x.password, /^[A-Za-z0-9_-]{16}$/, `${x.email}: ${x.password}`);
+    // Every demo account is enrolled: a 160-bit secret (RFC 4226), unpadded base32.
+    assert.match(x.totp, /^[A-Z2-7]{32}$/, `${x.email}: TOTP secret ${x.totp}`);
+    assert.equal(base32Decode(x.totp).length, 20, `${x.email}: 20 bytes of secret`);
   }
   assert.equal(new Set(accounts.map((x) => x.email)).size, 6, 'six emails');
   assert.equal(new Set(accounts.map((x) => x.password)).size, 6, 'six passwords');
-  for (const x of accounts) secrets.add(x.password);
+  assert.equal(new Set(accounts.map((x) => x.totp)).size, 6, 'six TOTP secrets');
+  for (const x of accounts) {
+    secrets.add(x.password);
+    secrets.add(x.totp);
+  }
 
-  const second = atip(['demo', ...s.args]); // (atip() asserts no demo password in it)
+  const second = atip(['demo', ...s.args]); // (atip() asserts no demo password or secret in it)
   assert.equal(second.status, 0, second.stderr);
   assert.equal(second.stdout, 'the database already holds the demo data\n');
 

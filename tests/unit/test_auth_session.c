@@ -358,6 +358,58 @@ one_address_has_its_own_limit_across_accounts(void **state)
 	db_release(c);
 }
 
+static void
+enrolled_users_read_as_enrolled_and_codes_work_once(void **state)
+{
+	struct fixture *f = *state;
+	struct create x = create_user(f->db, "t@example.org", "investigator");
+	char dir[] = "/tmp/atip-totp-XXXXXX", err[256], cmd[64], code[7];
+	struct crypto_keyring *kr;
+	struct db_conn *c;
+	struct auth_user u;
+	char *b32 = NULL;
+	int64_t now = time_now_ms();
+
+	assert_non_null(mkdtemp(dir));
+	kr = crypto_keyring_open(dir, true, err, sizeof(err));
+	assert_non_null(kr);
+	c = db_acquire(f->db);
+	assert_int_equal(auth_user_get(c, x.user.id, &u), ERR_OK);
+	assert_false(u.totp_enrolled);
+	assert_int_equal(auth_totp_enrol_now(c, kr, x.user.id, &b32), ERR_OK);
+	assert_int_equal(auth_user_get(c, x.user.id, &u), ERR_OK);
+	assert_true(u.totp_enrolled);
+	/* The current code works once; a wrong one never. */
+	{
+		struct db_arg a = db_text(x.user.id);
+		static const struct db_stmt secret = {
+			"test_totp_secret",
+			"SELECT totp_secret FROM users WHERE id = $1", NULL,
+			NULL
+		};
+		struct db_rows rows;
+
+		db_query(c, &secret, &a, 1, &rows);
+		assert_true(db_next(&rows));
+		assert_true(crypto_totp_code(kr, x.user.id,
+					     db_col_text(&rows, 0), now / 1000,
+					     code));
+		assert_int_equal(db_rows_close(&rows), DB_OK);
+	}
+	assert_int_equal(auth_second_factor(c, kr, x.user.id, "000000", now) ==
+				 ERR_OK,
+			 strcmp(code, "000000") == 0);
+	assert_int_equal(auth_second_factor(c, kr, x.user.id, code, now),
+			 ERR_OK);
+	assert_int_equal(auth_second_factor(c, kr, x.user.id, code, now),
+			 ERR_UNAUTHENTICATED);
+	db_release(c);
+	free(b32);
+	crypto_keyring_close(kr);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 #define TESTS(X)                                                 \
 	X(users_are_checked_field_by_field)                      \
 	X(emails_are_unique_and_organisations_must_exist)        \
@@ -365,7 +417,8 @@ one_address_has_its_own_limit_across_accounts(void **state)
 	X(suspending_the_organisation_ends_its_sessions_at_once) \
 	X(ten_failures_in_fifteen_minutes_lock_the_account)      \
 	X(api_tokens_expire_and_revoke)                          \
-	X(one_address_has_its_own_limit_across_accounts)
+	X(one_address_has_its_own_limit_across_accounts)         \
+	X(enrolled_users_read_as_enrolled_and_codes_work_once)
 
 int
 main(void)
