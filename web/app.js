@@ -1,39 +1,160 @@
-// atip web UI: every string comes from the language catalogue in i18n/.
-"use strict";
+// atip web UI: one page, a hash router (#/signin, #/orgs, ...), and a page
+// module per route.  It is a client of /api/v1 and of nothing else.
+import { api, endSession, mustEnrol, signedIn, whenSignedOut } from './api.js';
+import { h, problemText } from './dom.js';
+import { label, loadCatalogue, t, translate } from './i18n.js';
+import * as account from './pages/account.js';
+import * as audit from './pages/audit.js';
+import * as enrol from './pages/enrol.js';
+import * as orgs from './pages/orgs.js';
+import * as signin from './pages/signin.js';
+import * as users from './pages/users.js';
 
-async function catalogue(lang) {
-	const res = await fetch(`/i18n/${lang}.json`);
-	return res.ok ? res.json() : {};
+const routes = { signin, enrol, orgs, users, audit, account };
+const home = 'orgs';
+
+// What the signed-in user is: { user, country } from GET /api/v1/me.
+let me = null;
+// A message for the next page to show (signed out, session ended...).
+let notice = null;
+let rendering = 0;
+
+const $ = (id) => document.getElementById(id);
+
+function go(route, params) {
+	const q = params ? `?${new URLSearchParams(params)}` : '';
+	const hash = `#/${route}${q}`;
+	if (location.hash === hash)
+		render();
+	else
+		location.hash = hash;
 }
 
-function translate(strings) {
-	for (const el of document.querySelectorAll("[data-i18n]")) {
-		const text = strings[el.dataset.i18n];
-		if (text !== undefined)
-			el.textContent = text;
+function parseHash() {
+	const m = /^#\/([a-z]+)(?:\?(.*))?$/.exec(location.hash);
+	return m ? { name: m[1], params: new URLSearchParams(m[2] || '') } : { name: '', params: new URLSearchParams() };
+}
+
+/** The chrome around the page: who is signed in, navigation for their role. */
+function layout(route) {
+	const inside = Boolean(me) && !mustEnrol();
+	$('nav').hidden = !inside;
+	$('who').hidden = !me;
+	if (me)
+		$('who-name').textContent = t('nav.signed_in_as', { name: me.user.name, role: label('role', me.user.role) });
+	for (const li of $('nav').querySelectorAll('[data-roles]'))
+		li.hidden = !me || !li.dataset.roles.split(' ').includes(me.user.role);
+	for (const a of $('nav').querySelectorAll('a[data-route]')) {
+		if (a.dataset.route === route)
+			a.setAttribute('aria-current', 'page');
+		else
+			a.removeAttribute('aria-current');
 	}
 }
 
-async function probe(path) {
-	try {
-		return (await fetch(path, { cache: "no-store" })).ok;
-	} catch {
-		return false;
-	}
+/** Reads who is signed in: the API's answer. */
+async function whoAmI() {
+	const res = await api('GET', '/me');
+	me = res.ok ? res.data : null;
+	return res;
 }
 
-function show(id, up, strings) {
-	const el = document.getElementById(id);
-	el.textContent = strings[up ? "status.up" : "status.down"];
-	el.className = up ? "ok" : "bad";
+/** The server did not say who we are (unreachable, database down...). */
+function unavailable(res) {
+	layout('');
+	replaceMain(h('div', { class: 'narrow' },
+		h('h1', { class: 'page-title', tabindex: '-1', i18n: 'app.unavailable' }),
+		h('p', { class: 'alert', role: 'alert', text: problemText(res) }),
+		h('button', { type: 'button', i18n: 'app.retry', onclick: render })));
+	focusHeading($('main'));
+}
+
+function replaceMain(view) {
+	$('main').replaceChildren(view);
+}
+
+async function render() {
+	const token = ++rendering;
+	const { name, params } = parseHash();
+	if (!signedIn()) {
+		me = null;
+		if (name !== 'signin')
+			return go('signin');
+	} else {
+		if (!me) {
+			const res = await whoAmI();
+			if (res.status === 401)
+				return; // whenSignedOut has taken over
+			if (!res.ok)
+				return unavailable(res);
+		}
+		if (mustEnrol() && name !== 'enrol')
+			return go('enrol');
+		if (!routes[name] || name === 'signin')
+			return go(home);
+	}
+	if (token !== rendering)
+		return;
+	const main = $('main');
+	layout(name);
+	document.title = `${t(`title.${name}`)} · ${t('app.name')}`;
+	const view = h('div', { class: 'page' });
+	replaceMain(view);
+	const ctx = {
+		me,
+		params,
+		go,
+		notice: takeNotice(),
+		refreshMe: whoAmI,
+		signedIn: async () => {
+			await whoAmI();
+			go(mustEnrol() ? 'enrol' : home);
+		},
+	};
+	await routes[name].render(view, ctx);
+	if (token === rendering)
+		focusHeading(main);
+}
+
+/** Moves focus to the new page's heading, so screen readers start there. */
+function focusHeading(main) {
+	const h1 = main.querySelector('h1');
+	if (h1 && !main.contains(document.activeElement))
+		h1.focus();
+}
+
+function takeNotice() {
+	const n = notice;
+	notice = null;
+	return n;
+}
+
+async function signOut() {
+	const button = $('signout');
+	button.disabled = true;
+	const res = await api('DELETE', '/session');
+	button.disabled = false;
+	endSession();
+	me = null;
+	notice = res.ok || res.status === 401 ? t('signin.signed_out') : t('signin.signed_out_locally');
+	go('signin');
 }
 
 async function main() {
-	const strings = await catalogue("en");
-	translate(strings);
-	document.title = strings["app.name"] || "atip";
-	show("status-server", await probe("/healthz"), strings);
-	show("status-database", await probe("/readyz"), strings);
+	await loadCatalogue();
+	translate();
+	$('signout').addEventListener('click', signOut);
+	$('skip').addEventListener('click', (e) => {
+		e.preventDefault();
+		$('main').focus();
+	});
+	whenSignedOut(() => {
+		me = null;
+		notice = t('signin.session_ended');
+		go('signin');
+	});
+	window.addEventListener('hashchange', render);
+	render();
 }
 
 main();

@@ -1,6 +1,7 @@
 #include "audit/audit_http.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "access/access_http.h"
 #include "audit/audit_sql.h"
@@ -37,6 +38,13 @@ audit_http_list(struct http_request *req)
 	size_t n = 0;
 
 	r.owner_org = org ? org : a->user.org_id;
+	/* Chains are organisation ids, or "platform". */
+	if (strcmp(r.owner_org, "platform") &&
+	    !uuid_valid(str_of(r.owner_org))) {
+		http_problem(req, ERR_NOT_FOUND, "There is nothing here.",
+			     NULL);
+		return;
+	}
 	if (!access_allow(req, ACT_READ, &r))
 		return;
 	if ((limit_s && !str_to_i64(str_of(limit_s), 1, LIST_MAX, &limit)) ||

@@ -353,8 +353,9 @@ auth_me(struct http_request *req)
 	const struct auth_actor *a = req->actor;
 
 	http_json(req, 200,
-		  json_pack("{so ss}", "user", auth_user_json(&a->user),
-			    "country", a->country));
+		  json_pack("{so ss sb}", "user", auth_user_json(&a->user),
+			    "country", a->country, "totp_enrolment_required",
+			    a->must_enrol));
 }
 
 /* POST /api/v1/me/totp: a new secret to enrol, as text, URI and QR code. */

@@ -5,6 +5,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "auth/auth_http.h"
+#include "orgs/orgs.h"
 
 enum { LIST_DEFAULT = 50, LIST_MAX = 500 };
 
@@ -38,6 +39,21 @@ field_error(json_t *errors, const char *field, const char *message)
 	return errors;
 }
 
+/*
+ * True when org names an organisation; else answers 404, as for one that
+ * may not be seen.
+ */
+static bool
+org_exists(struct http_request *req, const char *org)
+{
+	struct org o;
+
+	if (uuid_valid(str_of(org)) && orgs_get(req->db, org, &o) == ERR_OK)
+		return true;
+	http_problem(req, ERR_NOT_FOUND, "There is nothing here.", NULL);
+	return false;
+}
+
 void
 auth_users_http_list(struct http_request *req)
 {
@@ -55,7 +71,7 @@ auth_users_http_list(struct http_request *req)
 	if (!org)
 		org = a->user.org_id;
 	r = users_of(org);
-	if (!access_allow(req, ACT_READ, &r))
+	if (!access_allow(req, ACT_READ, &r) || !org_exists(req, org))
 		return;
 	if (limit_s && !str_to_i64(str_of(limit_s), 1, LIST_MAX, &limit))
 		errors = field_error(errors, "limit",
@@ -140,15 +156,23 @@ auth_users_http_create(struct http_request *req)
 	};
 	char hash[AUTH_HASH_MAX];
 	struct access_record r;
+	json_t *errors;
 	enum err e;
 
-	if (!http_body_fields(req, fields, 5))
-		return;
+	/* Who may add users here comes first; then what is wrong in the body. */
+	errors = http_body_check(req, fields, 5);
 	if (!x.in.org_id)
 		x.in.org_id = a->user.org_id;
 	r = users_of(x.in.org_id);
-	if (!access_allow(req, ACT_CREATE, &r))
+	if (!access_allow(req, ACT_CREATE, &r)) {
+		json_decref(errors);
 		return;
+	}
+	if (errors) {
+		http_problem(req, ERR_INVALID,
+			     "Some fields of the body are wrong.", errors);
+		return;
+	}
 	/* Only a platform admin makes another. */
 	if (!strcmp(x.in.role, "platform_admin") &&
 	    a->user.role != ROLE_PLATFORM_ADMIN) {

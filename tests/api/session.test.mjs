@@ -395,7 +395,7 @@ test('GET /api/v1/me: the user and country with the cookie; 401 without it or wi
   const me = await call(server, 'GET', '/api/v1/me', { cookie: ktmAdmin.token });
   assert.equal(me.status, 200, me.text);
   assert.match(me.headers.get('content-type') || '', /^application\/json/);
-  assert.deepEqual(me.json, { user: ktmAdmin.user, country: 'NP' });
+  assert.deepEqual(me.json, { user: ktmAdmin.user, country: 'NP', totp_enrolment_required: false });
   const among = await call(server, 'GET', '/api/v1/me', { cookie: `theme=dark; atip=${ktmAdmin.token}; lang=ne` });
   assert.equal(among.status, 200, `the session cookie among others: ${among.text}`);
 
@@ -415,7 +415,7 @@ test('every demo account signs in; /api/v1/me names its organisation\'s country'
     assertUser(s.user, { email, role: a.role, orgId: a.orgId, enrolled: true });
     const me = await call(server, 'GET', '/api/v1/me', { cookie: s.token });
     assert.equal(me.status, 200, `${email}: ${me.text}`);
-    assert.deepEqual(me.json, { user: s.user, country: a.country }, email);
+    assert.deepEqual(me.json, { user: s.user, country: a.country, totp_enrolment_required: false }, email);
     sessions[email] = s;
   }
   const tokens = new Set(Object.values(sessions).flatMap((s) => [s.token, s.csrf]).concat([ktmAdmin.token, ktmAdmin.csrf]));
@@ -599,7 +599,7 @@ test('accounts from atip init and atip user add sign in over the API', async () 
   assert.equal(admin.user.id, adminId);
   const me = await call(srv, 'GET', '/api/v1/me', { cookie: admin.token });
   assert.equal(me.status, 200, me.text);
-  assert.deepEqual(me.json, { user: admin.user, country: 'NP' });
+  assert.deepEqual(me.json, { user: admin.user, country: 'NP', totp_enrolment_required: true });
   const orgs = problem(await call(srv, 'GET', '/api/v1/orgs', { cookie: admin.token }), 403, 'GET /api/v1/orgs before enrolling');
   assert.match(orgs.detail, /^Enrol a second factor first/, orgs.detail);
   const viewer = await signIn(srv, 'VIEWER@example.org', viewerPw, 'the user of atip user add');
