@@ -135,6 +135,14 @@ const struct http_route app_routes[] = {
 	  "\"org_id\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"},"
 	  "\"name\":{\"type\":\"string\"},\"role\":{\"type\":\"string\"},"
 	  "\"password\":{\"type\":\"string\"}}}" },
+	{ "PATCH", "/api/v1/users/{id}", auth_users_http_update,
+	  HTTP_BODY | HTTP_DB, "users.admin",
+	  "Disable or enable a user (their org admins, platform admins); a "
+	  "disabled user is cut off at once",
+	  "users", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"active\",\"version\"],"
+	  "\"properties\":{\"active\":{\"type\":\"boolean\"},"
+	  "\"version\":{\"type\":\"integer\"}}}" },
 	{ "POST", "/api/v1/users/{id}/reset", auth_users_http_reset,
 	  HTTP_BODY | HTTP_DB, "users.admin",
 	  "Reset a member's password and/or second factor (their org admins, "

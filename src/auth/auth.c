@@ -445,6 +445,28 @@ auth_password_change(struct db_conn *c, const struct auth_actor *a,
 }
 
 enum err
+auth_user_set_active(struct db_conn *c, const char *user_id, bool active,
+		     long long expected_version)
+{
+	char now[TIME_RFC3339_LEN];
+	struct db_arg a[4];
+	long long changed = 0;
+	enum db_status st;
+
+	time_rfc3339(time_now_ms(), now, sizeof(now));
+	a[0] = db_text(user_id);
+	a[1] = db_text(active ? "active" : "disabled");
+	a[2] = db_text(now);
+	a[3] = DB_INT(expected_version);
+	st = db_exec(c, &auth_sql[AUTH_USER_SET_STATUS], a, 4, &changed);
+	if (st != DB_OK)
+		return db_err(st);
+	if (changed != 1)
+		return ERR_CONFLICT;
+	return active ? ERR_OK : auth_sessions_end_all(c, user_id);
+}
+
+enum err
 auth_sessions_end_org(struct db_conn *c, const char *org_id)
 {
 	struct db_arg a = db_text(org_id);

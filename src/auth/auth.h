@@ -163,6 +163,14 @@ bool auth_csrf_valid(const struct auth_actor *a, const char *csrf);
 /* Ends the session of token (sign-out). */
 enum err auth_session_end(struct db_conn *c, const char *token);
 
+/*
+ * Enables or disables a user if its version is still expected_version; a
+ * disabled user's sessions end and its tokens stop working at once.
+ * ERR_CONFLICT for a stale version.
+ */
+enum err auth_user_set_active(struct db_conn *c, const char *user_id,
+			      bool active, long long expected_version);
+
 /* Ends every session of an organisation's users (suspension). */
 enum err auth_sessions_end_org(struct db_conn *c, const char *org_id);
 

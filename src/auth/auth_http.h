@@ -22,6 +22,9 @@ void auth_users_http_list(struct http_request *req);
 /* POST /api/v1/users: org admins for their organisation, platform admins. */
 void auth_users_http_create(struct http_request *req);
 
+/* PATCH /api/v1/users/{id}: enable or disable (with the version). */
+void auth_users_http_update(struct http_request *req);
+
 /* POST /api/v1/users/{id}/reset: new password and/or no second factor. */
 void auth_users_http_reset(struct http_request *req);
 

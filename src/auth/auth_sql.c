@@ -167,6 +167,11 @@ const struct db_stmt auth_sql[AUTH_SQL_COUNT] = {
 				     " updated_at = $3, version = version + 1"
 				     " WHERE id = $1",
 				     NULL, NULL },
+	[AUTH_USER_SET_STATUS] = { "auth_user_set_status",
+				   "UPDATE users SET status = $2, updated_at = $3,"
+				   " version = version + 1"
+				   " WHERE id = $1 AND version = $4",
+				   NULL, NULL },
 	[AUTH_USER_HASH] = { "auth_user_hash",
 			     "SELECT password_hash FROM users WHERE id = $1",
 			     NULL, NULL },

@@ -294,3 +294,91 @@ auth_users_http_reset(struct http_request *req)
 	else
 		http_problem(req, e, "The user could not be read.", NULL);
 }
+
+struct status_change {
+	struct http_request *req;
+	const char *id;
+	bool active;
+	long long version;
+	enum err e;
+};
+
+static enum db_status
+status_tx(struct db_conn *c, void *arg)
+{
+	struct status_change *x = arg;
+	const struct auth_actor *a = x->req->actor;
+	struct audit_event ev = { a->user.org_id,
+				  a->user.id,
+				  x->active ? "user.enable" : "user.disable",
+				  "user",
+				  x->id,
+				  "ok",
+				  x->req->id };
+
+	x->e = auth_user_set_active(c, x->id, x->active, x->version);
+	if (x->e != ERR_OK)
+		return db_status_of(x->e);
+	return audit_append(c, &ev);
+}
+
+/* PATCH /api/v1/users/{id}: {active, version}. */
+void
+auth_users_http_update(struct http_request *req)
+{
+	json_t *active = NULL;
+	long long version = 0;
+	const struct http_field fields[] = {
+		{ .name = "active", .required = true, .any = &active },
+		{ .name = "version", .required = true, .integer = &version },
+	};
+	char id[UUID_STR_LEN];
+	struct status_change x = { .req = req, .id = id };
+	struct access_record r;
+	struct auth_user u;
+	enum err e = ERR_NOT_FOUND;
+
+	if (uuid_valid(req->params[0])) {
+		memcpy(id, req->params[0].p, 36);
+		id[36] = '\0';
+		e = auth_user_get(req->db, id, &u);
+	}
+	if (e != ERR_OK) {
+		http_problem(req, e, "There is nothing here.", NULL);
+		return;
+	}
+	r = users_of(u.org_id);
+	if (!access_allow(req, ACT_ADMIN, &r) ||
+	    !http_body_fields(req, fields, 2))
+		return;
+	if (!json_is_boolean(active)) {
+		http_invalid(req, "active", "must be true or false");
+		return;
+	}
+	if (u.role == ROLE_PLATFORM_ADMIN &&
+	    ((const struct auth_actor *)req->actor)->user.role !=
+		    ROLE_PLATFORM_ADMIN) {
+		http_problem(
+			req, ERR_FORBIDDEN,
+			"Only a platform admin may change a platform admin.",
+			NULL);
+		return;
+	}
+	x.active = json_is_true(active);
+	x.version = version;
+	e = db_tx_conn_err(req->db, status_tx, &x, &x.e);
+	if (e != ERR_OK) {
+		http_problem(req, e,
+			     e == ERR_CONFLICT
+				     ? "The user changed since you read "
+				       "it: read it again."
+				     : "The user could not be changed.",
+			     NULL);
+		return;
+	}
+	e = auth_user_get(req->db, id, &u);
+	if (e == ERR_OK)
+		http_json(req, 200, auth_user_json(&u));
+	else
+		http_problem(req, e, "The user could not be read.", NULL);
+}

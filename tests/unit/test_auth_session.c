@@ -410,6 +410,47 @@ enrolled_users_read_as_enrolled_and_codes_work_once(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+static enum db_status
+disable_tx(struct db_conn *c, void *arg)
+{
+	struct create *x = arg;
+
+	x->e = auth_user_set_active(c, x->user.id, false, x->user.version);
+	return db_status_of(x->e);
+}
+
+static void
+a_disabled_user_is_cut_off_at_once(void **state)
+{
+	struct fixture *f = *state;
+	struct create x = create_user(f->db, "d@example.org", "analyst");
+	struct sess s = { .user_id = x.user.id, .now = time_now_ms() };
+	struct tok t = { .user_id = x.user.id, .days = 1, .now = s.now };
+	struct tok c = { .now = s.now };
+	struct auth_user u;
+	char h[AUTH_HASH_MAX];
+	struct db_conn *conn;
+
+	assert_int_equal(db_tx(f->db, session_create_tx, &s), DB_OK);
+	assert_int_equal(tok(f->db, &t), ERR_OK);
+	c.check = t.token;
+	assert_int_equal(db_tx(f->db, disable_tx, &x), DB_OK);
+	assert_int_equal(check_at(f->db, s.out_token, s.now, NULL),
+			 ERR_UNAUTHENTICATED);
+	assert_int_equal(tok(f->db, &c), ERR_UNAUTHENTICATED);
+	conn = db_acquire(f->db);
+	assert_int_equal(auth_user_for_signin(conn, "d@example.org", &u, h),
+			 ERR_NOT_FOUND);
+	/* A stale version changes nothing. */
+	assert_int_equal(auth_user_set_active(conn, x.user.id, true, 1),
+			 ERR_CONFLICT);
+	assert_int_equal(auth_user_set_active(conn, x.user.id, true, 2),
+			 ERR_OK);
+	assert_int_equal(auth_user_for_signin(conn, "d@example.org", &u, h),
+			 ERR_OK);
+	db_release(conn);
+}
+
 #define TESTS(X)                                                 \
 	X(users_are_checked_field_by_field)                      \
 	X(emails_are_unique_and_organisations_must_exist)        \
@@ -418,7 +459,8 @@ enrolled_users_read_as_enrolled_and_codes_work_once(void **state)
 	X(ten_failures_in_fifteen_minutes_lock_the_account)      \
 	X(api_tokens_expire_and_revoke)                          \
 	X(one_address_has_its_own_limit_across_accounts)         \
-	X(enrolled_users_read_as_enrolled_and_codes_work_once)
+	X(enrolled_users_read_as_enrolled_and_codes_work_once)   \
+	X(a_disabled_user_is_cut_off_at_once)
 
 int
 main(void)
