@@ -44,6 +44,7 @@ struct http_server {
 	pthread_cond_t pool_wake;
 	struct http_request *pool_head;
 	bool pool_stop;
+	bool pool_started;
 };
 
 /*

@@ -242,6 +242,7 @@ pool_start(struct http_server *srv, unsigned n)
 {
 	pthread_mutex_init(&srv->pool_lock, NULL);
 	pthread_cond_init(&srv->pool_wake, NULL);
+	srv->pool_started = true;
 	srv->pool = xcalloc(n, sizeof(*srv->pool));
 	for (srv->npool = 0; srv->npool < n; srv->npool++)
 		if (pthread_create(&srv->pool[srv->npool], NULL, pool_worker,
@@ -259,8 +260,9 @@ pool_stop(struct http_server *srv)
 	for (unsigned i = 0; i < srv->npool; i++)
 		pthread_join(srv->pool[i], NULL);
 	free(srv->pool);
-	pthread_cond_destroy(&srv->pool_wake);
-	pthread_mutex_destroy(&srv->pool_lock);
+	srv->pool = NULL;
+	/* The lock stays: HTTP threads still look at pool_stop until the
+	 * daemon stops; server_free() destroys it. */
 }
 
 static void *
@@ -288,6 +290,8 @@ pool_worker(void *arg)
 	return NULL;
 }
 
+static enum MHD_Result queue(struct http_request *req);
+
 /* Suspends the connection of a deferred request and queues its work. */
 static enum MHD_Result
 suspend(struct http_request *req)
@@ -295,8 +299,17 @@ suspend(struct http_request *req)
 	struct http_server *srv = req->srv;
 	struct http_request **tail;
 
-	MHD_suspend_connection(req->conn);
 	pthread_mutex_lock(&srv->pool_lock);
+	if (srv->pool_stop) {
+		/* Stopping: no pool to hand over to, so do it here. */
+		pthread_mutex_unlock(&srv->pool_lock);
+		req->work(req);
+		req->phase = PHASE_RESUMED;
+		req->finish(req);
+		settle(req);
+		return queue(req);
+	}
+	MHD_suspend_connection(req->conn);
 	req->next = NULL;
 	for (tail = &srv->pool_head; *tail; tail = &(*tail)->next)
 		;
@@ -664,6 +677,10 @@ read_pem(const char *path, char *err, size_t errlen, const char *setting)
 static void
 server_free(struct http_server *srv)
 {
+	if (srv->pool_started) {
+		pthread_cond_destroy(&srv->pool_wake);
+		pthread_mutex_destroy(&srv->pool_lock);
+	}
 	if (srv->tls_key)
 		explicit_bzero(srv->tls_key, strlen(srv->tls_key));
 	free(srv->tls_key);
@@ -861,7 +878,9 @@ http_server_stop(struct http_server *srv, unsigned grace_s)
 	if (atomic_load(&srv->inflight) > 0)
 		log_msg(LOG_WARN, "stopping with %d requests still in flight",
 			atomic_load(&srv->inflight));
-	MHD_stop_daemon(srv->daemon);
+	/* The pool first: it finishes what is queued and resumes those
+	 * connections, so none is left suspended when the daemon stops. */
 	pool_stop(srv);
+	MHD_stop_daemon(srv->daemon);
 	server_free(srv);
 }
