@@ -75,6 +75,19 @@ enum access_result access_check(const struct access_actor *a,
 				enum access_action act,
 				const struct access_record *r);
 
+enum { ACCESS_REASON_MIN = 15 }; /* characters of a break-glass reason */
+
+/*
+ * Break glass: emergency access to a victim's identifying data outside
+ * need-to-know, for case workers and investigators of an organisation that
+ * may see the record, with a stated reason of at least ACCESS_REASON_MIN
+ * characters.  The caller audits the access with the reason and flags it
+ * for review by the owner.  HIDDEN for a record the actor may not see.
+ */
+enum access_result access_break_glass(const struct access_actor *a,
+				      const struct access_record *r,
+				      const char *reason);
+
 /* The widest level a TLP label lets a record be shared at. */
 enum access_level access_tlp_max(enum access_tlp tlp);
 

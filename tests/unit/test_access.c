@@ -242,6 +242,30 @@ groups_are_seen_by_members_and_run_by_the_owners_admins(void **state)
 	assert_int_equal(access_check(&padmin, ACT_ADMIN, &g), ACCESS_ALLOW);
 }
 
+static void
+break_glass_needs_a_case_role_visibility_and_a_reason(void **state)
+{
+	static const char reason[] = "Victim found injured at the border post";
+	struct access_record r = record(LEVEL_COUNTRY, TLP_CLEAR);
+	struct access_actor near = actor(ROLE_INVESTIGATOR, SAME_COUNTRY);
+	struct access_actor far = actor(ROLE_INVESTIGATOR, OTHER);
+	struct access_actor analyst = actor(ROLE_ANALYST, SAME_COUNTRY);
+
+	(void)state;
+	/* Without breaking glass, the neighbour may not read personal data. */
+	assert_int_equal(access_check(&near, ACT_READ_PERSONAL, &r),
+			 ACCESS_FORBIDDEN);
+	assert_int_equal(access_break_glass(&near, &r, reason), ACCESS_ALLOW);
+	assert_int_equal(access_break_glass(&near, &r, "urgent"),
+			 ACCESS_FORBIDDEN);
+	assert_int_equal(access_break_glass(&near, &r, NULL), ACCESS_FORBIDDEN);
+	assert_int_equal(access_break_glass(&analyst, &r, reason),
+			 ACCESS_FORBIDDEN);
+	/* What one may not see at all stays hidden. */
+	assert_int_equal(access_break_glass(&far, &r, reason), ACCESS_HIDDEN);
+	assert_int_equal(access_break_glass(NULL, &r, reason), ACCESS_HIDDEN);
+}
+
 int
 main(void)
 {
@@ -252,6 +276,8 @@ main(void)
 		cmocka_unit_test(admin_records_have_their_own_rules),
 		cmocka_unit_test(
 			groups_are_seen_by_members_and_run_by_the_owners_admins),
+		cmocka_unit_test(
+			break_glass_needs_a_case_role_visibility_and_a_reason),
 	};
 
 	return cmocka_run_group_tests_name("access", tests, NULL, NULL);
