@@ -159,10 +159,17 @@ signin_tx(struct db_conn *c, void *arg)
 		s->ok = s->e == ERR_OK;
 		ev.outcome = s->ok ? "ok" : "failed";
 	}
-	/* A right password without its code is not a failure: the client
-	 * asks again, with the code. */
-	if (s->factor_missing)
-		return db_status_of(s->e = auth_attempt_clear(c, s->attempt));
+	/* A right password without its code is not a failure (the client
+	 * asks again, with the code), but it is audited as what it is. */
+	if (s->factor_missing) {
+		s->e = auth_attempt_clear(c, s->attempt);
+		if (s->e != ERR_OK)
+			return db_status_of(s->e);
+		ev.outcome = "second_factor_required";
+		st = audit_append(c, &ev);
+		s->e = db_err(st);
+		return st;
+	}
 	s->must_enrol = s->ok && !s->user->totp_enrolled &&
 			auth_role_needs_totp(s->user->role);
 	s->e = ERR_OK;
