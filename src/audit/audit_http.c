@@ -32,6 +32,7 @@ audit_http_list(struct http_request *req)
 	struct access_record r = { .kind = KIND_AUDIT,
 				   .level = LEVEL_ORG,
 				   .tlp = TLP_CLEAR };
+	char chain[UUID_STR_LEN];
 	struct db_arg args[3];
 	struct db_rows rows;
 	json_t *items;
@@ -40,11 +41,13 @@ audit_http_list(struct http_request *req)
 	r.owner_org = org ? org : a->user.org_id;
 	/* Chains are organisation ids, or "platform". */
 	if (strcmp(r.owner_org, "platform") &&
-	    !uuid_valid(str_of(r.owner_org))) {
+	    !uuid_normalise(str_of(r.owner_org), chain)) {
 		http_problem(req, ERR_NOT_FOUND, "There is nothing here.",
 			     NULL);
 		return;
 	}
+	if (strcmp(r.owner_org, "platform"))
+		r.owner_org = chain;
 	if (!access_allow(req, ACT_READ, &r))
 		return;
 	if ((limit_s && !str_to_i64(str_of(limit_s), 1, LIST_MAX, &limit)) ||

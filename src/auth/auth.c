@@ -394,7 +394,8 @@ auth_user_reset(struct db_conn *c, const char *user_id,
 		st = db_exec(c, &auth_sql[AUTH_USER_SET_PASSWORD], a, 3,
 			     &changed);
 	if (st == DB_OK && clear_totp) {
-		st = db_exec(c, &auth_sql[AUTH_USER_CLEAR_TOTP], a, 3,
+		a[1] = db_text(now);
+		st = db_exec(c, &auth_sql[AUTH_USER_CLEAR_TOTP], a, 2,
 			     &changed);
 		if (st == DB_OK)
 			st = db_exec(c, &auth_sql[AUTH_RECOVERY_DELETE], a, 1,

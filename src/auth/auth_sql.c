@@ -182,7 +182,7 @@ const struct db_stmt auth_sql[AUTH_SQL_COUNT] = {
 	[AUTH_USER_CLEAR_TOTP] = { "auth_user_clear_totp",
 				   "UPDATE users SET totp_secret = NULL,"
 				   " totp_pending = NULL, totp_step = 0,"
-				   " updated_at = $3, version = version + 1"
+				   " updated_at = $2, version = version + 1"
 				   " WHERE id = $1",
 				   NULL, NULL },
 	/* Secrets sealed under another key than the primary ($1: "s<v>.%"). */

@@ -131,9 +131,7 @@ auth_tokens_http_revoke(struct http_request *req)
 	char id[UUID_STR_LEN];
 	enum err e = ERR_NOT_FOUND;
 
-	if (uuid_valid(req->params[0])) {
-		memcpy(id, req->params[0].p, 36);
-		id[36] = '\0';
+	if (http_param_id(req, 0, id)) {
 		x.revoke = id;
 		e = run(req, &x);
 	}

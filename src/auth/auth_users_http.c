@@ -60,6 +60,7 @@ auth_users_http_list(struct http_request *req)
 	const struct auth_actor *a = req->actor;
 	const char *org = http_query(req, "org_id");
 	const char *cursor = http_query(req, "cursor");
+	char org_id[UUID_STR_LEN];
 	const char *limit_s = http_query(req, "limit");
 	long long limit = LIST_DEFAULT;
 	struct access_record r;
@@ -70,6 +71,8 @@ auth_users_http_list(struct http_request *req)
 
 	if (!org)
 		org = a->user.org_id;
+	else if (uuid_normalise(str_of(org), org_id))
+		org = org_id;
 	r = users_of(org);
 	if (!access_allow(req, ACT_READ, &r) || !org_exists(req, org))
 		return;
@@ -239,9 +242,7 @@ auth_users_http_reset(struct http_request *req)
 	const char *why;
 	enum err e = ERR_NOT_FOUND;
 
-	if (uuid_valid(req->params[0])) {
-		memcpy(id, req->params[0].p, 36);
-		id[36] = '\0';
+	if (http_param_id(req, 0, id)) {
 		e = auth_user_get(req->db, id, &u);
 	}
 	if (e != ERR_OK) {
@@ -338,9 +339,7 @@ auth_users_http_update(struct http_request *req)
 	struct auth_user u;
 	enum err e = ERR_NOT_FOUND;
 
-	if (uuid_valid(req->params[0])) {
-		memcpy(id, req->params[0].p, 36);
-		id[36] = '\0';
+	if (http_param_id(req, 0, id)) {
 		e = auth_user_get(req->db, id, &u);
 	}
 	if (e != ERR_OK) {

@@ -50,3 +50,15 @@ uuid_valid(struct str s)
 	}
 	return true;
 }
+
+bool
+uuid_normalise(struct str s, char out[UUID_STR_LEN])
+{
+	if (!uuid_valid(s))
+		return false;
+	for (size_t i = 0; i < 36; i++)
+		out[i] = s.p[i] >= 'A' && s.p[i] <= 'F' ? (char)(s.p[i] + 32)
+							: s.p[i];
+	out[36] = '\0';
+	return true;
+}

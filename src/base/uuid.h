@@ -15,4 +15,10 @@ void uuid_v7(char out[UUID_STR_LEN]);
 /* True when s is a canonical lower- or upper-case UUID string. */
 bool uuid_valid(struct str s);
 
+/*
+ * Writes the UUID in s in lower case, as atip stores ids, into out; false
+ * when s is not a UUID.
+ */
+bool uuid_normalise(struct str s, char out[UUID_STR_LEN]);
+
 #endif

@@ -125,6 +125,9 @@ bool http_is_tls(const struct http_request *req);
 /* Writes the client's address ("192.0.2.1", "2001:db8::1") into out. */
 void http_client_ip(struct http_request *req, char *out, size_t len);
 
+/* Reads path parameter i as an id (lower-cased); false when not a UUID. */
+bool http_param_id(struct http_request *req, int i, char out[37]);
+
 /* Returns the value of query parameter name, or NULL. */
 const char *http_query(struct http_request *req, const char *name);
 

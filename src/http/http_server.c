@@ -839,6 +839,12 @@ http_client_ip(struct http_request *req, char *out, size_t len)
 			  (socklen_t)len);
 }
 
+bool
+http_param_id(struct http_request *req, int i, char out[UUID_STR_LEN])
+{
+	return i < req->nparams && uuid_normalise(req->params[i], out);
+}
+
 const char *
 http_query(struct http_request *req, const char *name)
 {

@@ -250,6 +250,24 @@ check_name(const char *name, struct org *o, char **key, struct org_errors *errs)
 	return true;
 }
 
+bool
+orgs_name_clean(const char *name, char out[ORGS_NAME_BYTES + 1],
+		const char **why)
+{
+	struct org o;
+	struct org_errors errs = { 0 };
+	char *key = NULL;
+	bool ok = check_name(name, &o, &key, &errs);
+
+	free(key);
+	if (!ok) {
+		*why = errs.v[0].message;
+		return false;
+	}
+	memcpy(out, o.name, strlen(o.name) + 1);
+	return true;
+}
+
 /* Copies an ASCII code in upper case; false when it does not fit. */
 static bool
 upper_code(const char *s, char *out, size_t size)
@@ -435,14 +453,7 @@ read_org(struct db_rows *rows, struct org *o)
 static bool
 normal_id(const char *id, char out[UUID_STR_LEN])
 {
-	size_t i;
-
-	if (!id || !uuid_valid(str_of(id)))
-		return false;
-	for (i = 0; i < UUID_STR_LEN; i++)
-		out[i] = id[i] >= 'A' && id[i] <= 'F' ? (char)(id[i] + 32)
-						      : id[i];
-	return true;
+	return id && uuid_normalise(str_of(id), out);
 }
 
 enum err

@@ -170,6 +170,13 @@ enum err orgs_set_status(struct db_conn *c, const char *id,
 			 enum org_status status, long long expected_version,
 			 struct org *out);
 
+/*
+ * Cleans a name as organisations' names are: ASCII spaces trimmed, NFC,
+ * 1 to 200 characters, no control characters.  False with *why otherwise.
+ */
+bool orgs_name_clean(const char *name, char out[ORGS_NAME_BYTES + 1],
+		     const char **why);
+
 /* A sharing group: a named set of organisations owned by one of them. */
 struct org_group {
 	char id[UUID_STR_LEN];

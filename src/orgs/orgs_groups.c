@@ -26,25 +26,21 @@ enum err
 orgs_group_create(struct db_conn *c, const char *owner_org, const char *name,
 		  bool hidden_members, struct org_group *out)
 {
-	size_t len = name ? strlen(name) : 0;
 	struct db_arg a[5];
 	long long changed = 0;
+	const char *why;
 	enum db_status st;
-	char *nfc;
 
-	if (len == 0 || len > ORGS_NAME_BYTES ||
-	    text_nfc(name, len, &nfc, &len) == TEXT_INVALID)
-		return ERR_INVALID;
-	free(nfc);
 	memset(out, 0, sizeof(*out));
+	if (!orgs_name_clean(name, out->name, &why))
+		return ERR_INVALID;
 	uuid_v7(out->id);
 	snprintf(out->owner_org, sizeof(out->owner_org), "%s", owner_org);
-	snprintf(out->name, sizeof(out->name), "%s", name);
 	out->hidden_members = hidden_members;
 	time_rfc3339(time_now_ms(), out->created_at, sizeof(out->created_at));
 	a[0] = db_text(out->id);
 	a[1] = db_text(owner_org);
-	a[2] = db_text(name);
+	a[2] = db_text(out->name);
 	a[3] = DB_INT(hidden_members);
 	a[4] = db_text(out->created_at);
 	st = db_exec(c, &orgs_sql[GROUPS_INSERT], a, 5, &changed);

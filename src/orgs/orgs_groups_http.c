@@ -153,13 +153,11 @@ load(struct http_request *req, struct org_group *g)
 	char id[UUID_STR_LEN];
 	struct access_record r;
 
-	if (!uuid_valid(req->params[0])) {
+	if (!http_param_id(req, 0, id)) {
 		http_problem(req, ERR_NOT_FOUND, "There is nothing here.",
 			     NULL);
 		return false;
 	}
-	memcpy(id, req->params[0].p, 36);
-	id[36] = '\0';
 	if (orgs_group_get(req->db, id, g) != ERR_OK) {
 		http_problem(req, ERR_NOT_FOUND, "There is nothing here.",
 			     NULL);
@@ -189,14 +187,14 @@ membership(struct http_request *req, bool add)
 	if (add) {
 		if (!http_body_fields(req, fields, 1))
 			return;
+		if (uuid_normalise(str_of(x.org_id), org))
+			x.org_id = org;
 	} else {
-		if (!uuid_valid(req->params[1])) {
+		if (!http_param_id(req, 1, org)) {
 			http_problem(req, ERR_NOT_FOUND,
 				     "There is nothing here.", NULL);
 			return;
 		}
-		memcpy(org, req->params[1].p, 36);
-		org[36] = '\0';
 		x.org_id = org;
 	}
 	if (!strcmp(x.org_id, g.owner_org)) {

@@ -213,13 +213,11 @@ load(struct http_request *req, struct org *o)
 	char id[UUID_STR_LEN];
 	enum err e;
 
-	if (!uuid_valid(req->params[0])) {
+	if (!http_param_id(req, 0, id)) {
 		http_problem(req, ERR_NOT_FOUND, "There is nothing here.",
 			     NULL);
 		return false;
 	}
-	memcpy(id, req->params[0].p, 36);
-	id[36] = '\0';
 	e = orgs_get(req->db, id, o);
 	if (e != ERR_OK) {
 		http_problem(req, e,
