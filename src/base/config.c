@@ -35,6 +35,10 @@ static const struct setting settings[] = {
 	  "PEM certificate: serve HTTPS (with ATIP_TLS_KEY)" },
 	{ "tls-key", "ATIP_TLS_KEY", K_STRING, OFF(tls_key), "", 0, 0,
 	  "PEM private key for ATIP_TLS_CERT" },
+	{ "trusted-proxies", "ATIP_TRUSTED_PROXIES", K_STRING,
+	  OFF(trusted_proxies), "", 0, 0,
+	  "addresses of reverse proxies whose X-Forwarded-For names the "
+	  "client" },
 	{ "log", "ATIP_LOG", K_LEVEL, OFF(log_level), "info", 0, 0,
 	  "log level: error, warn, info or debug" },
 	{ "threads", "ATIP_THREADS", K_LONG, OFF(threads), "0", 0, 256,
@@ -180,6 +184,29 @@ valid_listen(const char *v)
 	       inet_pton(AF_INET, host, addr) == 1;
 }
 
+/* "" or numeric addresses separated by commas. */
+static bool
+valid_proxies(const char *list)
+{
+	unsigned char bin[sizeof(struct in6_addr)];
+	char one[INET6_ADDRSTRLEN];
+
+	while (*list) {
+		size_t n = strcspn(list, ",");
+
+		if (n == 0 || n >= sizeof(one))
+			return false;
+		memcpy(one, list, n);
+		one[n] = '\0';
+		if (inet_pton(AF_INET, one, bin) != 1 &&
+		    inet_pton(AF_INET6, one, bin) != 1)
+			return false;
+		list += n;
+		list += *list == ',';
+	}
+	return true;
+}
+
 static bool
 check(const struct config *c, FILE *err)
 {
@@ -197,6 +224,11 @@ check(const struct config *c, FILE *err)
 	    strncmp(c->db, "postgres://", 11)) {
 		fprintf(err, "atip: ATIP_DB: expected a file path or a "
 			     "postgresql:// URI\n");
+		return false;
+	}
+	if (!valid_proxies(c->trusted_proxies)) {
+		fprintf(err, "atip: ATIP_TRUSTED_PROXIES: expected numeric "
+			     "addresses separated by commas\n");
 		return false;
 	}
 	if (!*c->tls_cert != !*c->tls_key) {

@@ -13,12 +13,13 @@
 #include "base/log.h"
 
 struct config {
-	char *data_dir; /* ATIP_DATA_DIR */
-	char *db;	/* ATIP_DB: SQLite path or postgresql:// URI */
-	char *listen;	/* ATIP_LISTEN: host:port as given */
-	char *web_dir;	/* ATIP_WEB_DIR */
-	char *tls_cert; /* ATIP_TLS_CERT */
-	char *tls_key;	/* ATIP_TLS_KEY */
+	char *data_dir;	       /* ATIP_DATA_DIR */
+	char *db;	       /* ATIP_DB: SQLite path or postgresql:// URI */
+	char *listen;	       /* ATIP_LISTEN: host:port as given */
+	char *web_dir;	       /* ATIP_WEB_DIR */
+	char *tls_cert;	       /* ATIP_TLS_CERT */
+	char *tls_key;	       /* ATIP_TLS_KEY */
+	char *trusted_proxies; /* ATIP_TRUSTED_PROXIES */
 	enum log_level log_level; /* ATIP_LOG */
 	long threads;
 	long max_connections;

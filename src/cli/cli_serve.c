@@ -30,6 +30,7 @@ http_settings_of(const struct config *c, struct http_settings *s)
 		.json_string = (size_t)c->json_string,
 		.metrics_local = c->metrics_local,
 		.json_log = c->json_log,
+		.trusted_proxies = c->trusted_proxies,
 	};
 }
 

@@ -58,6 +58,8 @@ struct http_settings {
 	size_t json_string;
 	bool metrics_local;
 	bool json_log;
+	const char *trusted_proxies; /* "127.0.0.1,::1": X-Forwarded-For from
+					these names the client */
 };
 
 struct http_request {
@@ -122,7 +124,11 @@ void http_server_set_auth(struct http_server *srv,
 /* True when the request came over TLS. */
 bool http_is_tls(const struct http_request *req);
 
-/* Writes the client's address ("192.0.2.1", "2001:db8::1") into out. */
+/*
+ * Writes the client's address ("192.0.2.1", "2001:db8::1") into out: the
+ * peer's, or, when the peer is a trusted proxy, the nearest address in
+ * X-Forwarded-For that is not one.
+ */
 void http_client_ip(struct http_request *req, char *out, size_t len);
 
 /* Reads path parameter i as an id (lower-cased); false when not a UUID. */

@@ -822,12 +822,43 @@ http_is_tls(const struct http_request *req)
 	return req->srv->tls;
 }
 
+/* True when addr is one of the comma-separated addresses in list. */
+static bool
+listed_proxy(const char *list, const char *addr, size_t len)
+{
+	while (list && *list) {
+		size_t n = strcspn(list, ",");
+
+		if (n == len && !strncmp(list, addr, len))
+			return true;
+		list += n;
+		list += *list == ',';
+	}
+	return false;
+}
+
+/* True when p[0..len) is a numeric IPv4 or IPv6 address. */
+static bool
+numeric_ip(const char *p, size_t len)
+{
+	unsigned char bin[sizeof(struct in6_addr)];
+	char tmp[INET6_ADDRSTRLEN];
+
+	if (len == 0 || len >= sizeof(tmp))
+		return false;
+	memcpy(tmp, p, len);
+	tmp[len] = '\0';
+	return inet_pton(AF_INET, tmp, bin) == 1 ||
+	       inet_pton(AF_INET6, tmp, bin) == 1;
+}
+
 void
 http_client_ip(struct http_request *req, char *out, size_t len)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
 		req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	const char *proxies = req->srv->set.trusted_proxies, *xff;
 
 	snprintf(out, len, "unknown");
 	if (sa && sa->sa_family == AF_INET)
@@ -837,6 +868,31 @@ http_client_ip(struct http_request *req, char *out, size_t len)
 		inet_ntop(AF_INET6,
 			  &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
 			  (socklen_t)len);
+	xff = http_header(req, "X-Forwarded-For");
+	if (!proxies || !*proxies || !xff ||
+	    !listed_proxy(proxies, out, strlen(out)))
+		return;
+	/* From the right: each trusted proxy names the one before it. */
+	for (size_t end = strlen(xff); end > 0;) {
+		size_t start = end, n;
+
+		while (start > 0 && xff[start - 1] != ',')
+			start--;
+		n = end - start;
+		while (n && xff[start] == ' ') {
+			start++;
+			n--;
+		}
+		while (n && xff[start + n - 1] == ' ')
+			n--;
+		if (!numeric_ip(xff + start, n))
+			return; /* garbage: keep the proxy's own address */
+		if (!listed_proxy(proxies, xff + start, n)) {
+			snprintf(out, len, "%.*s", (int)n, xff + start);
+			return;
+		}
+		end = start ? start - 1 : 0;
+	}
 }
 
 bool

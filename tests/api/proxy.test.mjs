@@ -1,0 +1,42 @@
+// Behind a reverse proxy: with ATIP_TRUSTED_PROXIES, the sign-in limit per
+// address counts the client named in X-Forwarded-For; without it, the header
+// is ignored (anyone could send one) and the peer's address counts.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startServer } from './server.mjs';
+
+async function failSignIn(url, email, forwardedFor) {
+  const res = await fetch(`${url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+    body: JSON.stringify({ email, password: 'not the password of anyone' }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+test('a trusted proxy: each forwarded client has its own limit', async () => {
+  const server = await startServer({ args: ['--signin-per-ip', '3', '--trusted-proxies', '127.0.0.1,::1'] });
+  try {
+    for (let i = 0; i < 3; i++)
+      assert.equal(await failSignIn(server.url, `a${i}@proxy.invalid`, '198.51.100.1, 203.0.113.5'), 401);
+    assert.equal(await failSignIn(server.url, 'a9@proxy.invalid', '203.0.113.5'), 429, 'the fourth failure from 203.0.113.5');
+    assert.equal(await failSignIn(server.url, 'b0@proxy.invalid', '203.0.113.6'), 401, 'another client behind the proxy');
+    // A header that is not a list of addresses falls back to the proxy's own address.
+    assert.equal(await failSignIn(server.url, 'c0@proxy.invalid', 'bogus'), 401);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('no trusted proxy: X-Forwarded-For changes nothing', async () => {
+  const server = await startServer({ args: ['--signin-per-ip', '3'] });
+  try {
+    for (let i = 0; i < 3; i++)
+      assert.equal(await failSignIn(server.url, `a${i}@proxy.invalid`, `203.0.113.${i}`), 401);
+    assert.equal(await failSignIn(server.url, 'a9@proxy.invalid', '203.0.113.99'), 429,
+      'the same peer, whatever the header says');
+  } finally {
+    await server.stop();
+  }
+});
