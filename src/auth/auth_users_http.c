@@ -1,6 +1,8 @@
 /* The users resource: /api/v1/users. */
 #include <string.h>
 
+#include <sodium.h>
+
 #include "access/access_http.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
@@ -105,6 +107,7 @@ struct create {
 	struct http_request *req;
 	struct auth_user_input in;
 	const char *hash;
+	char hashed[AUTH_HASH_MAX];
 	struct auth_user user;
 	struct auth_errors errs;
 	enum err e;
@@ -141,32 +144,58 @@ answer_errors(struct http_request *req, enum err e,
 		     errors);
 }
 
+/* On the pool: the checks and the slow hashing of the new password. */
+static void
+create_hash(struct http_request *req)
+{
+	struct create *x = req->state;
+
+	x->e = auth_user_prepare(&x->in, x->hashed, &x->errs);
+	x->hash = x->hashed;
+}
+
+/* Back on an HTTP thread: add the user, or say what was wrong. */
+static void
+create_finish(struct http_request *req)
+{
+	struct create *x = req->state;
+	enum err e = x->e;
+
+	if (e == ERR_OK)
+		e = db_tx_conn_err(req->db, create_tx, x, &x->e);
+	sodium_memzero(x->hashed, sizeof(x->hashed));
+	if (e != ERR_OK) {
+		answer_errors(req, e, &x->errs);
+		return;
+	}
+	http_json(req, 201, auth_user_json(&x->user));
+}
+
 void
 auth_users_http_create(struct http_request *req)
 {
 	const struct auth_actor *a = req->actor;
 	const char *password = NULL;
-	struct create x = { .req = req };
+	struct create *x = arena_alloc(&req->arena, sizeof(*x));
 	const struct http_field fields[] = {
-		{ .name = "org_id", .string = &x.in.org_id },
-		{ .name = "email", .required = true, .string = &x.in.email },
-		{ .name = "name", .required = true, .string = &x.in.name },
-		{ .name = "role", .required = true, .string = &x.in.role },
+		{ .name = "org_id", .string = &x->in.org_id },
+		{ .name = "email", .required = true, .string = &x->in.email },
+		{ .name = "name", .required = true, .string = &x->in.name },
+		{ .name = "role", .required = true, .string = &x->in.role },
 		{ .name = "password",
 		  .required = true,
 		  .max = 4 * AUTH_PASSWORD_MAX,
 		  .string = &password },
 	};
-	char hash[AUTH_HASH_MAX];
 	struct access_record r;
 	json_t *errors;
-	enum err e;
 
+	x->req = req;
 	/* Who may add users here comes first; then what is wrong in the body. */
 	errors = http_body_check(req, fields, 5);
-	if (!x.in.org_id)
-		x.in.org_id = a->user.org_id;
-	r = users_of(x.in.org_id);
+	if (!x->in.org_id)
+		x->in.org_id = a->user.org_id;
+	r = users_of(x->in.org_id);
 	if (!access_allow(req, ACT_CREATE, &r)) {
 		json_decref(errors);
 		return;
@@ -177,33 +206,25 @@ auth_users_http_create(struct http_request *req)
 		return;
 	}
 	/* Only a platform admin makes another. */
-	if (!strcmp(x.in.role, "platform_admin") &&
+	if (!strcmp(x->in.role, "platform_admin") &&
 	    a->user.role != ROLE_PLATFORM_ADMIN) {
 		http_problem(req, ERR_FORBIDDEN,
 			     "Only a platform admin may add a platform admin.",
 			     NULL);
 		return;
 	}
-	x.in.password = password;
-	x.in.password_len = strlen(password);
-	e = auth_user_prepare(&x.in, hash, &x.errs);
-	if (e != ERR_OK) {
-		answer_errors(req, e, &x.errs);
-		return;
-	}
-	x.hash = hash;
-	e = db_tx_conn_err(req->db, create_tx, &x, &x.e);
-	if (e != ERR_OK) {
-		answer_errors(req, e, &x.errs);
-		return;
-	}
-	http_json(req, 201, auth_user_json(&x.user));
+	x->in.password = password;
+	x->in.password_len = strlen(password);
+	req->state = x;
+	http_defer(req, create_hash, create_finish);
 }
 
 struct reset {
 	struct http_request *req;
-	const char *id;
-	const char *hash;
+	char id[UUID_STR_LEN];
+	const char *password; /* a new password, or NULL */
+	const char *hash;     /* its hash, once made */
+	char hashed[AUTH_HASH_MAX];
 	bool totp;
 	enum err e;
 };
@@ -224,27 +245,59 @@ reset_tx(struct db_conn *c, void *arg)
 }
 
 /* POST /api/v1/users/{id}/reset: {password?, reset_totp?}. */
+/* On the pool: the slow hashing of the new password. */
+static void
+reset_hash(struct http_request *req)
+{
+	struct reset *x = req->state;
+
+	x->e = ERR_OK;
+	if (!x->password)
+		return;
+	if (!auth_password_hash(x->password, strlen(x->password), x->hashed))
+		x->e = ERR_INTERNAL;
+	x->hash = x->hashed;
+}
+
+/* Back on an HTTP thread: reset, and answer the user as it now is. */
+static void
+reset_finish(struct http_request *req)
+{
+	struct reset *x = req->state;
+	struct auth_user u;
+	enum err e = x->e;
+
+	if (e == ERR_OK)
+		e = db_tx_conn_err(req->db, reset_tx, x, &x->e);
+	sodium_memzero(x->hashed, sizeof(x->hashed));
+	if (e == ERR_OK)
+		e = auth_user_get(req->db, x->id, &u);
+	if (e != ERR_OK) {
+		http_problem(req, e, "The user could not be reset.", NULL);
+		return;
+	}
+	http_json(req, 200, auth_user_json(&u));
+}
+
 void
 auth_users_http_reset(struct http_request *req)
 {
-	const char *password = NULL;
+	struct reset *x = arena_alloc(&req->arena, sizeof(*x));
 	json_t *totp = NULL;
 	const struct http_field fields[] = {
 		{ .name = "password",
 		  .max = 4 * AUTH_PASSWORD_MAX,
-		  .string = &password },
+		  .string = &x->password },
 		{ .name = "reset_totp", .any = &totp },
 	};
-	char id[UUID_STR_LEN], hash[AUTH_HASH_MAX];
-	struct reset x = { .req = req, .id = id };
 	struct access_record r;
 	struct auth_user u;
 	const char *why;
 	enum err e = ERR_NOT_FOUND;
 
-	if (http_param_id(req, 0, id)) {
-		e = auth_user_get(req->db, id, &u);
-	}
+	x->req = req;
+	if (http_param_id(req, 0, x->id))
+		e = auth_user_get(req->db, x->id, &u);
 	if (e != ERR_OK) {
 		http_problem(req, e, "There is nothing here.", NULL);
 		return;
@@ -266,34 +319,20 @@ auth_users_http_reset(struct http_request *req)
 		http_invalid(req, "reset_totp", "must be true or false");
 		return;
 	}
-	x.totp = json_is_true(totp);
-	if (!password && !x.totp) {
+	x->totp = json_is_true(totp);
+	if (!x->password && !x->totp) {
 		http_invalid(req, "password", "give a password or reset_totp");
 		return;
 	}
-	if (password) {
-		why = auth_password_check(password, strlen(password), false);
-		if (why) {
-			http_invalid(req, "password", why);
-			return;
-		}
-		if (!auth_password_hash(password, strlen(password), hash)) {
-			http_problem(req, ERR_INTERNAL, "Hashing failed.",
-				     NULL);
-			return;
-		}
-		x.hash = hash;
-	}
-	e = db_tx_conn_err(req->db, reset_tx, &x, &x.e);
-	if (e != ERR_OK) {
-		http_problem(req, e, "The user could not be reset.", NULL);
+	why = x->password ? auth_password_check(x->password,
+						strlen(x->password), false)
+			  : NULL;
+	if (why) {
+		http_invalid(req, "password", why);
 		return;
 	}
-	e = auth_user_get(req->db, id, &u);
-	if (e == ERR_OK)
-		http_json(req, 200, auth_user_json(&u));
-	else
-		http_problem(req, e, "The user could not be read.", NULL);
+	req->state = x;
+	http_defer(req, reset_hash, reset_finish);
 }
 
 struct status_change {
