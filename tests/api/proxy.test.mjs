@@ -1,9 +1,11 @@
 // Behind a reverse proxy: with ATIP_TRUSTED_PROXIES, the sign-in limit per
 // address counts the client named in X-Forwarded-For; without it, the header
-// is ignored (anyone could send one) and the peer's address counts.
+// is ignored (anyone could send one) and the peer's address counts.  Each
+// server has a database of its own: other test files also fail sign-ins
+// from 127.0.0.1.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startServer } from './server.mjs';
+import { privateDatabase, startServer } from './server.mjs';
 
 async function failSignIn(url, email, forwardedFor) {
   const res = await fetch(`${url}/api/v1/session`, {
@@ -16,7 +18,8 @@ async function failSignIn(url, email, forwardedFor) {
 }
 
 test('a trusted proxy: each forwarded client has its own limit', async () => {
-  const server = await startServer({ args: ['--signin-per-ip', '3', '--trusted-proxies', '127.0.0.1,::1'] });
+  const db = privateDatabase('atip_proxy');
+  const server = await startServer({ args: ['--signin-per-ip', '3', '--trusted-proxies', '127.0.0.1,::1', ...db.args] });
   try {
     for (let i = 0; i < 3; i++)
       assert.equal(await failSignIn(server.url, `a${i}@proxy.invalid`, '198.51.100.1, 203.0.113.5'), 401);
@@ -26,11 +29,13 @@ test('a trusted proxy: each forwarded client has its own limit', async () => {
     assert.equal(await failSignIn(server.url, 'c0@proxy.invalid', 'bogus'), 401);
   } finally {
     await server.stop();
+    db.drop();
   }
 });
 
 test('no trusted proxy: X-Forwarded-For changes nothing', async () => {
-  const server = await startServer({ args: ['--signin-per-ip', '3'] });
+  const db = privateDatabase('atip_proxy');
+  const server = await startServer({ args: ['--signin-per-ip', '3', ...db.args] });
   try {
     for (let i = 0; i < 3; i++)
       assert.equal(await failSignIn(server.url, `a${i}@proxy.invalid`, `203.0.113.${i}`), 401);
@@ -38,5 +43,6 @@ test('no trusted proxy: X-Forwarded-For changes nothing', async () => {
       'the same peer, whatever the header says');
   } finally {
     await server.stop();
+    db.drop();
   }
 });

@@ -6,7 +6,7 @@
 //   ATIP_TEST_DB   unset: a fresh SQLite file in a temporary data dir;
 //                  postgresql://...: that (fresh, empty) database
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -303,4 +303,22 @@ export function parseDemo(stdout) {
     return { email, role, password, totp: secret };
   });
   return { orgs, accounts };
+}
+
+/**
+ * A database of the caller's own next to ATIP_TEST_DB (PostgreSQL runs:
+ * other test files share ATIP_TEST_DB), as `--db` arguments; '' args on
+ * SQLite, where each server has its own data dir.  drop() removes it.
+ */
+export function privateDatabase(prefix) {
+  if (engine !== 'postgresql') return { args: [], drop() {} };
+  const m = testDb.match(/^(postgres(?:ql)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?[^#]*)?$/);
+  if (!m) throw new Error(`cannot take ATIP_TEST_DB apart: ${testDb}`);
+  const name = `${prefix}_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
+  const psql = (sql) => {
+    const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', testDb, '-c', sql], { encoding: 'utf8', timeout: 60000 });
+    if (r.status !== 0) throw new Error(`psql ${sql}: ${r.error || r.stderr}`);
+  };
+  psql(`CREATE DATABASE "${name}"`);
+  return { args: ['--db', `${m[1]}/${name}${m[2] || ''}`], drop: () => psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
