@@ -47,7 +47,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  assertProblem, base32Decode, bin, engine, nextTotp, parseDemo, sanitizerReports, startServer, tempDir, testDb,
+  assertProblem, base32Decode, bin, engine, nextTotp, parseDemo, pgUri, psql, sanitizerReports, startServer, tempDir, testDb,
 } from './server.mjs';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -69,22 +69,6 @@ const codes = new Set(); // six-digit TOTP codes: looked for as whole numbers
 // ---- databases and atip commands ------------------------------------------
 
 const databases = [];
-
-/** ATIP_TEST_DB with its database name replaced by name. */
-function pgUri(name) {
-  const m = testDb.match(/^(postgres(?:ql)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?[^#]*)?$/);
-  assert.ok(m, `cannot take ATIP_TEST_DB apart: ${testDb}`);
-  return `${m[1]}/${name}${m[2] || ''}`;
-}
-
-function psql(uri, sql) {
-  const r = spawnSync('psql', ['-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-d', uri, '-c', sql], {
-    encoding: 'utf8', timeout: 60000,
-  });
-  assert.equal(r.error, undefined, `could not run psql: ${r.error}`);
-  assert.equal(r.status, 0, `psql ${sql}: ${r.stderr}`);
-  return r.stdout;
-}
 
 /** Runs atip to completion in a scratch directory. */
 function atip(args) {

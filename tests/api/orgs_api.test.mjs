@@ -18,7 +18,9 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { assertProblem, bin, engine, nextTotp, parseDemo, sanitizerReports, startServer, tempDir, testDb } from './server.mjs';
+import {
+  assertProblem, bin, engine, nextTotp, parseDemo, pgUri, psql, sanitizerReports, sqlite, startServer, tempDir, testDb,
+} from './server.mjs';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const rfc3339Utc = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z$/;
@@ -28,29 +30,6 @@ const startedAt = Date.now();
 // ---- databases and atip commands ------------------------------------------
 
 const databases = [];
-
-/** ATIP_TEST_DB with its database name replaced by name. */
-function pgUri(name) {
-  const m = testDb.match(/^(postgres(?:ql)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?[^#]*)?$/);
-  assert.ok(m, `cannot take ATIP_TEST_DB apart: ${testDb}`);
-  return `${m[1]}/${name}${m[2] || ''}`;
-}
-
-function psql(uri, sql) {
-  const r = spawnSync('psql', ['-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-d', uri, '-c', sql], {
-    encoding: 'utf8', timeout: 60000,
-  });
-  assert.equal(r.error, undefined, `could not run psql: ${r.error}`);
-  assert.equal(r.status, 0, `psql ${sql}: ${r.stderr}`);
-  return r.stdout;
-}
-
-function sqlite(file, sql) {
-  const r = spawnSync('sqlite3', ['-batch', '-bail', '-separator', '\t', file, sql], { encoding: 'utf8', timeout: 60000 });
-  assert.equal(r.error, undefined, `could not run sqlite3 (scripts/deps test installs it): ${r.error}`);
-  assert.equal(r.status, 0, `sqlite3 ${sql}: ${r.stderr}`);
-  return r.stdout;
-}
 
 /** Runs atip to completion in a scratch directory. */
 function atip(args) {

@@ -305,6 +305,33 @@ export function parseDemo(stdout) {
   return { orgs, accounts };
 }
 
+// ---- databases, as the tests reach them -------------------------------------
+
+/** The URI of database name on ATIP_TEST_DB's server. */
+export function pgUri(name) {
+  const m = testDb.match(/^(postgres(?:ql)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?[^#]*)?$/);
+  assert.ok(m, `cannot take ATIP_TEST_DB apart: ${testDb}`);
+  return `${m[1]}/${name}${m[2] || ''}`;
+}
+
+/** One SQL statement through psql: rows of tab-separated columns. */
+export function psql(uri, sql) {
+  const r = spawnSync('psql', ['-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-d', uri, '-c', sql], {
+    encoding: 'utf8', timeout: 60000,
+  });
+  assert.equal(r.error, undefined, `could not run psql: ${r.error}`);
+  assert.equal(r.status, 0, `psql ${sql}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** One SQL statement through sqlite3: rows of tab-separated columns. */
+export function sqlite(file, sql) {
+  const r = spawnSync('sqlite3', ['-batch', '-bail', '-separator', '\t', file, sql], { encoding: 'utf8', timeout: 60000 });
+  assert.equal(r.error, undefined, `could not run sqlite3 (scripts/deps test installs it): ${r.error}`);
+  assert.equal(r.status, 0, `sqlite3 ${sql}: ${r.stderr}`);
+  return r.stdout;
+}
+
 /**
  * A database of the caller's own next to ATIP_TEST_DB (PostgreSQL runs:
  * other test files share ATIP_TEST_DB), as `--db` arguments; '' args on
@@ -312,13 +339,11 @@ export function parseDemo(stdout) {
  */
 export function privateDatabase(prefix) {
   if (engine !== 'postgresql') return { args: [], drop() {} };
-  const m = testDb.match(/^(postgres(?:ql)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?[^#]*)?$/);
-  if (!m) throw new Error(`cannot take ATIP_TEST_DB apart: ${testDb}`);
   const name = `${prefix}_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
   const psql = (sql) => {
     const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', testDb, '-c', sql], { encoding: 'utf8', timeout: 60000 });
     if (r.status !== 0) throw new Error(`psql ${sql}: ${r.error || r.stderr}`);
   };
   psql(`CREATE DATABASE "${name}"`);
-  return { args: ['--db', `${m[1]}/${name}${m[2] || ''}`], drop: () => psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  return { args: ['--db', pgUri(name)], drop: () => psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }

@@ -14,7 +14,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { assertCleanExit, base32Decode, bin, engine, parseDemo, sanitizerReports, tempDir, testDb, withTimeout } from './server.mjs';
+import {
+  assertCleanExit, base32Decode, bin, engine, parseDemo, pgUri, sanitizerReports, tempDir, testDb, withTimeout,
+} from './server.mjs';
 
 const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
 const uuidLine = new RegExp(`^(${uuid})\\n$`);
@@ -83,13 +85,6 @@ function atipNoTty(args, env = {}) {
 // ---- databases --------------------------------------------------------
 
 const pgDatabases = [];
-
-/** ATIP_TEST_DB with its database name replaced by name. */
-function pgUri(name) {
-  const m = testDb.match(/^(postgres(?:ql)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?[^#]*)?$/);
-  assert.ok(m, `cannot take ATIP_TEST_DB apart: ${testDb}`);
-  return `${m[1]}/${name}${m[2] || ''}`;
-}
 
 function psql(uri, sql) {
   const r = spawnSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', uri, '-c', sql], {
