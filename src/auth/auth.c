@@ -409,30 +409,33 @@ auth_user_reset(struct db_conn *c, const char *user_id,
 }
 
 enum err
-auth_password_change(struct db_conn *c, const struct auth_actor *a,
-		     const char *current, const char *fresh, const char **why)
+auth_password_stored(struct db_conn *c, const char *user_id,
+		     char hash[AUTH_HASH_MAX])
 {
-	char stored[AUTH_HASH_MAX] = "", hash[AUTH_HASH_MAX],
-	     now[TIME_RFC3339_LEN];
-	struct db_arg arg[3];
+	struct db_arg arg = db_text(user_id);
 	struct db_rows rows;
 	enum db_status st;
 
-	*why = auth_password_check(fresh, strlen(fresh), a->user.totp_enrolled);
-	if (*why)
-		return ERR_INVALID;
-	arg[0] = db_text(a->user.id);
-	db_query(c, &auth_sql[AUTH_USER_HASH], arg, 1, &rows);
+	hash[0] = '\0';
+	db_query(c, &auth_sql[AUTH_USER_HASH], &arg, 1, &rows);
 	if (db_next(&rows))
-		snprintf(stored, sizeof(stored), "%s", db_col_text(&rows, 0));
-	if ((st = db_rows_close(&rows)) != DB_OK)
+		snprintf(hash, AUTH_HASH_MAX, "%s", db_col_text(&rows, 0));
+	st = db_rows_close(&rows);
+	if (st != DB_OK)
 		return db_err(st);
-	if (!stored[0] ||
-	    !auth_password_verify(stored, current, strlen(current)))
-		return ERR_UNAUTHENTICATED;
-	if (!auth_password_hash(fresh, strlen(fresh), hash))
-		return ERR_INTERNAL;
+	return hash[0] ? ERR_OK : ERR_NOT_FOUND;
+}
+
+enum err
+auth_password_set(struct db_conn *c, const struct auth_actor *a,
+		  const char *hash)
+{
+	char now[TIME_RFC3339_LEN];
+	struct db_arg arg[3];
+	enum db_status st;
+
 	time_rfc3339(time_now_ms(), now, sizeof(now));
+	arg[0] = db_text(a->user.id);
 	arg[1] = db_text(hash);
 	arg[2] = db_text(now);
 	st = db_exec(c, &auth_sql[AUTH_USER_SET_PASSWORD], arg, 3, NULL);
@@ -441,7 +444,6 @@ auth_password_change(struct db_conn *c, const struct auth_actor *a,
 		st = db_exec(c, &auth_sql[AUTH_SESSION_DELETE_OTHERS], arg, 2,
 			     NULL);
 	}
-	sodium_memzero(hash, sizeof(hash));
 	return db_err(st);
 }
 

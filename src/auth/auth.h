@@ -231,15 +231,16 @@ enum err auth_user_reset(struct db_conn *c, const char *user_id,
 enum err auth_totp_rewrap(struct db *db, const struct crypto_keyring *kr,
 			  long long *count);
 
+/* Reads a user's stored password hash; ERR_NOT_FOUND when there is none. */
+enum err auth_password_stored(struct db_conn *c, const char *user_id,
+			      char hash[AUTH_HASH_MAX]);
+
 /*
- * Changes one's own password: current must match; the new one follows the
- * policy (8 characters at least once a second factor is enrolled).  Ends
- * every other session of the user.  ERR_UNAUTHENTICATED for a wrong
- * current password, ERR_INVALID (with *why) for a refused new one.
+ * Sets the actor's own new password (hash from auth_password_hash, after
+ * checking the current one) and ends every other session of theirs.
  */
-enum err auth_password_change(struct db_conn *c, const struct auth_actor *a,
-			      const char *current, const char *fresh,
-			      const char **why);
+enum err auth_password_set(struct db_conn *c, const struct auth_actor *a,
+			   const char *hash);
 
 /* The stored form of a secret token (session, CSRF, API): BLAKE2b, hex. */
 void auth_token_hash(const char *token, char hash[65]);

@@ -457,6 +457,7 @@ auth_totp_confirm_http(struct http_request *req)
 struct change_password {
 	struct http_request *req;
 	const char *current, *fresh, *why;
+	char stored[AUTH_HASH_MAX], hashed[AUTH_HASH_MAX];
 	enum err e;
 };
 
@@ -469,41 +470,45 @@ password_tx(struct db_conn *c, void *arg)
 				  "user",	  a->user.id, "ok",
 				  x->req->id };
 
-	x->e = auth_password_change(c, a, x->current, x->fresh, &x->why);
+	x->e = auth_password_set(c, a, x->hashed);
 	if (x->e != ERR_OK)
 		return db_status_of(x->e);
 	return audit_append(c, &ev);
 }
 
-/* PUT /api/v1/me/password: {current_password, new_password}. */
-void
-auth_password_http(struct http_request *req)
+/* On the pool: the policy, the current password, the new hash. */
+static void
+password_work(struct http_request *req)
 {
-	struct change_password x = { .req = req };
-	const struct http_field fields[] = {
-		{ .name = "current_password",
-		  .required = true,
-		  .max = 4 * AUTH_PASSWORD_MAX,
-		  .string = &x.current },
-		{ .name = "new_password",
-		  .required = true,
-		  .max = 4 * AUTH_PASSWORD_MAX,
-		  .string = &x.fresh },
-	};
+	struct change_password *x = req->state;
 	const struct auth_actor *a = req->actor;
-	enum err e;
 
-	if (!a->session_hash[0]) {
-		http_problem(req, ERR_FORBIDDEN,
-			     "Passwords change from a signed-in session.",
-			     NULL);
-		return;
-	}
-	if (!http_body_fields(req, fields, 2))
-		return;
-	e = db_tx_conn_err(req->db, password_tx, &x, &x.e);
+	x->why = auth_password_check(x->fresh, strlen(x->fresh),
+				     a->user.totp_enrolled);
+	if (x->why)
+		x->e = ERR_INVALID;
+	else if (!auth_password_verify(x->stored, x->current,
+				       strlen(x->current)))
+		x->e = ERR_UNAUTHENTICATED;
+	else if (!auth_password_hash(x->fresh, strlen(x->fresh), x->hashed))
+		x->e = ERR_INTERNAL;
+	else
+		x->e = ERR_OK;
+	sodium_memzero(x->stored, sizeof(x->stored));
+}
+
+/* Back on an HTTP thread: store it, or say what was wrong. */
+static void
+password_finish(struct http_request *req)
+{
+	struct change_password *x = req->state;
+	enum err e = x->e;
+
+	if (e == ERR_OK)
+		e = db_tx_conn_err(req->db, password_tx, x, &x->e);
+	sodium_memzero(x->hashed, sizeof(x->hashed));
 	if (e == ERR_INVALID) {
-		http_invalid(req, "new_password", x.why);
+		http_invalid(req, "new_password", x->why);
 		return;
 	}
 	if (e == ERR_UNAUTHENTICATED) {
@@ -516,4 +521,41 @@ auth_password_http(struct http_request *req)
 		return;
 	}
 	http_send(req, 204, NULL, "", 0);
+}
+
+/* PUT /api/v1/me/password: {current_password, new_password}. */
+void
+auth_password_http(struct http_request *req)
+{
+	struct change_password *x = arena_alloc(&req->arena, sizeof(*x));
+	const struct http_field fields[] = {
+		{ .name = "current_password",
+		  .required = true,
+		  .max = 4 * AUTH_PASSWORD_MAX,
+		  .string = &x->current },
+		{ .name = "new_password",
+		  .required = true,
+		  .max = 4 * AUTH_PASSWORD_MAX,
+		  .string = &x->fresh },
+	};
+	const struct auth_actor *a = req->actor;
+	enum err e;
+
+	x->req = req;
+	if (!a->session_hash[0]) {
+		http_problem(req, ERR_FORBIDDEN,
+			     "Passwords change from a signed-in session.",
+			     NULL);
+		return;
+	}
+	if (!http_body_fields(req, fields, 2))
+		return;
+	e = auth_password_stored(req->db, a->user.id, x->stored);
+	if (e != ERR_OK) {
+		http_problem(req, e, "The password could not be changed.",
+			     NULL);
+		return;
+	}
+	req->state = x;
+	http_defer(req, password_work, password_finish);
 }
