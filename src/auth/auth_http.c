@@ -28,6 +28,17 @@ unsafe(const char *method)
 	       strcmp(method, "OPTIONS");
 }
 
+enum db_status
+auth_audit(struct db_conn *c, struct http_request *req, const char *action,
+	   const char *kind, const char *record_id)
+{
+	const struct auth_actor *a = req->actor;
+	struct audit_event ev = { a->user.org_id, a->user.id, action, kind,
+				  record_id,	  "ok",	      req->id };
+
+	return audit_append(c, &ev);
+}
+
 /* The sharing groups of the actor's organisation, for access_check. */
 static enum err
 load_groups(struct http_request *req, struct auth_actor *a)
@@ -313,9 +324,8 @@ auth_signin(struct http_request *req)
 }
 
 struct signout {
-	const struct auth_actor *a;
+	struct http_request *req;
 	const char *token;
-	const char *request_id;
 	enum err e;
 };
 
@@ -323,22 +333,18 @@ static enum db_status
 signout_tx(struct db_conn *c, void *arg)
 {
 	struct signout *s = arg;
-	struct audit_event ev = { s->a->user.org_id, s->a->user.id,
-				  "session.end",     "user",
-				  s->a->user.id,     "ok",
-				  s->request_id };
 
 	s->e = auth_session_end(c, s->token);
 	if (s->e != ERR_OK)
 		return db_status_of(s->e);
-	return audit_append(c, &ev);
+	return auth_audit(c, s->req, "session.end", "user",
+			  ((const struct auth_actor *)s->req->actor)->user.id);
 }
 
 void
 auth_signout(struct http_request *req)
 {
-	struct signout s = { req->actor, http_cookie(req, cookie_name(req)),
-			     req->id, ERR_OK };
+	struct signout s = { req, http_cookie(req, cookie_name(req)), ERR_OK };
 	char cookie[96];
 	enum db_status st = db_tx_conn(req->db, signout_tx, &s);
 
@@ -410,15 +416,12 @@ confirm_tx(struct db_conn *c, void *arg)
 	struct confirm *x = arg;
 	const struct auth_actor *a = x->req->actor;
 	struct app *app = x->req->app;
-	struct audit_event ev = { a->user.org_id, a->user.id, "totp.enrol",
-				  "user",	  a->user.id, "ok",
-				  x->req->id };
 
 	x->e = auth_totp_confirm(c, app_keyring(app), a->user.id, x->code,
 				 time_now_ms(), x->codes);
 	if (x->e != ERR_OK)
 		return db_status_of(x->e);
-	return audit_append(c, &ev);
+	return auth_audit(c, x->req, "totp.enrol", "user", a->user.id);
 }
 
 /* POST /api/v1/me/totp/confirm: {code} from the new secret. */
@@ -466,14 +469,11 @@ password_tx(struct db_conn *c, void *arg)
 {
 	struct change_password *x = arg;
 	const struct auth_actor *a = x->req->actor;
-	struct audit_event ev = { a->user.org_id, a->user.id, "password.change",
-				  "user",	  a->user.id, "ok",
-				  x->req->id };
 
 	x->e = auth_password_set(c, a, x->hashed);
 	if (x->e != ERR_OK)
 		return db_status_of(x->e);
-	return audit_append(c, &ev);
+	return auth_audit(c, x->req, "password.change", "user", a->user.id);
 }
 
 /* On the pool: the policy, the current password, the new hash. */

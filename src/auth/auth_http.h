@@ -12,6 +12,14 @@
  */
 enum err auth_authenticate(struct http_request *req);
 
+/*
+ * Appends to the audit trail, in c's transaction, that the request's
+ * signed-in actor did action on the record kind/record_id (outcome ok).
+ */
+enum db_status auth_audit(struct db_conn *c, struct http_request *req,
+			  const char *action, const char *kind,
+			  const char *record_id);
+
 void auth_signin(struct http_request *req);  /* POST /api/v1/session */
 void auth_signout(struct http_request *req); /* DELETE /api/v1/session */
 void auth_me(struct http_request *req);	     /* GET /api/v1/me */

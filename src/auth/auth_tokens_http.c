@@ -1,7 +1,6 @@
 /* The API tokens resource: /api/v1/tokens (one's own tokens). */
 #include <string.h>
 
-#include "audit/audit.h"
 #include "auth/auth.h"
 #include "auth/auth_http.h"
 #include "auth/auth_sql.h"
@@ -58,13 +57,6 @@ token_tx(struct db_conn *c, void *arg)
 {
 	struct token_change *x = arg;
 	const struct auth_actor *a = x->req->actor;
-	struct audit_event ev = { a->user.org_id,
-				  a->user.id,
-				  x->revoke ? "token.revoke" : "token.create",
-				  "token",
-				  NULL,
-				  "ok",
-				  x->req->id };
 
 	x->e = x->revoke ? auth_token_revoke(c, a->user.id, x->revoke,
 					     time_now_ms())
@@ -72,8 +64,9 @@ token_tx(struct db_conn *c, void *arg)
 					     time_now_ms(), x->id, x->token);
 	if (x->e != ERR_OK)
 		return db_status_of(x->e);
-	ev.record_id = x->revoke ? x->revoke : x->id;
-	return audit_append(c, &ev);
+	return auth_audit(c, x->req,
+			  x->revoke ? "token.revoke" : "token.create", "token",
+			  x->revoke ? x->revoke : x->id);
 }
 
 static enum err

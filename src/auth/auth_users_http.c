@@ -4,7 +4,6 @@
 #include <sodium.h>
 
 #include "access/access_http.h"
-#include "audit/audit.h"
 #include "auth/auth.h"
 #include "auth/auth_http.h"
 #include "orgs/orgs.h"
@@ -117,16 +116,11 @@ static enum db_status
 create_tx(struct db_conn *c, void *arg)
 {
 	struct create *x = arg;
-	const struct auth_actor *a = x->req->actor;
-	struct audit_event ev = { a->user.org_id, a->user.id, "user.create",
-				  "user",	  NULL,	      "ok",
-				  x->req->id };
 
 	x->e = auth_user_create(c, &x->in, x->hash, &x->user, &x->errs);
 	if (x->e != ERR_OK)
 		return db_status_of(x->e);
-	ev.record_id = x->user.id;
-	return audit_append(c, &ev);
+	return auth_audit(c, x->req, "user.create", "user", x->user.id);
 }
 
 static void
@@ -233,15 +227,11 @@ static enum db_status
 reset_tx(struct db_conn *c, void *arg)
 {
 	struct reset *x = arg;
-	const struct auth_actor *a = x->req->actor;
-	struct audit_event ev = { a->user.org_id, a->user.id, "user.reset",
-				  "user",	  x->id,      "ok",
-				  x->req->id };
 
 	x->e = auth_user_reset(c, x->id, x->hash, x->totp);
 	if (x->e != ERR_OK)
 		return db_status_of(x->e);
-	return audit_append(c, &ev);
+	return auth_audit(c, x->req, "user.reset", "user", x->id);
 }
 
 /* POST /api/v1/users/{id}/reset: {password?, reset_totp?}. */
@@ -347,19 +337,12 @@ static enum db_status
 status_tx(struct db_conn *c, void *arg)
 {
 	struct status_change *x = arg;
-	const struct auth_actor *a = x->req->actor;
-	struct audit_event ev = { a->user.org_id,
-				  a->user.id,
-				  x->active ? "user.enable" : "user.disable",
-				  "user",
-				  x->id,
-				  "ok",
-				  x->req->id };
 
 	x->e = auth_user_set_active(c, x->id, x->active, x->version);
 	if (x->e != ERR_OK)
 		return db_status_of(x->e);
-	return audit_append(c, &ev);
+	return auth_audit(c, x->req, x->active ? "user.enable" : "user.disable",
+			  "user", x->id);
 }
 
 /* PATCH /api/v1/users/{id}: {active, version}. */

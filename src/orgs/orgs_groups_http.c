@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "access/access_http.h"
-#include "audit/audit.h"
 #include "auth/auth.h"
+#include "auth/auth_http.h"
 #include "orgs/orgs.h"
 #include "orgs/orgs_http.h"
 
@@ -81,23 +81,17 @@ change_tx(struct db_conn *c, void *arg)
 {
 	struct change *x = arg;
 	const struct auth_actor *a = x->req->actor;
-	struct audit_event ev = { a->user.org_id,
-				  a->user.id,
-				  x->group ? (x->add ? "group.member.add"
-						     : "group.member.remove")
-					   : "group.create",
-				  "group",
-				  NULL,
-				  "ok",
-				  x->req->id };
 
 	x->e = x->group ? orgs_group_member(c, x->group->id, x->org_id, x->add)
 			: orgs_group_create(c, a->user.org_id, x->name,
 					    x->hidden, &x->made);
 	if (x->e != ERR_OK)
 		return db_status_of(x->e);
-	ev.record_id = x->group ? x->group->id : x->made.id;
-	return audit_append(c, &ev);
+	return auth_audit(c, x->req,
+			  x->group ? (x->add ? "group.member.add"
+					     : "group.member.remove")
+				   : "group.create",
+			  "group", x->group ? x->group->id : x->made.id);
 }
 
 static enum err

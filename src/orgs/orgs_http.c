@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "access/access_http.h"
-#include "audit/audit.h"
 #include "auth/auth.h"
+#include "auth/auth_http.h"
 #include "base/iso.h"
 #include "orgs/orgs.h"
 
@@ -135,12 +135,6 @@ static enum db_status
 change_tx(struct db_conn *c, void *arg)
 {
 	struct change *x = arg;
-	const struct auth_actor *a = x->req->actor;
-	struct audit_event ev = {
-		a->user.org_id, a->user.id, x->in ? "org.create" : "org.update",
-		"org",		NULL,	    "ok",
-		x->req->id
-	};
 
 	x->e = x->in ? orgs_create(c, x->in, &x->org)
 		     : orgs_set_status(c, x->id, x->status, x->version,
@@ -151,8 +145,8 @@ change_tx(struct db_conn *c, void *arg)
 		x->e = auth_sessions_end_org(c, x->id);
 	if (x->e != ERR_OK)
 		return db_status_of(x->e);
-	ev.record_id = x->org.id;
-	return audit_append(c, &ev);
+	return auth_audit(c, x->req, x->in ? "org.create" : "org.update", "org",
+			  x->org.id);
 }
 
 static enum err
