@@ -72,8 +72,8 @@ const struct http_route app_routes[] = {
 	  "The signed-in user and their organisation's country", "session",
 	  "{\"type\":\"object\",\"required\":[\"user\"]}", NULL },
 	{ "GET", "/api/v1/orgs", orgs_http_list, HTTP_DB, "orgs.read",
-	  "The member directory (filters: country, type, status)", "orgs",
-	  ORG_LIST_SCHEMA, NULL },
+	  "The member directory (filters: country, type, status; format=htcds answers HTCDS v2.0 Organization records)",
+	  "orgs", ORG_LIST_SCHEMA, NULL },
 	{ "POST", "/api/v1/orgs", orgs_http_create, HTTP_BODY | HTTP_DB,
 	  "orgs.admin", "Add a member organisation (platform admins)", "orgs",
 	  ORG_SCHEMA, ORG_INPUT_SCHEMA },
@@ -166,6 +166,18 @@ const struct http_route app_routes[] = {
 	  "An organisation's audit trail, newest first (org admins: their "
 	  "own; platform admins: any, and org_id=platform)",
 	  "audit", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "GET", "/api/v1/audit/flags", audit_http_flags, HTTP_DB, "audit.read",
+	  "Break-glass accesses to an organisation's records, for review "
+	  "(state=open|reviewed|all; org admins: their own; platform admins: "
+	  "any)",
+	  "audit", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "POST", "/api/v1/audit/flags/{id}/review", audit_http_review,
+	  HTTP_BODY | HTTP_DB, "audit.read",
+	  "Sign off a break-glass access to one of your organisation's records "
+	  "(its org admins)",
+	  "audit", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"note\"],\"properties\":{"
+	  "\"note\":{\"type\":\"string\"}}}" },
 	{ "GET", "/api/v1/openapi.json", ops_openapi, 0, NULL,
 	  "This OpenAPI 3.1 document", "ops", "{\"type\":\"object\"}", NULL },
 };
@@ -228,19 +240,37 @@ keys_reload_job(struct job *job, void *ctx)
 	return JOB_DONE;
 }
 
-/* Re-seals what the keyring protects under the primary key. */
+/*
+ * What the keyring protects outside itself, re-sealed under the primary
+ * key after rotation.  A module that seals or wraps anything (data keys of
+ * records, secrets) adds its row; each function works in batches and is
+ * safe to run again.
+ */
+static const struct {
+	const char *what; /* for the log: "second-factor secrets" */
+	enum err (*rewrap)(struct db *db, const struct crypto_keyring *kr,
+			   long long *count);
+} app_rewraps[] = {
+	{ "second-factor secrets", auth_totp_rewrap },
+};
+
 static enum job_result
 keys_rewrap_job(struct job *job, void *ctx)
 {
 	struct app *app = job->app;
-	long long n = 0;
 
 	(void)ctx;
-	if (auth_totp_rewrap(job->db, app_keyring(app), &n) != ERR_OK) {
-		job->error = "re-sealing failed; it will resume";
-		return JOB_RETRY;
+	for (size_t i = 0; i < sizeof(app_rewraps) / sizeof(app_rewraps[0]);
+	     i++) {
+		long long n = 0;
+
+		if (app_rewraps[i].rewrap(job->db, app_keyring(app), &n) !=
+		    ERR_OK) {
+			job->error = "re-sealing failed; it will resume";
+			return JOB_RETRY;
+		}
+		log_msg(LOG_INFO, "re-sealed %lld %s", n, app_rewraps[i].what);
 	}
-	log_msg(LOG_INFO, "re-sealed %lld second-factor secrets", n);
 	return JOB_DONE;
 }
 

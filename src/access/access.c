@@ -67,10 +67,14 @@ admin_allows(const struct access_actor *a, enum access_action act,
 		return r->kind != KIND_AUDIT ||
 		       a->role == ROLE_PLATFORM_ADMIN ||
 		       (own && a->role == ROLE_ORG_ADMIN);
+	/* A trail is append-only: updating one is reviewing its flagged
+	 * break-glass accesses, for the owner's org admins alone. */
+	if (r->kind == KIND_AUDIT)
+		return act == ACT_UPDATE && own && a->role == ROLE_ORG_ADMIN;
 	if (act != ACT_ADMIN && act != ACT_CREATE && act != ACT_UPDATE)
 		return false;
 	if (a->role == ROLE_PLATFORM_ADMIN)
-		return r->kind != KIND_AUDIT;
+		return true;
 	/* An org admin manages its organisation's accounts and groups. */
 	return a->role == ROLE_ORG_ADMIN && own &&
 	       (r->kind == KIND_USER || r->kind == KIND_GROUP);

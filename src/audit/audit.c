@@ -108,7 +108,50 @@ audit_append(struct db_conn *c, const struct audit_event *ev)
 	a[11] = db_text(hash);
 	st = db_exec(c, &audit_sql[AUDIT_INSERT], a, 12, NULL);
 	/* Another transaction took this sequence number: start again. */
-	return st == DB_CONSTRAINT ? DB_RETRY : st;
+	if (st != DB_OK || !ev->review_org)
+		return st == DB_CONSTRAINT ? DB_RETRY : st;
+	a[0] = db_text(id);
+	a[1] = db_text(ev->review_org);
+	a[2] = db_text(at);
+	a[3] = db_text(ev->chain);
+	a[4] = db_text(ev->actor_user);
+	a[5] = db_text(ev->record_kind);
+	a[6] = db_text(ev->record_id);
+	a[7] = db_text(ev->reason ? ev->reason : "");
+	return db_exec(c, &audit_sql[AUDIT_FLAG_INSERT], a, 8, NULL);
+}
+
+enum err
+audit_flag_review(struct db_conn *c, const char *owner_org, const char *flag_id,
+		  const char *reviewer, const char *note)
+{
+	char at[TIME_RFC3339_LEN];
+	struct db_arg a[5];
+	struct db_rows rows;
+	enum db_status st;
+	long long n = 0;
+	bool found, open = false;
+
+	a[0] = db_text(flag_id);
+	a[1] = db_text(owner_org);
+	db_query(c, &audit_sql[AUDIT_FLAG_STATE], a, 2, &rows);
+	found = db_next(&rows);
+	if (found)
+		open = db_col_int(&rows, 0) == 1;
+	if ((st = db_rows_close(&rows)) != DB_OK)
+		return db_err(st);
+	if (!found)
+		return ERR_NOT_FOUND;
+	if (!open)
+		return ERR_CONFLICT;
+	time_rfc3339(time_now_ms(), at, sizeof(at));
+	a[1] = db_text(reviewer);
+	a[2] = db_text(at);
+	a[3] = db_text(note);
+	st = db_exec(c, &audit_sql[AUDIT_FLAG_REVIEW], a, 4, &n);
+	if (st != DB_OK)
+		return db_err(st);
+	return n == 1 ? ERR_OK : ERR_CONFLICT;
 }
 
 void

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "crypto/crypto.h"
 #include "db/db.h"
 
@@ -24,7 +25,13 @@ struct audit_event {
 	const char *record_id;	 /* or NULL */
 	const char *outcome;	 /* "ok", "denied", "failed" */
 	const char *request_id;	 /* or NULL */
+	/* Break glass: the organisation owning the record, which reviews the
+	 * access, and the reason stated; NULL for every other entry. */
+	const char *review_org;
+	const char *reason;
 };
+
+enum { AUDIT_REASON_MAX = 1000 }; /* bytes of a break-glass reason */
 
 /* Migrations of the audit trail, for the list in routes.c. */
 extern const struct db_migration audit_migrations[];
@@ -36,6 +43,15 @@ extern const size_t audit_nmigrations;
  * db_tx() then runs the whole transaction again.
  */
 enum db_status audit_append(struct db_conn *c, const struct audit_event *e);
+
+/*
+ * Marks the break-glass access flag_id (an audit entry id) as reviewed by
+ * reviewer with a note.  ERR_NOT_FOUND when there is no such flag for
+ * owner_org, ERR_CONFLICT when it was reviewed already.
+ */
+enum err audit_flag_review(struct db_conn *c, const char *owner_org,
+			   const char *flag_id, const char *reviewer,
+			   const char *note);
 
 /*
  * Appends a signed line for every chain whose head moved since the last

@@ -33,8 +33,13 @@ auth_audit(struct db_conn *c, struct http_request *req, const char *action,
 	   const char *kind, const char *record_id)
 {
 	const struct auth_actor *a = req->actor;
-	struct audit_event ev = { a->user.org_id, a->user.id, action, kind,
-				  record_id,	  "ok",	      req->id };
+	struct audit_event ev = { .chain = a->user.org_id,
+				  .actor_user = a->user.id,
+				  .action = action,
+				  .record_kind = kind,
+				  .record_id = record_id,
+				  .outcome = "ok",
+				  .request_id = req->id };
 
 	return audit_append(c, &ev);
 }
@@ -125,9 +130,11 @@ static enum db_status
 attempt_tx(struct db_conn *c, void *arg)
 {
 	struct signin *s = arg;
-	struct audit_event ev = { "platform", NULL, "session.create",
-				  "user",     NULL, "throttled",
-				  s->req->id };
+	struct audit_event ev = { .chain = "platform",
+				  .action = "session.create",
+				  .record_kind = "user",
+				  .outcome = "throttled",
+				  .request_id = s->req->id };
 	enum db_status st;
 
 	struct app *app = s->req->app;
@@ -149,13 +156,14 @@ static enum db_status
 signin_tx(struct db_conn *c, void *arg)
 {
 	struct signin *s = arg;
-	struct audit_event ev = { s->user ? s->user->org_id : "platform",
-				  s->user ? s->user->id : NULL,
-				  "session.create",
-				  "user",
-				  s->user ? s->user->id : NULL,
-				  s->ok ? "ok" : "failed",
-				  s->req->id };
+	struct audit_event ev = { .chain = s->user ? s->user->org_id
+						   : "platform",
+				  .actor_user = s->user ? s->user->id : NULL,
+				  .action = "session.create",
+				  .record_kind = "user",
+				  .record_id = s->user ? s->user->id : NULL,
+				  .outcome = s->ok ? "ok" : "failed",
+				  .request_id = s->req->id };
 	struct app *app = s->req->app;
 	int64_t now = time_now_ms();
 	enum db_status st;

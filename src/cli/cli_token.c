@@ -21,8 +21,9 @@ make_tx(struct db_conn *c, void *arg)
 {
 	struct make *m = arg;
 	char hash[AUTH_HASH_MAX];
-	struct audit_event ev = { NULL, NULL, "token.create", "token", NULL,
-				  "ok", NULL };
+	struct audit_event ev = { .action = "token.create",
+				  .record_kind = "token",
+				  .outcome = "ok" };
 
 	m->e = auth_user_for_signin(c, m->email, &m->user, hash);
 	if (m->e == ERR_OK)

@@ -71,8 +71,10 @@ cli_user_create(struct db_conn *c, const struct auth_user_input *in,
 		const char *hash, struct auth_user *out,
 		struct auth_errors *errs)
 {
-	struct audit_event ev = { in->org_id, NULL, "user.create", "user",
-				  NULL,	      "ok", NULL };
+	struct audit_event ev = { .chain = in->org_id,
+				  .action = "user.create",
+				  .record_kind = "user",
+				  .outcome = "ok" };
 	enum err e = auth_user_create(c, in, hash, out, errs);
 
 	if (e != ERR_OK)
@@ -281,8 +283,9 @@ reset_tx(struct db_conn *c, void *arg)
 {
 	struct reset *r = arg;
 	char hash[AUTH_HASH_MAX];
-	struct audit_event ev = { NULL, NULL, "user.reset", "user",
-				  NULL, "ok", NULL };
+	struct audit_event ev = { .action = "user.reset",
+				  .record_kind = "user",
+				  .outcome = "ok" };
 
 	r->e = auth_user_for_signin(c, r->email, &r->user, hash);
 	if (r->e == ERR_OK)

@@ -20,6 +20,20 @@ org_json(const struct org *o)
 			 o->updated_at, "version", (json_int_t)o->version);
 }
 
+/*
+ * An organisation in the shape of HTCDS v2.0's Organization section, for
+ * exchange with systems built on that standard.  atip's own id travels as
+ * an extension field (HTCDS has no id of its own for organisations).
+ */
+static json_t *
+org_htcds_json(const struct org *o)
+{
+	return json_pack("{ss ss ss ss ss?}", "atip_id", o->id, "org_Name",
+			 o->name, "org_Type", orgs_type_htcds(o->type),
+			 "org_ShippingCountry", o->country, "org_ShippingState",
+			 o->subdivision[0] ? o->subdivision : NULL);
+}
+
 /* The access view of an organisation (the member directory). */
 static struct access_record
 org_record(const char *id, const char *country)
@@ -79,6 +93,8 @@ orgs_http_list(struct http_request *req)
 				      http_query(req, "status") };
 	const char *limit_s = http_query(req, "limit");
 	const char *cursor = http_query(req, "cursor");
+	const char *format = http_query(req, "format");
+	bool htcds = format && !strcmp(format, "htcds");
 	long long limit = 0;
 	enum org_type type;
 	enum org_status status;
@@ -102,6 +118,9 @@ orgs_http_list(struct http_request *req)
 	if (filter.country && !iso_country_valid(filter.country))
 		errors = add_field_error(errors, "country",
 					 "must be an ISO 3166-1 alpha-2 code");
+	if (format && !htcds && strcmp(format, "atip"))
+		errors = add_field_error(errors, "format",
+					 "must be atip or htcds");
 	if (errors) {
 		http_problem(req, ERR_INVALID,
 			     "Some query parameters are wrong.", errors);
@@ -114,7 +133,9 @@ orgs_http_list(struct http_request *req)
 	}
 	items = json_array();
 	for (size_t i = 0; i < page.n; i++)
-		json_array_append_new(items, org_json(&page.items[i]));
+		json_array_append_new(items,
+				      htcds ? org_htcds_json(&page.items[i])
+					    : org_json(&page.items[i]));
 	http_json(req, 200,
 		  json_pack("{so ss?}", "items", items, "next_cursor",
 			    page.next_cursor[0] ? page.next_cursor : NULL));

@@ -28,7 +28,7 @@ export function en(key) {
 /**
  * A fresh data dir filled by `atip demo` (always SQLite: the UI does not
  * depend on the engine), served with the repository's web/.  Returns
- * { url, accounts, stop() }; accounts maps a role to { email, role,
+ * { url, accounts, database (the SQLite file), stop() }; accounts maps a role to { email, role,
  * password, secret } as `atip demo` printed them.
  */
 export async function startDemo() {
@@ -70,6 +70,7 @@ export async function startDemo() {
 	return {
 		url,
 		accounts,
+		database: path.join(dataDir, 'atip.db'),
 		stderr: () => err,
 		async stop() {
 			if (!stopped) {

@@ -213,6 +213,18 @@ admin_records_have_their_own_rules(void **state)
 			 ACCESS_FORBIDDEN);
 	assert_int_equal(access_check(&other_admin, ACT_READ, &trail),
 			 ACCESS_HIDDEN);
+	/* Trails are append-only; "updating" one is reviewing its flagged
+	 * break-glass accesses, which only the owner's org admins do. */
+	assert_int_equal(access_check(&oadmin, ACT_UPDATE, &trail),
+			 ACCESS_ALLOW);
+	assert_int_equal(access_check(&padmin, ACT_UPDATE, &trail),
+			 ACCESS_FORBIDDEN);
+	assert_int_equal(access_check(&member, ACT_UPDATE, &trail),
+			 ACCESS_FORBIDDEN);
+	assert_int_equal(access_check(&other_admin, ACT_UPDATE, &trail),
+			 ACCESS_HIDDEN);
+	assert_int_equal(access_check(&oadmin, ACT_DELETE, &trail),
+			 ACCESS_FORBIDDEN);
 	assert_int_equal(access_check(&padmin, ACT_READ, &trail), ACCESS_ALLOW);
 	assert_int_equal(access_check(&padmin, ACT_UPDATE, &trail),
 			 ACCESS_FORBIDDEN);

@@ -44,9 +44,13 @@ append_tx(struct db_conn *c, void *arg)
 	enum db_status st = DB_OK;
 
 	for (int i = 0; i < a->n && st == DB_OK; i++) {
-		struct audit_event e = { a->chain, "0190f5a2-user", a->action,
-					 "case",   "0190f5a2-case", "ok",
-					 "req-1" };
+		struct audit_event e = { .chain = a->chain,
+					 .actor_user = "0190f5a2-user",
+					 .action = a->action,
+					 .record_kind = "case",
+					 .record_id = "0190f5a2-case",
+					 .outcome = "ok",
+					 .request_id = "req-1" };
 
 		st = audit_append(c, &e);
 	}
@@ -230,6 +234,106 @@ concurrent_appends_keep_one_unbroken_chain(void **state)
 	assert_int_equal(r.entries, 120);
 }
 
+/* Statements are cached by address: these must be static. */
+static const struct db_stmt the_flag = {
+	"t_flag", "SELECT audit_id FROM atip_audit_flags LIMIT 1", NULL, NULL
+};
+static const struct db_stmt count_open = {
+	"t_open",
+	"SELECT COUNT(*) FROM atip_audit_flags WHERE reviewed_at IS NULL", NULL,
+	NULL
+};
+
+struct glass {
+	const char *owner, *flag, *reviewer, *note;
+	enum err e;
+	char id[40];
+};
+
+/* A break-glass read of a record owned by "org-owner", by "org-a". */
+static enum db_status
+glass_tx(struct db_conn *c, void *arg)
+{
+	struct glass *g = arg;
+	struct audit_event e = { .chain = "org-a",
+				 .actor_user = "0190f5a2-user",
+				 .action = "case.read_personal",
+				 .record_kind = "case",
+				 .record_id = "0190f5a2-case",
+				 .outcome = "ok",
+				 .review_org = "org-owner",
+				 .reason = "Medical emergency at the shelter" };
+	struct db_rows rows;
+	enum db_status st = audit_append(c, &e);
+
+	if (st != DB_OK)
+		return st;
+	db_query(c, &the_flag, NULL, 0, &rows);
+	if (db_next(&rows))
+		snprintf(g->id, sizeof(g->id), "%s", db_col_text(&rows, 0));
+	return db_rows_close(&rows);
+}
+
+static enum db_status
+review_tx(struct db_conn *c, void *arg)
+{
+	struct glass *g = arg;
+
+	g->e = audit_flag_review(c, g->owner, g->flag, g->reviewer, g->note);
+	return DB_OK;
+}
+
+static enum err
+review(struct db *db, const char *owner, const char *flag)
+{
+	struct glass g = { .owner = owner,
+			   .flag = flag,
+			   .reviewer = "0190f5a2-admin",
+			   .note = "Confirmed with the hospital" };
+
+	assert_int_equal(db_tx(db, review_tx, &g), DB_OK);
+	return g.e;
+}
+
+static long long
+open_flags(struct db *db)
+{
+	struct db_conn *c = db_acquire(db);
+	struct db_rows rows;
+	long long n = -1;
+
+	db_query(c, &count_open, NULL, 0, &rows);
+	if (db_next(&rows))
+		n = db_col_int(&rows, 0);
+	assert_int_equal(db_rows_close(&rows), DB_OK);
+	db_release(c);
+	return n;
+}
+
+static void
+break_glass_is_flagged_for_the_owner_to_review_once(void **state)
+{
+	struct fixture *f = *state;
+	struct glass g = { 0 };
+	struct audit_report r;
+
+	append(f->db, "org-a", "case.read", 2); /* ordinary reads: no flag */
+	assert_int_equal(open_flags(f->db), 0);
+	assert_int_equal(db_tx(f->db, glass_tx, &g), DB_OK);
+	assert_int_equal(open_flags(f->db), 1);
+	/* Only the owner reviews it, once. */
+	assert_int_equal(review(f->db, "org-a", g.id), ERR_NOT_FOUND);
+	assert_int_equal(review(f->db, "org-owner", "0190f5a2-none"),
+			 ERR_NOT_FOUND);
+	assert_int_equal(review(f->db, "org-owner", g.id), ERR_OK);
+	assert_int_equal(open_flags(f->db), 0);
+	assert_int_equal(review(f->db, "org-owner", g.id), ERR_CONFLICT);
+	/* The access itself stays in the actor's chain, which verifies. */
+	r = verify(f->db);
+	assert_string_equal(r.problem, "");
+	assert_int_equal(r.entries, 3);
+}
+
 #define TESTS(X)                                                \
 	X(an_untouched_trail_verifies)                          \
 	X(a_changed_row_is_named)                               \
@@ -237,7 +341,8 @@ concurrent_appends_keep_one_unbroken_chain(void **state)
 	X(dropping_the_newest_rows_is_caught_by_the_checkpoint) \
 	X(a_rewritten_chain_is_caught_by_the_checkpoint)        \
 	X(forged_checkpoints_do_not_verify)                     \
-	X(concurrent_appends_keep_one_unbroken_chain)
+	X(concurrent_appends_keep_one_unbroken_chain)           \
+	X(break_glass_is_flagged_for_the_owner_to_review_once)
 
 int
 main(void)

@@ -2,7 +2,8 @@
 // platform admins: any organisation's, or the platform's own events).
 import { api, listAll, query } from '../api.js';
 import { addRow, alertBox, field, h, pageHeading, problemText, showAlert, table } from '../dom.js';
-import { formatTime, label, t } from '../i18n.js';
+import { formatTime, label } from '../i18n.js';
+import { reviewsSection } from './reviews.js';
 
 export async function render(view, ctx) {
 	const { user } = ctx.me;
@@ -39,6 +40,8 @@ export async function render(view, ctx) {
 		picker.control.addEventListener('change', () => ctx.go('audit', { org: picker.control.value }));
 		view.append(h('div', { class: 'toolbar' }, picker));
 	}
+	if (org !== 'platform')
+		view.append(await reviewsSection(org === user.org_id ? '' : org, !platformAdmin && org === user.org_id));
 	view.append(alert, section);
 
 	if (org !== 'platform') {
