@@ -42,100 +42,28 @@
 // (server.mjs: nextTotp); recovery codes stand in where an account signs in
 // again.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { assertUserShape, client, invalid, ok, problem, session } from './client.mjs';
 import {
-  assertProblem, base32Decode, bin, engine, nextTotp, parseDemo, pgUri, psql, sanitizerReports, startServer, tempDir, testDb,
+  atip, auditVerify, base32Decode, codes, demo, dropDatabases, environment, nextTotp, secrets, serve, uuid,
 } from './server.mjs';
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const token43 = /^[A-Za-z0-9_-]{43}$/;
 const apiTokenFormat = /^atip_[A-Za-z0-9_-]{43}$/;
 const base32Secret = /^[A-Z2-7]{32}$/;
 const rfc3339Utc = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z$/;
-const userKeys = ['active', 'email', 'id', 'name', 'org_id', 'role', 'totp_enrolled', 'version'];
 const tokenKeys = ['created_at_ms', 'expires_at_ms', 'id', 'last_used_at_ms', 'name', 'revoked'];
 const auditKeys = ['action', 'actor_user', 'at', 'outcome', 'record_id', 'record_kind', 'request_id', 'seq'];
 const wrongDetail = 'The email, the password or the code is wrong.';
 const DAY_MS = 24 * 3600 * 1000;
 const startedAt = Date.now();
 
-// Everything secret handed to or by atip, looked for in its log at the end.
-const secrets = new Set();
-const codes = new Set(); // six-digit TOTP codes: looked for as whole numbers
-
-// ---- databases and atip commands ------------------------------------------
-
-const databases = [];
-
-/** Runs atip to completion in a scratch directory. */
-function atip(args) {
-  const cwd = tempDir('atip-accounts-api-');
-  const r = spawnSync(bin, args, { cwd, encoding: 'utf8', timeout: 120000, env: { ...process.env } });
-  assert.equal(r.error, undefined, `could not run ${bin}: ${r.error}`);
-  assert.equal(r.signal, null, `atip ${args.join(' ')}: killed by ${r.signal}\n${r.stderr}`);
-  for (const s of sanitizerReports) assert.ok(!r.stderr.includes(s), `sanitizer report:\n${r.stderr}`);
-  return r;
-}
-
-/** A fresh data dir and, on PostgreSQL, a database of its own. */
-function environment() {
-  const dataDir = path.join(tempDir('atip-accounts-api-'), 'data');
-  let db = '';
-  if (engine === 'postgresql') {
-    const name = `atip_accounts_api_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
-    psql(testDb, `CREATE DATABASE "${name}"`);
-    databases.push(name);
-    db = pgUri(name);
-  }
-  return { dataDir, db, args: ['--data-dir', dataDir, ...(db ? ['--db', db] : [])] };
-}
-
-/** `atip audit verify` that must pass: the number of entries. */
-function auditEntries(env) {
-  const r = atip(['audit', 'verify', ...env.args]);
-  assert.equal(r.status, 0, `atip audit verify: ${r.stdout}${r.stderr}`);
-  const m = r.stdout.match(/^ok: (\d+) entries in (\d+) chains, (\d+) signed checkpoints\n$/);
-  assert.ok(m, `one "ok:" line: ${JSON.stringify(r.stdout)}`);
-  return Number(m[1]);
-}
-
-// ---- HTTP ------------------------------------------------------------------
+// ---- HTTP (client.mjs) -----------------------------------------------------
+//
+// secrets and codes (server.mjs): looked for in the log at the end.
 
 let server;
-
-/**
- * One request; { status, headers, cookies, text, json, rid (X-Request-Id) }.
- * With a session, unsafe methods send its CSRF token unless csrf says
- * otherwise (null: none); bearer sends Authorization: Bearer <bearer>;
- * authorization sends that Authorization header as is.
- */
-async function call(method, p, { session, bearer, authorization, csrf, body, type, headers = {} } = {}) {
-  const h = { ...headers };
-  if (session) h.cookie = `atip=${session.token}`;
-  if (bearer !== undefined) h.authorization = `Bearer ${bearer}`;
-  if (authorization !== undefined) h.authorization = authorization;
-  if (csrf !== undefined && csrf !== null) h['x-csrf-token'] = csrf;
-  else if (csrf === undefined && session && method !== 'GET') h['x-csrf-token'] = session.csrf;
-  if (body !== undefined) {
-    h['content-type'] = type || 'application/json';
-    if (typeof body !== 'string') body = JSON.stringify(body);
-  }
-  const res = await fetch(server.url + p, { method, headers: h, body });
-  const text = await res.text();
-  let json;
-  try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: res.status, headers: res.headers, cookies: res.headers.getSetCookie(), text, json, rid: res.headers.get('x-request-id') };
-}
-
-/** Asserts a JSON answer of status; its body. */
-function ok(res, status, what) {
-  assert.equal(res.status, status, `${what}: expected ${status}, got ${res.status} ${res.text}`);
-  assert.match(res.headers.get('content-type') || '', /^application\/json/, `${what}: Content-Type`);
-  return res.json;
-}
+const { call, signInRequest, signInWithCode, signInPlain } = client(() => server);
 
 /** Asserts a 204 with an empty body. */
 function noContent(res, what) {
@@ -143,46 +71,11 @@ function noContent(res, what) {
   assert.equal(res.text, '', `${what}: no body`);
 }
 
-/** Asserts a problem+json answer of status without a cookie; the problem. */
-function problem(res, status, what) {
-  assert.equal(res.status, status, `${what}: expected ${status}, got ${res.status} ${res.text}`);
-  assertProblem(status, res.headers.get('content-type'), res.json, what);
-  assert.equal(typeof res.json.title, 'string', `${what}: problem "title" field`);
-  assert.deepEqual(res.cookies, [], `${what}: no Set-Cookie`);
-  return res.json;
-}
-
 /** A 403 that is about the role or the rule, not the CSRF token or enrolment. */
 function forbidden(res, what) {
   const p = problem(res, 403, what);
   assert.ok(!/CSRF|Enrol/i.test(p.detail), `${what}: not a CSRF or enrolment refusal: ${p.detail}`);
   return p;
-}
-
-/** A 422 naming exactly the given fields (in any order), each with a message. */
-function invalid(res, fields, what) {
-  const p = problem(res, 422, what);
-  assert.ok(Array.isArray(p.errors), `${what}: an "errors" list: ${res.text}`);
-  for (const e of p.errors) {
-    assert.equal(typeof e.field, 'string', `${what}: errors[].field: ${res.text}`);
-    assert.ok(typeof e.message === 'string' && e.message.length > 0, `${what}: errors[].message: ${res.text}`);
-  }
-  assert.deepEqual(p.errors.map((e) => e.field).sort(), [...fields].sort(), `${what}: the fields named: ${res.text}`);
-  return p;
-}
-
-/** Asserts the shape of a user as the API shows it. */
-function assertUser(u, what) {
-  assert.deepEqual(Object.keys(u).sort(), userKeys, `${what}: fields of ${JSON.stringify(u)}`);
-  assert.match(u.id, uuid, `${what}: id`);
-  assert.match(u.org_id, uuid, `${what}: org_id`);
-  assert.equal(typeof u.email, 'string', `${what}: email`);
-  assert.equal(u.email, u.email.toLowerCase(), `${what}: email in lower case`);
-  assert.equal(typeof u.name, 'string', `${what}: name`);
-  assert.match(u.role, /^(platform_admin|org_admin|investigator|case_worker|analyst|viewer)$/, `${what}: role`);
-  assert.equal(typeof u.active, 'boolean', `${what}: active`);
-  assert.equal(typeof u.totp_enrolled, 'boolean', `${what}: totp_enrolled`);
-  assert.ok(Number.isInteger(u.version) && u.version >= 1, `${what}: version ${u.version}`);
 }
 
 // ---- accounts and sign-in ---------------------------------------------------
@@ -194,44 +87,9 @@ function strongPassword() {
   return p;
 }
 
-/** POST /api/v1/session; totp only when given. */
-async function signInRequest(account, { code, password = account.password } = {}) {
-  if (code !== undefined && /^\d{6}$/.test(code)) codes.add(code);
-  return call('POST', '/api/v1/session', {
-    body: code === undefined ? { email: account.email, password } : { email: account.email, password, totp: code },
-  });
-}
-
-/** Asserts a 201 with the cookie; { token, csrf, user, required (totp_enrolment_required) }. */
-function session(res, what) {
-  assert.equal(res.status, 201, `${what}: expected 201, got ${res.status} ${res.text}`);
-  assert.equal(res.cookies.length, 1, `${what}: one Set-Cookie: ${res.cookies}`);
-  const m = res.cookies[0].match(/^atip=([A-Za-z0-9_-]{43}); Path=\/; HttpOnly; SameSite=Strict$/);
-  assert.ok(m, `${what}: Set-Cookie ${res.cookies[0]}`);
-  assert.match(res.json?.csrf_token || '', token43, `${what}: csrf_token`);
-  assert.equal(typeof res.json.totp_enrolment_required, 'boolean', `${what}: totp_enrolment_required`);
-  assertUser(res.json.user, what);
-  secrets.add(m[1]);
-  secrets.add(res.json.csrf_token);
-  return { token: m[1], csrf: res.json.csrf_token, user: res.json.user, required: res.json.totp_enrolment_required, rid: res.rid };
-}
-
-/** Signs in with a TOTP code the account has not used; records its step. */
-async function signInWithCode(account, what = account.email) {
-  const { code, step } = await nextTotp(account.totp, account.lastStep);
-  const s = session(await signInRequest(account, { code }), what);
-  account.lastStep = step;
-  return s;
-}
-
-/** Signs in with the password alone (no second factor enrolled). */
-async function signInPlain(account, what = account.email) {
-  return session(await signInRequest(account), what);
-}
-
 /** The usual 401 for a wrong email, password or code (or a disabled account). */
-async function assertSignInRefused(account, opts, what) {
-  const p = problem(await signInRequest(account, opts), 401, what);
+async function assertSignInRefused(account, { code, password } = {}, what) {
+  const p = problem(await signInRequest(account, code, { password }), 401, what);
   assert.equal(p.detail, wrongDetail, what);
   return p;
 }
@@ -287,10 +145,8 @@ function expectAudit(action, res, record, actor) {
 }
 
 before(async () => {
-  env = environment();
-  const r = atip(['demo', ...env.args]);
-  assert.equal(r.status, 0, r.stderr);
-  const printed = parseDemo(r.stdout);
+  env = environment('accounts_api');
+  const printed = demo(env);
   const byName = Object.fromEntries(printed.orgs.map((o) => [o.name, o.id]));
   org.ktm = byName[homeOf.org_admin];
   org.pune = byName[homeOf.case_worker];
@@ -299,17 +155,10 @@ before(async () => {
   org.secretariat = byName[homeOf.platform_admin];
   for (const [k, id] of Object.entries(org)) assert.match(id || '', uuid, `the demo organisation ${k}`);
   unknownOrg = `${org.ktm.slice(0, 24)}${org.ktm.slice(24) === '000000000000' ? '000000000001' : '000000000000'}`;
-  for (const a of printed.accounts) {
-    assert.ok(!(a.role in accounts), `one demo account per role: ${a.role}`);
-    assert.match(a.totp, base32Secret, `${a.email}: its TOTP secret`);
-    secrets.add(a.password);
-    secrets.add(a.totp);
-    accounts[a.role] = { ...a, lastStep: -Infinity };
-  }
+  Object.assign(accounts, printed.accounts); // demo() asserted one per role, each with a base32 TOTP secret
   assert.deepEqual(Object.keys(accounts).sort(), [...roles].sort(), 'an account per role');
-  auditBefore = auditEntries(env);
-  // The later --db (the private database) wins over the one server.mjs adds.
-  server = await startServer({ dataDir: env.dataDir, args: env.args.slice(2) });
+  auditBefore = auditVerify(env).entries;
+  server = await serve(env);
   for (const role of roles) {
     sessions[role] = await signInWithCode(accounts[role], `${role} signs in`);
     assert.equal(sessions[role].required, false, `${role}: enrolled`);
@@ -323,7 +172,7 @@ before(async () => {
 
 after(async () => {
   if (server) await server.stop().catch(() => {});
-  for (const name of databases) psql(testDb, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  dropDatabases();
 });
 
 /** GET /api/v1/users[?query] with session s (or {bearer}): 200, its body (shapes asserted). */
@@ -331,7 +180,7 @@ async function listUsers(s, query, what) {
   const auth = s.bearer ? { bearer: s.bearer } : { session: s };
   const list = ok(await call('GET', `/api/v1/users${query ? `?${query}` : ''}`, auth), 200, what);
   assert.deepEqual(Object.keys(list).sort(), ['items', 'next_cursor'], `${what}: ${JSON.stringify(list)}`);
-  for (const u of list.items) assertUser(u, `${what}: ${u.email}`);
+  for (const u of list.items) assertUserShape(u, `${what}: ${u.email}`);
   const ids = list.items.map((u) => u.id);
   assert.deepEqual(ids, [...ids].sort(), `${what}: in id order`);
   return list;
@@ -414,7 +263,7 @@ test('POST /api/v1/users: the org admin adds to Kathmandu (201, active, version 
     session: admin, body: { email: 'Ktm.CaseWorker2@Demo.Invalid', name: 'Second case worker', role: 'case_worker', password: cw.password },
   });
   let u = ok(res, 201, 'POST /api/v1/users (case_worker) as org_admin');
-  assertUser(u, 'the new case worker');
+  assertUserShape(u, 'the new case worker');
   assert.deepEqual([u.email, u.name, u.role, u.org_id, u.active, u.totp_enrolled, u.version],
     [cw.email, 'Second case worker', 'case_worker', org.ktm, true, false, 1], JSON.stringify(u));
   assert.ok(!res.text.includes(cw.password), 'the answer does not echo the password');
@@ -578,7 +427,7 @@ test('PATCH /api/v1/users/{id}: disabling ends the user\'s sessions and tokens a
   // Disable: the session ends at once; sign-in is refused.
   let res = await call('PATCH', cwPath, { session: admin, body: { active: false, version: 1 } });
   let u = ok(res, 200, 'PATCH {active: false, version: 1}');
-  assertUser(u, 'the disabled user');
+  assertUserShape(u, 'the disabled user');
   assert.deepEqual([u.id, u.active, u.version, u.email, u.role, u.org_id], [cw.id, false, 2, cw.email, 'case_worker', org.ktm]);
   expectAudit('user.disable', res, cw.id, accounts.org_admin.id);
   problem(await call('GET', '/api/v1/me', { session: sessions.ktm_case_worker }), 401, 'GET /api/v1/me with the disabled user\'s session');
@@ -681,7 +530,7 @@ test('POST /api/v1/users/{id}/reset {password, reset_totp: true}: the sessions e
   const before = await userById(inv.id, org.ktm);
   const res = await call('POST', `/api/v1/users/${inv.id}/reset`, { session: admin, body: resetGood });
   const u = ok(res, 200, 'POST reset {password, reset_totp: true}');
-  assertUser(u, 'the reset user');
+  assertUserShape(u, 'the reset user');
   assert.deepEqual([u.id, u.active, u.totp_enrolled, u.email, u.org_id], [inv.id, true, false, inv.email, org.ktm]);
   assert.ok(u.version > before.version, `the version moves on: ${before.version} -> ${u.version}`);
   assert.ok(!res.text.includes(resetGood.password), 'the answer does not echo the password');
@@ -708,7 +557,7 @@ test('POST /api/v1/users/{id}/reset {password, reset_totp: true}: the sessions e
   assert.equal(after.user.totp_enrolled, true);
   await listUsers(s, '', 'GET /api/v1/users after enrolling again');
   sessions.investigator = s;
-  const d = session(await signInRequest(inv, { code: inv.recovery.shift() }), 'the new password with a recovery code');
+  const d = session(await signInRequest(inv, inv.recovery.shift()), 'the new password with a recovery code');
   ok(await call('GET', '/api/v1/me', { session: d }), 200, 'a session from a recovery code');
   resetDone = true;
 });
@@ -719,7 +568,7 @@ test('PUT /api/v1/me/password: the current password checked, the policy applied 
   // The Secretariat org admin, enrolled over the API above (recovery codes at hand).
   const sa = accounts.sec_admin;
   const a = sessions.sec_admin;
-  const b = session(await signInRequest(sa, { code: sa.recovery.shift() }), 'a second session, with a recovery code');
+  const b = session(await signInRequest(sa, sa.recovery.shift()), 'a second session, with a recovery code');
   const put = (s, body, opts = {}) => call('PUT', '/api/v1/me/password', { session: s, body, ...opts });
   const eight = (() => {
     for (;;) {
@@ -759,7 +608,7 @@ test('PUT /api/v1/me/password: the current password checked, the policy applied 
   const c = await signInWithCode(sa, 'the new password with a TOTP code');
   assert.equal(c.required, false);
   ok(await call('GET', '/api/v1/me', { session: c }), 200, 'GET /api/v1/me with the new password\'s session');
-  const d = session(await signInRequest(sa, { code: sa.recovery.shift() }), 'the new password with a recovery code');
+  const d = session(await signInRequest(sa, sa.recovery.shift()), 'the new password with a recovery code');
   ok(await call('GET', '/api/v1/me', { session: d }), 200, 'GET /api/v1/me with the new password\'s second session');
   ok(await call('GET', '/api/v1/me', { session: a }), 200, 'the first session still stays');
   // The old password is wrong now as the current one.
@@ -1106,7 +955,7 @@ test('group names: text, not blank, without surrounding spaces (as organisation 
 
 test('atip stops cleanly on SIGTERM; atip audit verify is ok; the log holds no password, TOTP secret or code, API token, cookie or CSRF token', async () => {
   await server.stop(); // SIGTERM, exit 0, no sanitizer report
-  const total = auditEntries(env);
+  const total = auditVerify(env).entries;
   assert.ok(total > auditBefore + ktmExpected.length, `entries before ${auditBefore}, after ${total}`);
 
   const log = server.stderr() + server.stdout();

@@ -1,23 +1,10 @@
 // The command line: usage errors exit 2 with one line naming the setting,
 // --help for each command, version, data dir modes, demo and migrate.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { bin, dbArgs, engine, sanitizerReports, startServer, tempDir } from './server.mjs';
-
-/** Runs atip in a scratch directory (so no ./atip-data lands in the repo). */
-function atip(args, env = {}) {
-  const cwd = tempDir('atip-cli-');
-  const r = spawnSync(bin, args, {
-    cwd, encoding: 'utf8', timeout: 60000,
-    env: { ...process.env, ATIP_DATA_DIR: path.join(cwd, 'data'), ...env },
-  });
-  assert.equal(r.error, undefined, `could not run ${bin}: ${r.error}`);
-  for (const s of sanitizerReports) assert.ok(!r.stderr.includes(s), `sanitizer report:\n${r.stderr}`);
-  return r;
-}
+import { atip, dbArgs, engine, startServer, tempDir } from './server.mjs';
 
 const oneLine = (s) => s.trim().split('\n').length === 1;
 

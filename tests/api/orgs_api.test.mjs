@@ -14,128 +14,19 @@
 // demo accounts have a second factor: they sign in with a TOTP code from the
 // secret `atip demo` prints (server.mjs), each time step's code only once.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import {
-  assertProblem, bin, engine, nextTotp, parseDemo, pgUri, psql, sanitizerReports, sqlite, startServer, tempDir, testDb,
-} from './server.mjs';
+import { client, invalid, ok, problem } from './client.mjs';
+import { auditVerify, demo, dropDatabases, environment, nextTotp, serve, sql, uuid } from './server.mjs';
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const rfc3339Utc = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z$/;
 const orgKeys = ['country', 'created_at', 'id', 'name', 'status', 'subdivision', 'type', 'updated_at', 'verified', 'version'];
 const startedAt = Date.now();
 
-// ---- databases and atip commands ------------------------------------------
+// ---- HTTP (client.mjs) -----------------------------------------------------
 
-const databases = [];
-
-/** Runs atip to completion in a scratch directory. */
-function atip(args) {
-  const cwd = tempDir('atip-orgs-api-');
-  const r = spawnSync(bin, args, { cwd, encoding: 'utf8', timeout: 120000, env: { ...process.env } });
-  assert.equal(r.error, undefined, `could not run ${bin}: ${r.error}`);
-  assert.equal(r.signal, null, `atip ${args.join(' ')}: killed by ${r.signal}\n${r.stderr}`);
-  for (const s of sanitizerReports) assert.ok(!r.stderr.includes(s), `sanitizer report:\n${r.stderr}`);
-  return r;
-}
-
-/** A fresh data dir and, on PostgreSQL, a database of its own. */
-function environment() {
-  const dataDir = path.join(tempDir('atip-orgs-api-'), 'data');
-  let db = '';
-  if (engine === 'postgresql') {
-    const name = `atip_orgs_api_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
-    psql(testDb, `CREATE DATABASE "${name}"`);
-    databases.push(name);
-    db = pgUri(name);
-  }
-  return { dataDir, db, args: ['--data-dir', dataDir, ...(db ? ['--db', db] : [])] };
-}
-
-/** One SQL statement on the environment's database: rows of tab-separated columns. */
-function sql(env, statement) {
-  const out = env.db ? psql(env.db, statement) : sqlite(path.join(env.dataDir, 'atip.db'), statement);
-  return out.split('\n').filter(Boolean).map((l) => l.split('\t'));
-}
-
-/**
- * `atip demo`: { orgs: [{id, country, type, status, name}], accounts: {role:
- * {email, role, password, totp (the base32 secret), lastStep}} }.
- */
-function demo(env) {
-  const r = atip(['demo', ...env.args]);
-  assert.equal(r.status, 0, r.stderr);
-  const printed = parseDemo(r.stdout); // asserts 5 fields per organisation, 4 per account
-  for (const o of printed.orgs) assert.match(o.id, uuid, JSON.stringify(o));
-  const accounts = {};
-  for (const account of printed.accounts) {
-    assert.ok(!(account.role in accounts), `one account per role: ${account.role}`);
-    assert.match(account.totp, /^[A-Z2-7]{32}$/, `${account.email}: a base32 TOTP secret`);
-    // lastStep: the last TOTP step the server accepted for the account.
-    accounts[account.role] = { ...account, lastStep: -Infinity };
-  }
-  return { orgs: printed.orgs, accounts };
-}
-
-/** `atip audit verify` that must pass: the number of entries. */
-function auditEntries(env) {
-  const r = atip(['audit', 'verify', ...env.args]);
-  assert.equal(r.status, 0, `atip audit verify: ${r.stdout}${r.stderr}`);
-  const m = r.stdout.match(/^ok: (\d+) entries in (\d+) chains, (\d+) signed checkpoints\n$/);
-  assert.ok(m, `one "ok:" line: ${JSON.stringify(r.stdout)}`);
-  return Number(m[1]);
-}
-
-// ---- HTTP ------------------------------------------------------------------
-
-/**
- * One request; { status, headers, text, json }.  With a session, unsafe
- * methods send its CSRF token unless csrf says otherwise (null: none).
- */
-async function call(method, p, { session, csrf, body, type, headers = {} } = {}) {
-  const h = { ...headers };
-  if (session) h.cookie = `atip=${session.token}`;
-  if (csrf !== undefined && csrf !== null) h['x-csrf-token'] = csrf;
-  else if (csrf === undefined && session && method !== 'GET') h['x-csrf-token'] = session.csrf;
-  if (body !== undefined) {
-    h['content-type'] = type || 'application/json';
-    if (typeof body !== 'string') body = JSON.stringify(body);
-  }
-  const res = await fetch(server.url + p, { method, headers: h, body });
-  const text = await res.text();
-  let json;
-  try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: res.status, headers: res.headers, text, json };
-}
-
-/** Asserts a JSON answer of status; its body. */
-function ok(res, status, what) {
-  assert.equal(res.status, status, `${what}: expected ${status}, got ${res.status} ${res.text}`);
-  assert.match(res.headers.get('content-type') || '', /^application\/json/, `${what}: Content-Type`);
-  return res.json;
-}
-
-/** Asserts a problem+json answer of status; the problem. */
-function problem(res, status, what) {
-  assert.equal(res.status, status, `${what}: expected ${status}, got ${res.status} ${res.text}`);
-  assertProblem(status, res.headers.get('content-type'), res.json, what);
-  assert.equal(typeof res.json.title, 'string', `${what}: problem "title" field`);
-  return res.json;
-}
-
-/** A 422 whose errors name exactly the given fields (in any order), each with a message. */
-function invalid(res, fields, what) {
-  const p = problem(res, 422, what);
-  assert.ok(Array.isArray(p.errors), `${what}: an "errors" list: ${res.text}`);
-  for (const e of p.errors) {
-    assert.equal(typeof e.field, 'string', `${what}: errors[].field: ${res.text}`);
-    assert.ok(typeof e.message === 'string' && e.message.length > 0, `${what}: errors[].message: ${res.text}`);
-  }
-  assert.deepEqual(p.errors.map((e) => e.field).sort(), [...fields].sort(), `${what}: the fields named: ${res.text}`);
-  return p;
-}
+let server;
+const { call, signInRequest, signInWithCode } = client(() => server);
 
 /** The whole directory as the platform admin sees it (one page of 500). */
 async function directory() {
@@ -181,38 +72,23 @@ const homeOf = {
 
 let env;
 let data;
-let server;
 let auditBefore;
 const sessions = {}; // role -> { token, csrf, user }
 // What the run must leave in the audit trail.
 const expected = { signIns: 0, created: [], updated: [] };
 
-/**
- * POST /api/v1/session with the account's password and a TOTP code it has
- * not used yet; { status, headers, text, json, step (the code's) }.
- */
-async function signInRequest(account) {
-  expected.signIns++; // every attempt that gets past validation is audited
-  const { code, step } = await nextTotp(account.totp, account.lastStep);
-  const res = await fetch(`${server.url}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: account.email, password: account.password, totp: code }),
-  });
-  const text = await res.text();
-  let json;
-  try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: res.status, headers: res.headers, text, json, step };
+// Every sign-in attempt that gets past validation is audited: counted here.
+
+/** POST /api/v1/session with the account's password and a TOTP code it has not used yet. */
+async function signInAttempt(account) {
+  expected.signIns++;
+  return signInRequest(account, (await nextTotp(account.totp, account.lastStep)).code);
 }
 
+/** Signs the role's demo account in (client.mjs: signInWithCode). */
 async function signIn(role) {
-  const res = await signInRequest(data.accounts[role]);
-  assert.equal(res.status, 201, `${role} signs in: ${res.status} ${res.text}`);
-  data.accounts[role].lastStep = res.step; // that code is used up
-  const m = (res.headers.get('set-cookie') || '').match(/^atip=([A-Za-z0-9_-]+);/);
-  assert.ok(m, `${role}: Set-Cookie ${res.headers.get('set-cookie')}`);
-  assert.equal(typeof res.json?.csrf_token, 'string', `${role}: csrf_token`);
-  return { token: m[1], csrf: res.json.csrf_token, user: res.json.user };
+  expected.signIns++;
+  return signInWithCode(data.accounts[role], `${role} signs in`);
 }
 
 const orgNamed = (name) => {
@@ -222,12 +98,11 @@ const orgNamed = (name) => {
 };
 
 before(async () => {
-  env = environment();
-  data = demo(env);
+  env = environment('orgs_api');
+  data = demo(env); // asserts the ids, one account per role, their base32 TOTP secrets
   assert.deepEqual(Object.keys(data.accounts).sort(), [...roles].sort(), 'an account per role');
-  auditBefore = auditEntries(env);
-  // The later --db (the private database) wins over the one server.mjs adds.
-  server = await startServer({ dataDir: env.dataDir, args: env.args.slice(2) });
+  auditBefore = auditVerify(env).entries;
+  server = await serve(env);
   for (const role of roles) {
     sessions[role] = await signIn(role);
     assert.equal(sessions[role].user.org_id, orgNamed(homeOf[role]).id, `${role} belongs to ${homeOf[role]}`);
@@ -236,7 +111,7 @@ before(async () => {
 
 after(async () => {
   if (server) await server.stop().catch(() => {});
-  for (const name of databases) psql(testDb, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  dropDatabases();
 });
 
 // ---- 1. the directory --------------------------------------------------------
@@ -541,7 +416,7 @@ test('PATCH suspends an organisation: its signed-in user is cut off at once and 
   // Cut off at once: the session opened before no longer works.
   problem(await call('GET', '/api/v1/me', { session: viewer }), 401, 'GET /api/v1/me as the suspended organisation\'s viewer');
   problem(await call('GET', '/api/v1/orgs', { session: viewer }), 401, 'GET /api/v1/orgs as the suspended organisation\'s viewer');
-  const again = await signInRequest(data.accounts.viewer); // the right password and code
+  const again = await signInAttempt(data.accounts.viewer); // the right password and code
   problem(again, 401, 'POST /api/v1/session as the suspended organisation\'s viewer');
   assert.equal(again.headers.get('set-cookie'), null, 'no session cookie');
   // Nobody else is affected; the directory still lists it, as suspended.
@@ -557,7 +432,7 @@ test('PATCH suspends an organisation: its signed-in user is cut off at once and 
     session: sessions.platform_admin, body: { status: 'active', version: 1 },
   }), 409, 'PATCH with the stale version 1');
   assert.deepEqual(ok(await call('GET', `/api/v1/orgs/${border.id}`, { session: sessions.platform_admin }), 200, 'GET after the 409'), suspended);
-  problem(await signInRequest(data.accounts.viewer), 401, 'the viewer signs in after the refused reactivation');
+  problem(await signInAttempt(data.accounts.viewer), 401, 'the viewer signs in after the refused reactivation');
 
   const reactivated = ok(await call('PATCH', `/api/v1/orgs/${border.id}`, {
     session: sessions.platform_admin, body: { status: 'active', version: 2 },
@@ -636,7 +511,7 @@ test('PATCH /api/v1/orgs/{id}: stale version 409; bad status or version 422; 403
 
 test('atip stops cleanly on SIGTERM; atip audit verify is ok and counts every sign-in, org.create and org.update', async () => {
   await server.stop(); // SIGTERM, exit 0, no sanitizer report
-  const total = auditEntries(env);
+  const total = auditVerify(env).entries;
   const wanted = expected.signIns + expected.created.length + expected.updated.length;
   assert.equal(total - auditBefore, wanted,
     `entries before ${auditBefore}, after ${total}: expected ${expected.signIns} sign-in attempts + ` +

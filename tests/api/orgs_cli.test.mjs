@@ -2,26 +2,11 @@
 // (SQLite in a fresh data dir, or the shared PostgreSQL of ATIP_TEST_DB:
 // names carry a random suffix so that runs never collide).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { bin, dbArgs, engine, sanitizerReports, tempDir } from './server.mjs';
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-/** Runs atip in a scratch directory with the given environment. */
-function atip(args, env = {}) {
-  const cwd = tempDir('atip-orgs-');
-  const r = spawnSync(bin, args, {
-    cwd, encoding: 'utf8', timeout: 60000,
-    env: { ...process.env, ATIP_DATA_DIR: path.join(cwd, 'data'), ...env },
-  });
-  assert.equal(r.error, undefined, `could not run ${bin}: ${r.error}`);
-  for (const s of sanitizerReports) assert.ok(!r.stderr.includes(s), `sanitizer report:\n${r.stderr}`);
-  return r;
-}
+import { atip, dbArgs, engine, tempDir, uuid } from './server.mjs';
 
 /** A data dir (and, on PostgreSQL, the shared test database) for one test. */
 function database() {

@@ -1,5 +1,7 @@
-// Shared helpers for the black-box API tests: start and stop a real
-// `atip serve`, and send raw HTTP/1.1 bytes over a socket.
+// Shared helpers for the black-box API tests: run atip commands, make
+// their data dirs and databases, start and stop a real `atip serve`, and
+// send raw HTTP/1.1 bytes over a socket.  (client.mjs: JSON requests and
+// signing in.)
 //
 // Environment:
 //   ATIP_TEST_BIN  the atip binary (default: ./atip at the repository root)
@@ -22,6 +24,15 @@ export const testDb = process.env.ATIP_TEST_DB || '';
 export const engine = testDb ? 'postgresql' : 'sqlite';
 
 export const sanitizerReports = ['ERROR: AddressSanitizer', 'runtime error:', 'LeakSanitizer'];
+
+/** An id as atip makes them: a UUIDv7 in lower case. */
+export const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+// Every secret the helpers handed to atip or got from it (demo passwords
+// and TOTP secrets, session and CSRF tokens; test files add their own), and
+// every six-digit TOTP code sent: what a test file looks for in the log.
+export const secrets = new Set();
+export const codes = new Set();
 
 const tempDirs = [];
 process.on('exit', () => {
@@ -59,6 +70,28 @@ function makeWebDir(root) {
 /** Arguments for `atip <cmd>` selecting the test database. */
 export function dbArgs(dataDir) {
   return ['--data-dir', dataDir, ...(testDb ? ['--db', testDb] : [])];
+}
+
+/** /bin/sh's arguments for `atip args` under umask 000: atip alone decides its files' modes. */
+export const umask0 = (args) => ['-c', 'umask 0 && exec "$0" "$@"', bin, ...args];
+
+/**
+ * Runs `atip args` to completion in a fresh scratch directory, stdin
+ * closed, and asserts that it ran, was not killed and left no sanitizer
+ * report; spawnSync's result.  env is added to the environment (a value
+ * undefined removes the variable), after ATIP_DATA_DIR=<scratch>/data (so
+ * that no ./atip-data lands anywhere).  umask0: under umask 000.
+ */
+export function atip(args, env = {}, { umask0: zero = false, timeout = 120000 } = {}) {
+  const cwd = tempDir('atip-run-');
+  const r = spawnSync(zero ? '/bin/sh' : bin, zero ? umask0(args) : args, {
+    cwd, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ATIP_DATA_DIR: path.join(cwd, 'data'), ...env },
+  });
+  assert.equal(r.error, undefined, `could not run ${bin}: ${r.error}`);
+  assert.equal(r.signal, null, `atip ${args.join(' ')}: killed by ${r.signal}\n${r.stderr}`);
+  for (const s of sanitizerReports) assert.ok(!r.stderr.includes(s), `sanitizer report:\n${r.stderr}`);
+  return r;
 }
 
 /**
@@ -332,18 +365,90 @@ export function sqlite(file, sql) {
   return r.stdout;
 }
 
+const databases = [];
+let databasesMade = 0;
+
 /**
  * A database of the caller's own next to ATIP_TEST_DB (PostgreSQL runs:
- * other test files share ATIP_TEST_DB), as `--db` arguments; '' args on
- * SQLite, where each server has its own data dir.  drop() removes it.
+ * other test files share ATIP_TEST_DB), made with psql, a copy of the
+ * database named template if given: { name, uri, args (`--db uri`),
+ * drop() }.  On SQLite, where each server has its own data dir: '' name and
+ * uri, no args.  dropDatabases() drops those not dropped yet.
  */
-export function privateDatabase(prefix) {
-  if (engine !== 'postgresql') return { args: [], drop() {} };
-  const name = `${prefix}_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
-  const psql = (sql) => {
-    const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', testDb, '-c', sql], { encoding: 'utf8', timeout: 60000 });
-    if (r.status !== 0) throw new Error(`psql ${sql}: ${r.error || r.stderr}`);
+export function privateDatabase(prefix, { template } = {}) {
+  if (engine !== 'postgresql') return { name: '', uri: '', args: [], drop() {} };
+  const name = `${prefix}_${process.pid}_${databasesMade++}_${crypto.randomBytes(3).toString('hex')}`;
+  psql(testDb, `CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`);
+  databases.push(name);
+  const uri = pgUri(name);
+  return {
+    name, uri, args: ['--db', uri],
+    drop() {
+      const i = databases.indexOf(name);
+      if (i >= 0) databases.splice(i, 1);
+      psql(testDb, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
   };
-  psql(`CREATE DATABASE "${name}"`);
-  return { args: ['--db', pgUri(name)], drop: () => psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+/** Drops every database privateDatabase() made that is still there. */
+export function dropDatabases() {
+  for (const name of databases.splice(0)) psql(testDb, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
+
+/**
+ * A fresh place for atip to keep its data: a data dir (not made yet) and a
+ * privateDatabase() of its own, a copy of template's (another
+ * environment) if given: { dataDir, db (its URI; '' on SQLite), dbName,
+ * args (--data-dir and --db, for any atip command) }.
+ */
+export function environment(name = 'test', { template } = {}) {
+  const dataDir = path.join(tempDir(`atip-${name.replaceAll('_', '-')}-`), 'data');
+  const db = privateDatabase(`atip_${name}`, { template: template?.dbName });
+  return { dataDir, db: db.uri, dbName: db.name, args: ['--data-dir', dataDir, ...db.args] };
+}
+
+/** One SQL statement on an environment's database (psql or sqlite3): rows of columns. */
+export function sql(env, statement) {
+  const out = env.db ? psql(env.db, statement) : sqlite(path.join(env.dataDir, 'atip.db'), statement);
+  return out.split('\n').filter(Boolean).map((l) => l.split('\t'));
+}
+
+/** startServer() on an environment (its --db comes after ATIP_TEST_DB's, and wins); vars: added to the server's environment. */
+export function serve(env, vars = {}) {
+  return startServer({ dataDir: env.dataDir, args: env.db ? ['--db', env.db] : [], env: vars });
+}
+
+/**
+ * `atip demo` on an environment, asserted: { orgs (as parseDemo), accounts:
+ * {role: {email, role, password, totp, lastStep}}, stdout }; lastStep: the
+ * last TOTP step the server accepted for the account (client.mjs).  Every
+ * password and TOTP secret goes into secrets.
+ */
+export function demo(env) {
+  const r = atip(['demo', ...env.args]);
+  assert.equal(r.status, 0, r.stderr);
+  const printed = parseDemo(r.stdout); // 5 fields per organisation, 4 per account
+  for (const o of printed.orgs) assert.match(o.id, uuid, JSON.stringify(o));
+  const accounts = {};
+  for (const a of printed.accounts) {
+    assert.ok(!(a.role in accounts), `one demo account per role: ${a.role}`);
+    assert.match(a.totp, /^[A-Z2-7]{32}$/, `${a.email}: a base32 TOTP secret`);
+    secrets.add(a.password);
+    secrets.add(a.totp);
+    accounts[a.role] = { ...a, lastStep: -Infinity };
+  }
+  return { orgs: printed.orgs, accounts, stdout: r.stdout };
+}
+
+/**
+ * `atip audit verify` on an environment that must pass (run: how to run
+ * atip): { entries, chains, checkpoints }.
+ */
+export function auditVerify(env, run = atip) {
+  const r = run(['audit', 'verify', ...env.args]);
+  assert.equal(r.status, 0, `atip audit verify: ${r.stdout}${r.stderr}`);
+  const m = r.stdout.match(/^ok: (\d+) entries in (\d+) chains, (\d+) signed checkpoints\n$/);
+  assert.ok(m, `one "ok:" line: ${JSON.stringify(r.stdout)}`);
+  return { entries: Number(m[1]), chains: Number(m[2]), checkpoints: Number(m[3]) };
 }

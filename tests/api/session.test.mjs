@@ -17,218 +17,33 @@
 // other test files share) and dropped at the end, so that `atip demo`
 // prints fresh accounts and audit entry counts are exact.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { assertProblem, bin, nextTotp, parseDemo, sanitizerReports, startServer, tempDir, testDb } from './server.mjs';
+import { call, problem, signInPlain, signInRequest, signInWithCode } from './client.mjs';
+import { atip, auditVerify, codes, demo, dropDatabases, environment, nextTotp, secrets, serve as serveEnvironment, uuid } from './server.mjs';
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const token43 = /^[A-Za-z0-9_-]{43}$/;
 const wrongDetail = 'The email, the password or the code is wrong.';
 
-// Every secret handed to or by atip, looked for in its logs at the end.
-const secrets = new Set();
-// Every TOTP code sent (six digits: looked for as a whole number).
-const codes = new Set();
+// secrets and codes (server.mjs): every secret handed to or by atip and
+// every TOTP code sent, looked for in the logs at the end.
 const servers = [];
-const databases = [];
 
-// ---- A private PostgreSQL database, over the wire protocol ----------------
+// ---- atip commands and environments (server.mjs) ------------------------
 
-/** Connection parameters of a postgresql:// URI (libpq's URI form). */
-function pgParams(uri) {
-  const m = uri.match(/^postgres(?:ql)?:\/\/([^/?#]*)(?:\/([^?#]*))?(?:\?([^#]*))?$/);
-  assert.ok(m, `ATIP_TEST_DB is not a postgresql:// URI: ${uri}`);
-  const q = new URLSearchParams(m[3] || '');
-  let hostport = m[1];
-  let user = '';
-  let password;
-  const at = hostport.lastIndexOf('@');
-  if (at >= 0) {
-    const info = hostport.slice(0, at);
-    hostport = hostport.slice(at + 1);
-    const colon = info.indexOf(':');
-    user = decodeURIComponent(colon < 0 ? info : info.slice(0, colon));
-    if (colon >= 0) password = decodeURIComponent(info.slice(colon + 1));
-  }
-  const hp = hostport.match(/^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/);
-  const host = q.get('host') || decodeURIComponent(hp[1].replace(/^\[|\]$/g, '')) || process.env.PGHOST || 'localhost';
-  const port = Number(q.get('port') || hp[2] || process.env.PGPORT || 5432);
-  user = q.get('user') || user || process.env.PGUSER || os.userInfo().username;
-  password = q.get('password') ?? password ?? process.env.PGPASSWORD;
-  const database = q.get('dbname') || decodeURIComponent(m[2] || '') || user;
-  return { host, port, user, password, database };
-}
-
-/** The same URI naming another database. */
-function withDatabase(uri, name) {
-  const m = uri.match(/^(postgres(?:ql)?:\/\/[^/?#]*)(?:\/[^?#]*)?(.*)$/);
-  return `${m[1]}/${name}${m[2]}`;
-}
-
-function pgMessage(type, ...parts) {
-  const payload = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
-  const len = Buffer.alloc(4);
-  len.writeInt32BE(payload.length + 4);
-  return Buffer.concat([type ? Buffer.from(type) : Buffer.alloc(0), len, payload]);
-}
-
-const cstr = (s) => Buffer.from(`${s}\0`);
-const int32 = (n) => { const b = Buffer.alloc(4); b.writeInt32BE(n); return b; };
-
-function pgError(body) {
-  const fields = {};
-  for (let i = 0; i < body.length && body[i] !== 0;) {
-    const end = body.indexOf(0, i + 1);
-    fields[String.fromCharCode(body[i])] = body.subarray(i + 1, end).toString();
-    i = end + 1;
-  }
-  return new Error(`PostgreSQL: ${fields.M} (${fields.C})`);
-}
-
-/** Runs SQL statements one by one on the server of uri (simple query protocol). */
-async function pgRun(uri, statements) {
-  const p = pgParams(uri);
-  const sock = p.host.startsWith('/')
-    ? net.connect(path.join(p.host, `.s.PGSQL.${p.port}`))
-    : net.connect(p.port, p.host);
-  let buf = Buffer.alloc(0);
-  let failure = null;
-  let waiting = null;
-  const take = () => {
-    if (buf.length < 5 || buf.length < 1 + buf.readInt32BE(1)) return null;
-    const len = buf.readInt32BE(1);
-    const msg = { type: String.fromCharCode(buf[0]), body: buf.subarray(5, 1 + len) };
-    buf = buf.subarray(1 + len);
-    return msg;
-  };
-  const wake = () => {
-    if (!waiting) return;
-    const msg = take();
-    if (!msg && !failure) return;
-    const w = waiting;
-    waiting = null;
-    if (msg) w.resolve(msg); else w.reject(failure);
-  };
-  sock.on('data', (d) => { buf = Buffer.concat([buf, d]); wake(); });
-  sock.on('error', (e) => { failure = e; wake(); });
-  sock.on('close', () => { failure ||= new Error('PostgreSQL closed the connection'); wake(); });
-  const next = () => new Promise((resolve, reject) => {
-    const msg = take();
-    if (msg) resolve(msg);
-    else if (failure) reject(failure);
-    else waiting = { resolve, reject };
-  });
-  const need = () => {
-    if (p.password === undefined) throw new Error('PostgreSQL asks for a password: put it in ATIP_TEST_DB or PGPASSWORD');
-    return p.password;
-  };
-  try {
-    sock.write(pgMessage(null, int32(196608), cstr('user'), cstr(p.user), cstr('database'), cstr(p.database), '\0'));
-    let scram;
-    for (;;) {
-      const { type, body } = await next();
-      if (type === 'E') throw pgError(body);
-      if (type === 'Z') break;
-      if (type !== 'R') continue;
-      const code = body.readInt32BE(0);
-      if (code === 0 || code === 12) continue;
-      if (code === 3) {
-        sock.write(pgMessage('p', cstr(need())));
-      } else if (code === 5) {
-        const md5 = (s) => crypto.createHash('md5').update(s).digest('hex');
-        sock.write(pgMessage('p', cstr(`md5${md5(Buffer.concat([Buffer.from(md5(need() + p.user)), body.subarray(4, 8)]))}`)));
-      } else if (code === 10) {
-        const nonce = crypto.randomBytes(18).toString('base64');
-        scram = { first: `n=,r=${nonce}`, nonce };
-        const msg = Buffer.from(`n,,${scram.first}`);
-        sock.write(pgMessage('p', cstr('SCRAM-SHA-256'), int32(msg.length), msg));
-      } else if (code === 11) {
-        const serverFirst = body.subarray(4).toString();
-        const attr = Object.fromEntries(serverFirst.split(',').map((kv) => [kv[0], kv.slice(2)]));
-        assert.ok(attr.r.startsWith(scram.nonce), 'SCRAM: the server nonce extends ours');
-        const salted = crypto.pbkdf2Sync(need(), Buffer.from(attr.s, 'base64'), Number(attr.i), 32, 'sha256');
-        const clientKey = crypto.createHmac('sha256', salted).update('Client Key').digest();
-        const storedKey = crypto.createHash('sha256').update(clientKey).digest();
-        const withoutProof = `c=biws,r=${attr.r}`;
-        const sig = crypto.createHmac('sha256', storedKey).update(`${scram.first},${serverFirst},${withoutProof}`).digest();
-        const proof = Buffer.from(clientKey.map((b, i) => b ^ sig[i]));
-        sock.write(pgMessage('p', `${withoutProof},p=${proof.toString('base64')}`));
-      } else {
-        throw new Error(`PostgreSQL asks for an authentication this test does not speak (${code})`);
-      }
-    }
-    for (const sql of statements) {
-      sock.write(pgMessage('Q', cstr(sql)));
-      let error = null;
-      for (;;) {
-        const { type, body } = await next();
-        if (type === 'E') error = pgError(body);
-        if (type === 'Z') break;
-      }
-      if (error) throw error;
-    }
-    sock.write(pgMessage('X'));
-  } finally {
-    sock.end();
-  }
-}
-
-/** A fresh database next to ATIP_TEST_DB, dropped after the run; its URI. */
-async function privateDatabase() {
-  const name = `atip_session_${crypto.randomBytes(6).toString('hex')}`;
-  await pgRun(testDb, [`CREATE DATABASE ${name}`]);
-  databases.push(name);
-  return withDatabase(testDb, name);
-}
-
-// ---- atip commands and environments --------------------------------------
-
-/** Runs atip in a scratch directory. */
-function atip(args, env = {}) {
-  const cwd = tempDir('atip-session-');
-  const r = spawnSync(bin, args, { cwd, encoding: 'utf8', timeout: 60000, env: { ...process.env, ...env } });
-  assert.equal(r.error, undefined, `could not run ${bin}: ${r.error}`);
-  for (const s of sanitizerReports) assert.ok(!r.stderr.includes(s), `sanitizer report:\n${r.stderr}`);
-  return r;
-}
-
-/** A fresh data dir and database: { dataDir, args } (args select both). */
-async function environment() {
-  const dataDir = path.join(tempDir('atip-session-'), 'data');
-  const db = testDb ? await privateDatabase() : '';
-  return { dataDir, args: ['--data-dir', dataDir, ...(db ? ['--db', db] : [])] };
-}
-
-/** `atip serve` on an environment (the later --db wins over server.mjs's). */
+/** serve() (server.mjs) on an environment, the server kept for the log check at the end. */
 async function serve(env, vars = {}) {
-  const server = await startServer({ dataDir: env.dataDir, args: env.args.slice(2), env: vars });
+  const server = await serveEnvironment(env, vars);
   servers.push(server);
   return server;
 }
 
-/** `atip demo`: { orgs: {name: {id, country}}, accounts: {email: {role, password, totp}} }. */
-function demo(env) {
-  const r = atip(['demo', ...env.args]);
-  assert.equal(r.status, 0, r.stderr);
-  const printed = parseDemo(r.stdout); // 4 fields: email, role, password, TOTP secret
-  const orgs = {};
-  for (const { id, country, name } of printed.orgs) {
-    assert.match(id, uuid, name);
-    orgs[name] = { id, country };
-  }
-  const accounts = {};
-  for (const { email, role, password, totp: secret } of printed.accounts) {
-    assert.match(secret, /^[A-Z2-7]{32}$/, `${email}: a base32 TOTP secret`);
-    accounts[email] = { email, role, password, totp: secret };
-    secrets.add(password);
-    secrets.add(secret);
-  }
-  assert.equal(Object.keys(accounts).length, 6, `six demo accounts:\n${r.stdout}`);
-  return { orgs, accounts };
+/** demo(): { orgs: {name: {id, country, ...}}, accounts: {email: {role, password, totp, lastStep, ...}} }. */
+function demoByEmail(env) {
+  const printed = demo(env); // asserts the ids and the base32 TOTP secrets
+  const accounts = Object.fromEntries(Object.values(printed.accounts).map((a) => [a.email, a]));
+  assert.equal(Object.keys(accounts).length, 6, `six demo accounts:\n${printed.stdout}`);
+  return { orgs: Object.fromEntries(printed.orgs.map((o) => [o.name, o])), accounts };
 }
 
 /** `atip user add` with a fresh password (no second factor): { id, email, role, password }. */
@@ -243,15 +58,6 @@ function addUser(env, orgId, email, role, name) {
   return { id, email, role, password };
 }
 
-/** `atip audit verify`: asserts "ok:" and exit 0; the number of entries. */
-function auditEntries(env) {
-  const r = atip(['audit', 'verify', ...env.args]);
-  assert.equal(r.status, 0, `atip audit verify: ${r.stdout}${r.stderr}`);
-  const m = r.stdout.match(/^ok: (\d+) entries in (\d+) chains, (\d+) signed checkpoints$/m);
-  assert.ok(m, `an "ok:" line: ${r.stdout}`);
-  return Number(m[1]);
-}
-
 // ---- HTTP ------------------------------------------------------------------
 
 const wrongPassword = () => {
@@ -261,62 +67,9 @@ const wrongPassword = () => {
 };
 const madeUpToken = () => crypto.randomBytes(32).toString('base64url');
 
-/** One request; { status, headers, cookies (Set-Cookie list), text, json }. */
-async function call(server, method, p, { cookie, csrf, body, type, headers = {} } = {}) {
-  const h = { ...headers };
-  if (cookie !== undefined) h.cookie = cookie.includes('=') ? cookie : `atip=${cookie}`;
-  if (csrf !== undefined) h['x-csrf-token'] = csrf;
-  if (body !== undefined) {
-    h['content-type'] = type || 'application/json';
-    if (typeof body !== 'string') body = JSON.stringify(body);
-  }
-  const res = await fetch(server.url + p, { method, headers: h, body });
-  const text = await res.text();
-  let json;
-  try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: res.status, headers: res.headers, cookies: res.headers.getSetCookie(), text, json };
-}
-
-function problem(res, status, label) {
-  assert.equal(res.status, status, `${label}: ${res.status} ${res.text}`);
-  assertProblem(status, res.headers.get('content-type'), res.json, label);
-  assert.equal(typeof res.json.title, 'string', `${label}: problem "title" field`);
-  assert.deepEqual(res.cookies, [], `${label}: no Set-Cookie`);
-  return res.json;
-}
-
-/** POST /api/v1/session; with code, its "totp" field too. */
-function signInRequest(server, email, password, code) {
-  if (/^\d{6}$/.test(code)) codes.add(code);
-  return call(server, 'POST', '/api/v1/session', { body: code === undefined ? { email, password } : { email, password, totp: code } });
-}
-
-// The last TOTP step the server accepted, by secret: it takes each step once.
-const lastStep = new Map();
-
-/** A code for secret that the server has not seen yet (not recorded as used). */
-async function freshCode(secret) {
-  return (await nextTotp(secret, lastStep.get(secret))).code;
-}
-
-/**
- * Signs in, asserting 201 and the cookie; { res, user, csrf, token }.  With
- * secret (an account with a second factor), sends a fresh code.
- */
-async function signIn(server, email, password, label = email, secret = undefined) {
-  const next = secret ? await nextTotp(secret, lastStep.get(secret)) : null;
-  const res = await signInRequest(server, email, password, next?.code);
-  assert.equal(res.status, 201, `${label}: ${res.status} ${res.text}`);
-  if (next) lastStep.set(secret, next.step);
-  assert.equal(res.cookies.length, 1, `${label}: one Set-Cookie: ${res.cookies}`);
-  const m = res.cookies[0].match(/^atip=([A-Za-z0-9_-]{43}); Path=\/; HttpOnly; SameSite=Strict$/);
-  assert.ok(m, `${label}: Set-Cookie ${res.cookies[0]}`);
-  assert.match(res.json?.csrf_token || '', token43, `${label}: csrf_token`);
-  assert.deepEqual(Object.keys(res.json).sort(), ['csrf_token', 'totp_enrolment_required', 'user'], `${label}: ${res.text}`);
-  assert.equal(typeof res.json.totp_enrolment_required, 'boolean', `${label}: totp_enrolment_required`);
-  secrets.add(m[1]);
-  secrets.add(res.json.csrf_token);
-  return { res, user: res.json.user, csrf: res.json.csrf_token, token: m[1] };
+/** A code of account.totp that the server has not taken yet (not recorded as used). */
+async function freshCode(account) {
+  return (await nextTotp(account.totp, account.lastStep)).code;
 }
 
 /**
@@ -355,8 +108,8 @@ let server;
 // Accounts of atip user add, without a second factor: for many sign-ins.
 let plain;
 before(async () => {
-  main = await environment();
-  data = demo(main);
+  main = environment('session');
+  data = demoByEmail(main);
   assert.deepEqual(Object.keys(data.accounts).sort(), Object.keys(orgOf).sort());
   plain = {
     analyst: addUser(main, data.orgs[orgOf['colombo.analyst@demo.invalid']].id, 'plain.analyst@example.org', 'analyst', 'Plain Analyst'),
@@ -369,15 +122,18 @@ before(async () => {
 
 after(async () => {
   for (const s of servers) await s.stop().catch(() => {});
-  for (const name of databases) await pgRun(testDb, [`DROP DATABASE IF EXISTS ${name}`]);
+  dropDatabases();
 });
 
-const account = (email) => ({ ...data.accounts[email], orgId: data.orgs[orgOf[email]].id, country: data.orgs[orgOf[email]].country });
+// The demo account itself (its lastStep kept across tests), with its organisation's id and country.
+const account = (email) => Object.assign(data.accounts[email], {
+  orgId: data.orgs[orgOf[email]].id, country: data.orgs[orgOf[email]].country,
+});
 
 let ktmAdmin;
 test('POST /api/v1/session (email in another case): 201, CSRF token, user, HttpOnly SameSite=Strict cookie', async () => {
   const a = account('ktm.admin@demo.invalid');
-  const s = await signIn(server, 'KTM.Admin@Demo.INVALID', a.password, a.email, a.totp);
+  const s = await signInWithCode(server, a, a.email, { email: 'KTM.Admin@Demo.INVALID' });
   assert.match(s.res.headers.get('content-type') || '', /^application\/json/);
   assert.deepEqual(Object.keys(s.res.json).sort(), ['csrf_token', 'totp_enrolment_required', 'user']);
   assert.equal(s.res.json.totp_enrolment_required, false, 'an enrolled account has nothing to enrol');
@@ -410,7 +166,7 @@ const sessions = {};
 test('every demo account signs in; /api/v1/me names its organisation\'s country', async () => {
   for (const email of Object.keys(orgOf)) {
     const a = account(email);
-    const s = await signIn(server, email, a.password, email, a.totp);
+    const s = await signInWithCode(server, a, email);
     assert.equal(s.res.json.totp_enrolment_required, false, email);
     assertUser(s.user, { email, role: a.role, orgId: a.orgId, enrolled: true });
     const me = await call(server, 'GET', '/api/v1/me', { cookie: s.token });
@@ -425,7 +181,7 @@ test('every demo account signs in; /api/v1/me names its organisation\'s country'
 
 test('DELETE /api/v1/session needs the session\'s CSRF token; then 204, cookie cleared, session revoked', async () => {
   const a = account('ktm.investigator@demo.invalid');
-  const s = await signIn(server, a.email, a.password, a.email, a.totp);
+  const s = await signInWithCode(server, a);
   const other = sessions['platform.admin@demo.invalid'];
   assert.ok(other, 'signed in by the previous test');
 
@@ -458,16 +214,16 @@ test('DELETE /api/v1/session needs the session\'s CSRF token; then 204, cookie c
 
 test('a wrong password and an unknown email get the same 401', async () => {
   const a = account('ktm.investigator@demo.invalid');
-  const wrong = problem(await signInRequest(server, a.email, wrongPassword()), 401, 'wrong password');
+  const wrong = problem(await signInRequest(server, { email: a.email, password: wrongPassword() }), 401, 'wrong password');
   assert.equal(wrong.detail, wrongDetail);
-  const wrongWithCode = problem(await signInRequest(server, a.email, wrongPassword(), await freshCode(a.totp)), 401, 'wrong password, right code');
+  const wrongWithCode = problem(await signInRequest(server, { email: a.email, password: wrongPassword() }, await freshCode(a)), 401, 'wrong password, right code');
   assert.equal(wrongWithCode.detail, wrongDetail);
   const unknownEmail = `nobody.${crypto.randomBytes(4).toString('hex')}@demo.invalid`;
-  const unknown = problem(await signInRequest(server, unknownEmail, a.password), 401, 'unknown email');
+  const unknown = problem(await signInRequest(server, { email: unknownEmail, password: a.password }), 401, 'unknown email');
   assert.equal(unknown.detail, wrongDetail);
   const same = (p) => ({ type: p.type, title: p.title, status: p.status, detail: p.detail, keys: Object.keys(p).sort() });
   assert.deepEqual(same(unknown), same(wrong), 'nothing tells an unknown email from a wrong password');
-  const other = problem(await signInRequest(server, a.email.toUpperCase(), ''), 401, 'empty password');
+  const other = problem(await signInRequest(server, { email: a.email.toUpperCase(), password: '' }), 401, 'empty password');
   assert.equal(other.detail, wrongDetail);
 });
 
@@ -496,22 +252,22 @@ test('malformed sign-in bodies: 422, 415, 400 — and they are not counted as fa
       body: `{"email":${JSON.stringify(a.email)},"password":${JSON.stringify(wrongPassword())}`,
     }), 400, 'broken JSON');
   }
-  const s = await signIn(server, a.email, a.password, 'the right password after 18 malformed requests', a.totp);
+  const s = await signInWithCode(server, a, 'the right password after 18 malformed requests');
   assertUser(s.user, { email: a.email, role: 'case_worker', orgId: a.orgId, enrolled: true });
 });
 
 test('throttling: after 10 wrong passwords the 11th attempt gets 429 with Retry-After; other accounts are not affected', { timeout: 120000 }, async () => {
   const a = plain.analyst; // atip user add: the password alone signs in
   const orgId = data.orgs[orgOf['colombo.analyst@demo.invalid']].id;
-  const open = await signIn(server, a.email, a.password, 'the analyst of atip user add, before the wrong passwords');
+  const open = await signInPlain(server, a, 'the analyst of atip user add, before the wrong passwords');
   assert.equal(open.res.json.totp_enrolment_required, false, 'an analyst need not enrol');
   assertUser(open.user, { email: a.email, role: 'analyst', orgId, name: 'Plain Analyst' });
   for (let i = 1; i <= 10; i++) {
-    const p = problem(await signInRequest(server, a.email, wrongPassword()), 401, `wrong password ${i}`);
+    const p = problem(await signInRequest(server, { email: a.email, password: wrongPassword() }), 401, `wrong password ${i}`);
     assert.equal(p.detail, wrongDetail);
   }
   for (const email of [a.email, a.email.toUpperCase()]) {
-    const res = await signInRequest(server, email, a.password);
+    const res = await signInRequest(server, { email, password: a.password });
     problem(res, 429, `right password for ${email} after 10 wrong ones`);
     const retry = res.headers.get('retry-after') || '';
     assert.match(retry, /^\d+$/, `Retry-After in whole seconds: ${retry}`);
@@ -519,7 +275,7 @@ test('throttling: after 10 wrong passwords the 11th attempt gets 429 with Retry-
     assert.ok(!res.text.includes(a.password));
   }
   const b = plain.viewer;
-  const s = await signIn(server, b.email, b.password, 'another account');
+  const s = await signInPlain(server, b, 'another account');
   assertUser(s.user, { email: b.email, role: 'viewer', orgId: data.orgs[orgOf['border.viewer@demo.invalid']].id, name: 'Plain Viewer' });
   const still = await call(server, 'GET', '/api/v1/me', { cookie: open.token });
   assert.equal(still.status, 200, `an open session of the throttled account lives on: ${still.text}`);
@@ -561,7 +317,7 @@ test('throttling holds for wrong passwords sent all at once: no more than 10 are
   assert.ok((counts[401] || 0) <= 10, `25 wrong passwords at once: at most 10 may be tried (401), the rest 429; got ${JSON.stringify(counts)}`);
   // Each attempt is recorded before its password is checked, so exactly 10 are tried.
   assert.deepEqual(counts, { 401: 10, 429: 15 }, `25 wrong passwords at once: ${JSON.stringify(counts)}`);
-  problem(await signInRequest(server, a.email, a.password, await freshCode(a.totp)), 429, 'the right password and code afterwards');
+  problem(await signInRequest(server, a, await freshCode(a)), 429, 'the right password and code afterwards');
 });
 
 test('GET /api/v1/openapi.json lists POST and DELETE /api/v1/session and GET /api/v1/me', async () => {
@@ -577,7 +333,7 @@ test('GET /api/v1/openapi.json lists POST and DELETE /api/v1/session and GET /ap
 // ---- `atip init` and `atip user add` ---------------------------------------
 
 test('accounts from atip init and atip user add sign in over the API', async () => {
-  const env = await environment();
+  const env = environment('session');
   const adminPw = `Init password ${crypto.randomBytes(6).toString('hex')} für Kathmandu`;
   secrets.add(adminPw);
   const init = atip(['init', '--admin-email', 'Root.Admin@Example.ORG', '--country', 'np', ...env.args], { ATIP_INIT_PASSWORD: adminPw });
@@ -593,7 +349,7 @@ test('accounts from atip init and atip user add sign in over the API', async () 
   assert.match(viewerId, uuid);
 
   const srv = await serve(env);
-  const admin = await signIn(srv, 'root.admin@example.org', adminPw, 'the admin of atip init');
+  const admin = await signInPlain(srv, { email: 'root.admin@example.org', password: adminPw }, 'the admin of atip init');
   assertUser(admin.user, { email: 'root.admin@example.org', role: 'platform_admin', orgId });
   assert.equal(admin.res.json.totp_enrolment_required, true, 'a platform admin without a second factor must enrol one');
   assert.equal(admin.user.id, adminId);
@@ -602,17 +358,17 @@ test('accounts from atip init and atip user add sign in over the API', async () 
   assert.deepEqual(me.json, { user: admin.user, country: 'NP', totp_enrolment_required: true });
   const orgs = problem(await call(srv, 'GET', '/api/v1/orgs', { cookie: admin.token }), 403, 'GET /api/v1/orgs before enrolling');
   assert.match(orgs.detail, /^Enrol a second factor first/, orgs.detail);
-  const viewer = await signIn(srv, 'VIEWER@example.org', viewerPw, 'the user of atip user add');
+  const viewer = await signInPlain(srv, { email: 'VIEWER@example.org', password: viewerPw }, 'the user of atip user add');
   assertUser(viewer.user, { email: 'viewer@example.org', role: 'viewer', orgId, name: 'Test Viewer' });
   assert.equal(viewer.res.json.totp_enrolment_required, false, 'a viewer need not enrol');
   const list = await call(srv, 'GET', '/api/v1/orgs', { cookie: viewer.token });
   assert.equal(list.status, 200, `the viewer uses the API at once: ${list.text}`);
   assert.equal(viewer.user.id, viewerId);
-  problem(await signInRequest(srv, 'viewer@example.org', adminPw), 401, 'another account\'s password');
+  problem(await signInRequest(srv, { email: 'viewer@example.org', password: adminPw }), 401, 'another account\'s password');
 });
 
 test('a password set by atip user add in decomposed form (NFD) signs in over the API', async () => {
-  const env = await environment();
+  const env = environment('session');
   const init = atip(['init', '--admin-email', 'nfd.admin@example.org', '--country', 'NP', ...env.args],
     { ATIP_INIT_PASSWORD: `admin passphrase ${crypto.randomBytes(6).toString('hex')}` });
   assert.equal(init.status, 0, init.stderr);
@@ -624,43 +380,43 @@ test('a password set by atip user add in decomposed form (NFD) signs in over the
   const add = atip(['user', 'add', '--org', orgId, '--email', 'nfd@example.org', '--role', 'analyst', ...env.args], { ATIP_USER_PASSWORD: nfd });
   assert.equal(add.status, 0, add.stderr);
   const srv = await serve(env);
-  const res = await signInRequest(srv, 'nfd@example.org', nfd);
+  const res = await signInRequest(srv, { email: 'nfd@example.org', password: nfd });
   assert.equal(res.status, 201, `POST /api/v1/session with the very bytes of the password atip user add was given (NFD): ${res.status} ${res.text}`);
-  const nfc = await signInRequest(srv, 'nfd@example.org', nfd.normalize('NFC'));
+  const nfc = await signInRequest(srv, { email: 'nfd@example.org', password: nfd.normalize('NFC') });
   assert.equal(nfc.status, 201, `the same password in NFC: ${nfc.status} ${nfc.text}`);
 });
 
 // ---- The audit trail -------------------------------------------------------
 
 test('a sign-in, a failed one and a sign-out add exactly 3 audit entries; atip audit verify says ok', { timeout: 120000 }, async () => {
-  const env = await environment();
-  const { accounts } = demo(env);
-  const start = auditEntries(env);
+  const env = environment('session');
+  const { accounts } = demoByEmail(env);
+  const start = auditVerify(env).entries;
   const srv = await serve(env);
   const a = accounts['platform.admin@demo.invalid'];
-  const s = await signIn(srv, a.email, a.password, a.email, a.totp);
-  problem(await signInRequest(srv, 'ktm.admin@demo.invalid', wrongPassword()), 401, 'wrong password');
+  const s = await signInWithCode(srv, a);
+  problem(await signInRequest(srv, { email: 'ktm.admin@demo.invalid', password: wrongPassword() }), 401, 'wrong password');
   problem(await call(srv, 'POST', '/api/v1/session', { body: { email: a.email } }), 422, 'malformed (not audited)');
   assert.equal((await call(srv, 'GET', '/api/v1/me', { cookie: s.token })).status, 200);
   const out = await call(srv, 'DELETE', '/api/v1/session', { cookie: s.token, csrf: s.csrf });
   assert.equal(out.status, 204, out.text);
   await srv.stop();
-  assert.equal(auditEntries(env), start + 3, 'session.create ok, session.create failed, session.end');
+  assert.equal(auditVerify(env).entries, start + 3, 'session.create ok, session.create failed, session.end');
 });
 
 test('10 wrong passwords and a throttled attempt add exactly 11 audit entries; atip audit verify says ok', { timeout: 120000 }, async () => {
-  const env = await environment();
+  const env = environment('session');
   const init = atip(['init', '--admin-email', 'throttle.admin@example.org', '--country', 'LK', ...env.args],
     { ATIP_INIT_PASSWORD: `admin passphrase ${crypto.randomBytes(6).toString('hex')}` });
   assert.equal(init.status, 0, init.stderr);
   const orgId = init.stdout.match(/organisation (\S+)\)/)[1];
   const a = addUser(env, orgId, 'throttled.analyst@example.org', 'analyst');
-  const start = auditEntries(env);
+  const start = auditVerify(env).entries;
   const srv = await serve(env);
-  for (let i = 1; i <= 10; i++) problem(await signInRequest(srv, a.email, wrongPassword()), 401, `wrong password ${i}`);
-  problem(await signInRequest(srv, a.email, a.password), 429, 'the right password, throttled');
+  for (let i = 1; i <= 10; i++) problem(await signInRequest(srv, { email: a.email, password: wrongPassword() }), 401, `wrong password ${i}`);
+  problem(await signInRequest(srv, a), 429, 'the right password, throttled');
   await srv.stop();
-  assert.equal(auditEntries(env), start + 11, '10 session.create failed, 1 session.create throttled');
+  assert.equal(auditVerify(env).entries, start + 11, '10 session.create failed, 1 session.create throttled');
 });
 
 // ---- The log ---------------------------------------------------------------

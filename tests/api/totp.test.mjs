@@ -18,149 +18,24 @@
 // database are this file's own: on PostgreSQL a private database is made
 // next to ATIP_TEST_DB with psql and dropped at the end.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { client, invalid, ok, problem, session } from './client.mjs';
 import {
-  assertProblem, base32Decode, bin, engine, nextTotp, parseDemo, pgUri, psql, sanitizerReports, sqlite, startServer, tempDir, testDb, totp, TOTP_PERIOD_MS, totpStep,
+  atip, auditVerify, base32Decode, codes, demo, dropDatabases, environment, nextTotp, secrets, serve, sql, totp, TOTP_PERIOD_MS, totpStep, uuid,
 } from './server.mjs';
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const token43 = /^[A-Za-z0-9_-]{43}$/;
 const base32Secret = /^[A-Z2-7]{32}$/;
 const recoveryFormat = /^[a-hjkmnp-z2-9]{5}-[a-hjkmnp-z2-9]{5}$/;
 const wrongDetail = 'The email, the password or the code is wrong.';
 const enrolFirst = /^Enrol a second factor first/;
 
-// Everything secret handed to or by atip, looked for in its log at the end.
-const secrets = new Set();
-const codes = new Set(); // six-digit TOTP codes: looked for as whole numbers
-
-// ---- databases and atip commands ------------------------------------------
-
-const databases = [];
-
-/** Runs atip to completion in a scratch directory. */
-function atip(args, env = {}) {
-  const cwd = tempDir('atip-totp-');
-  const r = spawnSync(bin, args, { cwd, encoding: 'utf8', timeout: 120000, env: { ...process.env, ...env } });
-  assert.equal(r.error, undefined, `could not run ${bin}: ${r.error}`);
-  assert.equal(r.signal, null, `atip ${args.join(' ')}: killed by ${r.signal}\n${r.stderr}`);
-  for (const s of sanitizerReports) assert.ok(!r.stderr.includes(s), `sanitizer report:\n${r.stderr}`);
-  return r;
-}
-
-/** A fresh data dir and, on PostgreSQL, a database of its own. */
-function environment() {
-  const dataDir = path.join(tempDir('atip-totp-'), 'data');
-  let db = '';
-  if (engine === 'postgresql') {
-    const name = `atip_totp_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
-    psql(testDb, `CREATE DATABASE "${name}"`);
-    databases.push(name);
-    db = pgUri(name);
-  }
-  return { dataDir, db, args: ['--data-dir', dataDir, ...(db ? ['--db', db] : [])] };
-}
-
-/** One SQL statement on the environment's database: rows of tab-separated columns. */
-function sql(env, statement) {
-  const out = env.db ? psql(env.db, statement) : sqlite(path.join(env.dataDir, 'atip.db'), statement);
-  return out.split('\n').filter(Boolean).map((l) => l.split('\t'));
-}
-
-/** `atip audit verify` that must pass: the number of entries. */
-function auditEntries(env) {
-  const r = atip(['audit', 'verify', ...env.args]);
-  assert.equal(r.status, 0, `atip audit verify: ${r.stdout}${r.stderr}`);
-  const m = r.stdout.match(/^ok: (\d+) entries in (\d+) chains, (\d+) signed checkpoints\n$/);
-  assert.ok(m, `one "ok:" line: ${JSON.stringify(r.stdout)}`);
-  return Number(m[1]);
-}
-
-// ---- HTTP ------------------------------------------------------------------
+// ---- HTTP (client.mjs) -----------------------------------------------------
+//
+// secrets and codes (server.mjs): looked for in the log at the end.
 
 let server;
-
-/**
- * One request; { status, headers, cookies, text, json }.  With a session,
- * unsafe methods send its CSRF token unless csrf says otherwise (null: none).
- */
-async function call(method, p, { session, csrf, body, type } = {}) {
-  const h = {};
-  if (session) h.cookie = `atip=${session.token}`;
-  if (csrf !== undefined && csrf !== null) h['x-csrf-token'] = csrf;
-  else if (csrf === undefined && session && method !== 'GET') h['x-csrf-token'] = session.csrf;
-  if (body !== undefined) {
-    h['content-type'] = type || 'application/json';
-    if (typeof body !== 'string') body = JSON.stringify(body);
-  }
-  const res = await fetch(server.url + p, { method, headers: h, body });
-  const text = await res.text();
-  let json;
-  try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: res.status, headers: res.headers, cookies: res.headers.getSetCookie(), text, json };
-}
-
-/** Asserts a JSON answer of status; its body. */
-function ok(res, status, what) {
-  assert.equal(res.status, status, `${what}: expected ${status}, got ${res.status} ${res.text}`);
-  assert.match(res.headers.get('content-type') || '', /^application\/json/, `${what}: Content-Type`);
-  return res.json;
-}
-
-/** Asserts a problem+json answer of status without a cookie; the problem. */
-function problem(res, status, what) {
-  assert.equal(res.status, status, `${what}: expected ${status}, got ${res.status} ${res.text}`);
-  assertProblem(status, res.headers.get('content-type'), res.json, what);
-  assert.equal(typeof res.json.title, 'string', `${what}: problem "title" field`);
-  assert.deepEqual(res.cookies, [], `${what}: no Set-Cookie`);
-  return res.json;
-}
-
-/** A 422 naming exactly the given fields, each with a message. */
-function invalid(res, fields, what) {
-  const p = problem(res, 422, what);
-  assert.ok(Array.isArray(p.errors), `${what}: an "errors" list: ${res.text}`);
-  for (const e of p.errors) assert.ok(typeof e.message === 'string' && e.message.length > 0, `${what}: errors[].message: ${res.text}`);
-  assert.deepEqual(p.errors.map((e) => e.field).sort(), [...fields].sort(), `${what}: the fields named: ${res.text}`);
-  return p;
-}
-
-/** POST /api/v1/session; totp only when given (a string, or anything to send as is). */
-function signInRequest(account, code, { password = account.password, email = account.email } = {}) {
-  if (/^\d{6}$/.test(code)) codes.add(code);
-  return call('POST', '/api/v1/session', { body: code === undefined ? { email, password } : { email, password, totp: code } });
-}
-
-/** Asserts a 201 with the cookie; { token, csrf, user, required (totp_enrolment_required) }. */
-function session(res, what) {
-  assert.equal(res.status, 201, `${what}: expected 201, got ${res.status} ${res.text}`);
-  assert.equal(res.cookies.length, 1, `${what}: one Set-Cookie: ${res.cookies}`);
-  const m = res.cookies[0].match(/^atip=([A-Za-z0-9_-]{43}); Path=\/; HttpOnly; SameSite=Strict$/);
-  assert.ok(m, `${what}: Set-Cookie ${res.cookies[0]}`);
-  assert.deepEqual(Object.keys(res.json).sort(), ['csrf_token', 'totp_enrolment_required', 'user'], `${what}: ${res.text}`);
-  assert.match(res.json.csrf_token, token43, `${what}: csrf_token`);
-  assert.equal(typeof res.json.totp_enrolment_required, 'boolean', `${what}: totp_enrolment_required`);
-  assert.deepEqual(Object.keys(res.json.user).sort(), ['active', 'email', 'id', 'name', 'org_id', 'role', 'totp_enrolled', 'version']);
-  secrets.add(m[1]);
-  secrets.add(res.json.csrf_token);
-  return { token: m[1], csrf: res.json.csrf_token, user: res.json.user, required: res.json.totp_enrolment_required };
-}
-
-/** Signs in with the password alone (no second factor yet, or none needed). */
-async function signInPlain(account, what = account.email) {
-  return session(await signInRequest(account), what);
-}
-
-/** Signs in with a code the account has not used; records its step. */
-async function signInWithCode(account, what = account.email) {
-  const { code, step } = await nextTotp(account.totp, account.lastStep);
-  const s = session(await signInRequest(account, code), what);
-  account.lastStep = step;
-  return s;
-}
+const { call, signInRequest, signInPlain, signInWithCode } = client(() => server);
 
 /** A six-digit code that is not the account's code for any step near now. */
 function wrongCode(secret) {
@@ -413,17 +288,10 @@ function addUser(role, orgId) {
 }
 
 before(async () => {
-  env = environment();
-  const r = atip(['demo', ...env.args]);
-  assert.equal(r.status, 0, r.stderr);
-  const printed = parseDemo(r.stdout);
+  env = environment('totp');
+  const printed = demo(env);
   orgs = Object.fromEntries(printed.orgs.map((o) => [o.name, o.id]));
-  for (const a of printed.accounts) {
-    assert.match(a.totp, base32Secret, `${a.email}: its TOTP secret`);
-    secrets.add(a.password);
-    secrets.add(a.totp);
-    demoAccounts[a.role] = { ...a, lastStep: -Infinity };
-  }
+  Object.assign(demoAccounts, printed.accounts); // demo() asserted their base32 TOTP secrets
   const ktm = orgs['Demo Anti-Trafficking Unit, Kathmandu (fictional)'];
   const pune = orgs['Demo Safe Home Shelter, Pune (fictional)'];
   const secretariat = orgs['Demo Platform Secretariat (fictional)'];
@@ -433,14 +301,13 @@ before(async () => {
   added.case_worker = addUser('case_worker', pune);
   added.analyst = addUser('analyst', orgs['Demo Rights Collective, Colombo (fictional)']);
   added.viewer = addUser('viewer', orgs['Demo Border Force Unit (fictional)']);
-  auditBefore = auditEntries(env);
-  // The later --db (the private database) wins over the one server.mjs adds.
-  server = await startServer({ dataDir: env.dataDir, args: env.args.slice(2) });
+  auditBefore = auditVerify(env).entries;
+  server = await serve(env);
 });
 
 after(async () => {
   if (server) await server.stop().catch(() => {});
-  for (const name of databases) psql(testDb, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  dropDatabases();
 });
 
 // ---- 1. who must enrol -------------------------------------------------------
@@ -745,7 +612,7 @@ test('the database holds no TOTP secret or recovery code in the clear; the audit
   const used = sql(env, 'SELECT COUNT(*) FROM recovery_codes WHERE used_at IS NOT NULL')[0][0];
   assert.equal(used, '5', 'four recovery codes of the case worker and one of the investigator used');
 
-  const total = auditEntries(env);
+  const total = auditVerify(env).entries;
   assert.ok(total > auditBefore, `entries before ${auditBefore}, after ${total}`);
   const audit = sql(env, "SELECT action, outcome, record_id FROM atip_audit WHERE action = 'totp.enrol' OR outcome = 'throttled'");
   assert.deepEqual(audit.filter((r) => r[0] === 'totp.enrol').map((r) => [r[1], r[2]]).sort(),

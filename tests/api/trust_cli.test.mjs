@@ -9,13 +9,14 @@
 // uses the sqlite3 and psql command-line tools on a copy.  atip runs under
 // umask 000, so whatever mode its files get is its own doing.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import {
-  assertCleanExit, base32Decode, bin, engine, parseDemo, pgUri, sanitizerReports, tempDir, testDb, withTimeout,
+  assertCleanExit, atip as runAtip, auditVerify, base32Decode, dropDatabases, engine, environment, parseDemo, psql,
+  sanitizerReports, sql, tempDir, umask0, withTimeout,
 } from './server.mjs';
 
 const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
@@ -35,27 +36,16 @@ function assertNoSecret(label, ...texts) {
 }
 
 // The environment atip runs in: nothing inherited may pick its database,
-// data dir or passwords.
+// data dir or passwords (an undefined variable is not passed on).
 function baseEnv(env) {
-  const e = { ...process.env };
-  for (const k of ['ATIP_DB', 'ATIP_DATA_DIR', 'ATIP_INIT_PASSWORD', 'ATIP_USER_PASSWORD']) delete e[k];
-  return { ...e, ...env };
+  const unset = { ATIP_DB: undefined, ATIP_DATA_DIR: undefined, ATIP_INIT_PASSWORD: undefined, ATIP_USER_PASSWORD: undefined };
+  return { ...process.env, ...unset, ...env };
 }
 
-// `sh -c 'umask 0; exec atip ...'`: atip alone decides its files' modes.
-const umask0 = (args) => ['-c', 'umask 0 && exec "$0" "$@"', bin, ...args];
-
-/** Runs atip to completion in a scratch directory. */
+/** Runs atip to completion in a scratch directory under umask 000 (server.mjs); no secret in its output. */
 function atip(args, env = {}) {
-  const cwd = tempDir('atip-trust-');
-  const r = spawnSync('/bin/sh', umask0(args), {
-    cwd, encoding: 'utf8', timeout: 120000, env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const label = `atip ${args.join(' ')}`;
-  assert.equal(r.error, undefined, `could not run ${bin}: ${r.error}`);
-  assert.equal(r.signal, null, `${label}: killed by ${r.signal}\n${r.stderr}`);
-  for (const s of sanitizerReports) assert.ok(!r.stderr.includes(s), `sanitizer report:\n${r.stderr}`);
-  assertNoSecret(label, r.stdout, r.stderr);
+  const r = runAtip(args, baseEnv(env), { umask0: true });
+  assertNoSecret(`atip ${args.join(' ')}`, r.stdout, r.stderr);
   return r;
 }
 
@@ -82,64 +72,24 @@ function atipNoTty(args, env = {}) {
   });
 }
 
-// ---- databases --------------------------------------------------------
+// ---- databases ----------------------------------------------------------
 
-const pgDatabases = [];
-
-function psql(uri, sql) {
-  const r = spawnSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', uri, '-c', sql], {
-    encoding: 'utf8', timeout: 60000,
-  });
-  assert.equal(r.error, undefined, `could not run psql: ${r.error}`);
-  assert.equal(r.status, 0, `psql ${sql}: ${r.stderr}`);
-  return r.stdout;
-}
-
-function sqlite(file, sql) {
-  const r = spawnSync('sqlite3', ['-batch', '-bail', file, sql], { encoding: 'utf8', timeout: 60000 });
-  assert.equal(r.error, undefined, `could not run sqlite3 (scripts/deps test installs it): ${r.error}`);
-  assert.equal(r.status, 0, `sqlite3 ${sql}: ${r.stderr}`);
-  return r.stdout;
-}
-
-function newPgDatabase(template) {
-  const name = `atip_trust_${process.pid}_${pgDatabases.length}_${crypto.randomBytes(3).toString('hex')}`;
-  psql(testDb, `CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`);
-  pgDatabases.push(name);
-  return name;
-}
-
-after(() => {
-  for (const name of pgDatabases) psql(testDb, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-});
+after(() => dropDatabases());
 
 /**
  * A site: a data dir not yet made (its parent exists) and, on PostgreSQL,
- * an empty database of its own.  args select both for any atip command.
+ * an empty database of its own (server.mjs: environment).  args select
+ * both for any atip command.
  */
-function site() {
-  const dir = path.join(tempDir('atip-trust-'), 'data');
-  const pg = engine === 'postgresql' ? newPgDatabase() : null;
-  return withArgs({ dir, pg });
-}
-
-function withArgs(s) {
-  s.args = ['--data-dir', s.dir, ...(s.pg ? ['--db', pgUri(s.pg)] : [])];
-  return s;
-}
+const site = () => environment('trust');
 
 /** A copy of a site: its data dir (keyring, checkpoints, SQLite file) and database. */
 function copySite(s) {
-  const dir = path.join(tempDir('atip-trust-'), 'data');
-  fs.cpSync(s.dir, dir, { recursive: true });
-  fs.chmodSync(dir, 0o700);
-  for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o600);
-  return withArgs({ dir, pg: s.pg ? newPgDatabase(s.pg) : null });
-}
-
-/** Runs one SQL statement on the site's database. */
-function sql(s, statement) {
-  return s.pg ? psql(pgUri(s.pg), statement) : sqlite(path.join(s.dir, 'atip.db'), statement);
+  const copy = environment('trust', { template: s });
+  fs.cpSync(s.dataDir, copy.dataDir, { recursive: true });
+  fs.chmodSync(copy.dataDir, 0o700);
+  for (const f of fs.readdirSync(copy.dataDir)) fs.chmodSync(path.join(copy.dataDir, f), 0o600);
+  return copy;
 }
 
 /** stderr without atip's JSON log lines (migrations applied, ...): what it says. */
@@ -186,14 +136,8 @@ function listOrgs(s) {
   return r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t'));
 }
 
-/** `atip audit verify` that must pass: { entries, chains, checkpoints }. */
-function verifyOk(s) {
-  const r = atip(['audit', 'verify', ...s.args]);
-  assert.equal(r.status, 0, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  const m = r.stdout.match(/^ok: (\d+) entries in (\d+) chains, (\d+) signed checkpoints\n$/);
-  assert.ok(m, `stdout: ${JSON.stringify(r.stdout)}`);
-  return { entries: Number(m[1]), chains: Number(m[2]), checkpoints: Number(m[3]) };
-}
+/** `atip audit verify` that must pass (server.mjs: auditVerify): { entries, chains, checkpoints }. */
+const verifyOk = (s) => auditVerify(s, atip);
 
 /** `atip audit verify` that must find a break: the BROKEN line's text. */
 function verifyBroken(s) {
@@ -239,7 +183,7 @@ async function serveAndStop(s, env = {}) {
 
 /** The lines of audit-checkpoints as { chain, seq, hash, at, sig }. */
 function checkpoints(s) {
-  const text = fs.readFileSync(path.join(s.dir, 'audit-checkpoints'), 'utf8');
+  const text = fs.readFileSync(path.join(s.dataDir, 'audit-checkpoints'), 'utf8');
   assert.ok(text.endsWith('\n'), `audit-checkpoints ends with a newline: ${JSON.stringify(text)}`);
   return text.slice(0, -1).split('\n').map((line) => {
     const m = line.match(/^(\S+) (\d+) ([0-9a-f]{64}) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) ([A-Za-z0-9+/]+={0,2})$/);
@@ -254,18 +198,18 @@ test('atip init makes the data dir 0700 and a 0600 keyring, and keeps them on a 
   const s = site();
   const r = atip(['init', ...s.args]);
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, `initialised ${s.dir}: keyring and database ready\n`);
-  assert.equal(octal(mode(s.dir)), '0700', 'data dir');
-  const keyring = path.join(s.dir, 'keyring');
+  assert.equal(r.stdout, `initialised ${s.dataDir}: keyring and database ready\n`);
+  assert.equal(octal(mode(s.dataDir)), '0700', 'data dir');
+  const keyring = path.join(s.dataDir, 'keyring');
   assert.equal(octal(mode(keyring)), '0600', 'keyring');
-  const files = fs.readdirSync(s.dir).sort();
+  const files = fs.readdirSync(s.dataDir).sort();
   if (engine === 'sqlite') {
     assert.ok(files.includes('atip.db'), `atip.db in ${files}`);
-    for (const f of files) assert.equal(octal(mode(path.join(s.dir, f))), '0600', f);
+    for (const f of files) assert.equal(octal(mode(path.join(s.dataDir, f))), '0600', f);
   } else {
     // The database lives in PostgreSQL; the keyring never leaves the data dir.
     assert.deepEqual(files, ['keyring']);
-    assert.match(psql(pgUri(s.pg), "SELECT count(*) FROM information_schema.tables WHERE table_name = 'atip_audit'"), /^1\n$/);
+    assert.match(psql(s.db, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'atip_audit'"), /^1\n$/);
   }
 
   const before = fs.readFileSync(keyring);
@@ -279,7 +223,7 @@ test('atip init makes the data dir 0700 and a 0600 keyring, and keeps them on a 
 test('atip init refuses a keyring others may read (exit 1, naming the keyring)', () => {
   const s = site();
   assert.equal(atip(['init', ...s.args]).status, 0);
-  const keyring = path.join(s.dir, 'keyring');
+  const keyring = path.join(s.dataDir, 'keyring');
   const before = fs.readFileSync(keyring);
   fs.chmodSync(keyring, 0o644);
   const r = atip(['init', ...s.args]);
@@ -308,7 +252,7 @@ test('atip init --admin-email adds the first platform admin in a new secretariat
     assert.equal(r.stdout, '');
     assert.match(said(r.stderr), /^atip init: password: \S.*\n$/, `${password}: ${r.stderr}`);
   }
-  assert.ok(!fs.existsSync(s.dir) || listOrgs(s).length === 0, 'a refused init adds no organisation');
+  assert.ok(!fs.existsSync(s.dataDir) || listOrgs(s).length === 0, 'a refused init adds no organisation');
 
   const { user, org } = initAdmin(s);
   const orgs = listOrgs(s);
@@ -440,7 +384,7 @@ function auditedSite() {
 test('atip audit verify counts every user creation; atip serve signs a checkpoint on SIGTERM', async () => {
   const { s, a, b } = auditedSite();
   assert.deepEqual(verifyOk(s), { entries: 3, chains: 2, checkpoints: 0 });
-  const file = path.join(s.dir, 'audit-checkpoints');
+  const file = path.join(s.dataDir, 'audit-checkpoints');
   assert.ok(!fs.existsSync(file), 'no checkpoints before atip serve ran');
 
   // No job workers: the checkpoint can only come from the shutdown.
@@ -477,7 +421,7 @@ test('atip audit verify catches a changed row, removed entries and a forged chec
   assert.match(verifyBroken(removed), new RegExp(`^chain ${a} .*entries were removed$`));
 
   const forged = copySite(s);
-  const file = path.join(forged.dir, 'audit-checkpoints');
+  const file = path.join(forged.dataDir, 'audit-checkpoints');
   const lines = fs.readFileSync(file, 'utf8').split('\n');
   const fields = lines[0].split(' ');
   fields[4] = (fields[4][0] === 'A' ? 'B' : 'A') + fields[4].slice(1);
@@ -503,7 +447,7 @@ test('atip keys rotate makes a new primary key; the keyring stays 0600 and the a
   await serveAndStop(s);
   const before = verifyOk(s);
   assert.equal(before.checkpoints, 2);
-  const keyring = path.join(s.dir, 'keyring');
+  const keyring = path.join(s.dataDir, 'keyring');
   const old = fs.readFileSync(keyring);
 
   for (const v of [2, 3]) {
