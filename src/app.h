@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "access/access.h"
 #include "crypto/crypto.h"
 #include "db/db.h"
 #include "http/http.h"
@@ -44,6 +45,9 @@ extern const size_t app_nroutes;
 /* The job kinds (routes.c). */
 extern const struct job_kind app_jobs[];
 extern const size_t app_njobs;
+
+/* The kind of record called name ("meeting"), or NULL (routes.c). */
+const struct record_kind *app_kind(const char *name);
 
 /* Every module's migrations in version order; caller frees the array. */
 struct db_migration *app_migrations(size_t *n);

@@ -14,6 +14,10 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/timeutil.h"
+#include "coord/coord.h"
+#include "coord/coord_http.h"
+#include "files/files.h"
+#include "files/files_http.h"
 #include "ops/ops.h"
 #include "orgs/orgs_http.h"
 #include "orgs/orgs.h"
@@ -178,6 +182,44 @@ const struct http_route app_routes[] = {
 	  "audit", "{\"type\":\"object\",\"required\":[\"id\"]}",
 	  "{\"type\":\"object\",\"required\":[\"note\"],\"properties\":{"
 	  "\"note\":{\"type\":\"string\"}}}" },
+	{ "GET", "/api/v1/files", files_http_list, HTTP_DB, "files",
+	  "The files of one record (record_kind, record_id)", "files",
+	  "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "POST", "/api/v1/files", files_http_upload, HTTP_UPLOAD | HTTP_DB,
+	  "files",
+	  "Attach a file to a record (record_kind, record_id; the name in "
+	  "X-File-Name, %-escaped UTF-8); its type is found by content",
+	  "files", "{\"type\":\"object\",\"required\":[\"id\"]}", NULL },
+	{ "GET", "/api/v1/files/{id}", files_http_get, HTTP_DB, "files",
+	  "One file's description", "files",
+	  "{\"type\":\"object\",\"required\":[\"id\"]}", NULL },
+	{ "GET", "/api/v1/files/{id}/content", files_http_content, HTTP_DB,
+	  "files", "A file's bytes, always as a download (attachment)", "files",
+	  "{\"type\":\"string\",\"format\":\"binary\"}", NULL },
+	{ "DELETE", "/api/v1/files/{id}", files_http_delete, HTTP_DB, "files",
+	  "Erase a file (and its key)", "files", NULL, NULL },
+	{ "GET", "/api/v1/meetings", coord_http_meetings_list, HTTP_DB,
+	  "meetings",
+	  "Meetings and forums you may see, newest first (when=upcoming: "
+	  "soonest first; when=past)",
+	  "meetings", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "POST", "/api/v1/meetings", coord_http_meeting_create,
+	  HTTP_BODY | HTTP_DB, "meetings",
+	  "Convene a meeting: title, starts_at, agenda, participants, sharing",
+	  "meetings", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"title\",\"starts_at\"]}" },
+	{ "GET", "/api/v1/meetings/{id}", coord_http_meeting_get, HTTP_DB,
+	  "meetings", "One meeting with its agenda and decisions", "meetings",
+	  "{\"type\":\"object\",\"required\":[\"id\"]}", NULL },
+	{ "PATCH", "/api/v1/meetings/{id}", coord_http_meeting_update,
+	  HTTP_BODY | HTTP_DB, "meetings",
+	  "Change a meeting (with its version): minutes, status, agenda, ...",
+	  "meetings", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"version\"]}" },
+	{ "POST", "/api/v1/meetings/{id}/decisions", coord_http_decision_add,
+	  HTTP_BODY | HTTP_DB, "meetings", "Record a decision of a meeting",
+	  "meetings", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"text\"]}" },
 	{ "GET", "/api/v1/openapi.json", ops_openapi, 0, NULL,
 	  "This OpenAPI 3.1 document", "ops", "{\"type\":\"object\"}", NULL },
 };
@@ -252,6 +294,7 @@ static const struct {
 			   long long *count);
 } app_rewraps[] = {
 	{ "second-factor secrets", auth_totp_rewrap },
+	{ "file keys", files_rewrap },
 };
 
 static enum job_result
@@ -283,6 +326,20 @@ const struct job_kind app_jobs[] = {
 
 const size_t app_njobs = sizeof(app_jobs) / sizeof(app_jobs[0]);
 
+/* Every kind of record that files and discussions attach to. */
+static const struct record_kind kinds[] = {
+	{ "meeting", false, coord_meeting_load },
+};
+
+const struct record_kind *
+app_kind(const char *name)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kinds[i].name, name))
+			return &kinds[i];
+	return NULL;
+}
+
 static int
 by_version(const void *a, const void *b)
 {
@@ -303,6 +360,8 @@ app_migrations(size_t *n)
 		{ audit_migrations, &audit_nmigrations },
 		{ orgs_migrations, &orgs_nmigrations },
 		{ auth_migrations, &auth_nmigrations },
+		{ files_migrations, &files_nmigrations },
+		{ coord_migrations, &coord_nmigrations },
 	};
 	struct db_migration *all;
 	size_t i, total = 0;

@@ -108,6 +108,10 @@ access_check(const struct access_actor *a, enum access_action act,
 	case ACT_DELETE:
 	case ACT_SHARE:
 		return own && writer(a->role) ? ACCESS_ALLOW : ACCESS_FORBIDDEN;
+	/* Whoever sees a record takes part in its discussion; viewers
+	 * only read. */
+	case ACT_CONTRIBUTE:
+		return a->role != ROLE_VIEWER ? ACCESS_ALLOW : ACCESS_FORBIDDEN;
 	default: return ACCESS_FORBIDDEN;
 	}
 }

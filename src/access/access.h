@@ -16,6 +16,9 @@
 #include <stddef.h>
 
 #include "auth/auth.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
 
 enum access_action {
 	ACT_READ,	   /* see the record (and list it) */
@@ -25,6 +28,7 @@ enum access_action {
 	ACT_SHARE,	   /* change its distribution level */
 	ACT_READ_PERSONAL, /* read a victim's identifying fields */
 	ACT_ADMIN,	   /* manage organisations and users */
+	ACT_CONTRIBUTE,	   /* add to it: a comment, a progress update */
 	ACT_COUNT
 };
 
@@ -69,6 +73,22 @@ struct access_record {
 };
 
 enum access_result { ACCESS_ALLOW, ACCESS_FORBIDDEN, ACCESS_HIDDEN };
+
+/*
+ * How a module shows one kind of its records to access decisions, so that
+ * what attaches to any record (files, discussions) follows that record's
+ * rules exactly.  routes.c lists every kind (app_kind()).
+ */
+struct record_kind {
+	const char *name; /* "meeting", "action", "practice", "case", ... */
+	/* Holds victims' personal data: attachments are encrypted and read
+	 * with ACT_READ_PERSONAL, every read audited. */
+	bool sensitive;
+	/* Reads the access view of record id, strings in arena a;
+	 * ERR_NOT_FOUND when there is none. */
+	enum err (*load)(struct db_conn *c, const char *id, struct arena *a,
+			 struct access_record *out);
+};
 
 /* Decides; actor NULL is an anonymous client. */
 enum access_result access_check(const struct access_actor *a,

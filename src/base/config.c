@@ -51,6 +51,8 @@ static const struct setting settings[] = {
 	  "seconds before an idle connection is closed" },
 	{ "max-body", "ATIP_MAX_BODY", K_LONG, OFF(max_body), "1048576", 1024,
 	  1073741824, "request body bytes at most (413 past it)" },
+	{ "max-upload", "ATIP_MAX_UPLOAD", K_LONG, OFF(max_upload), "10485760",
+	  1024, 1073741824, "bytes of an uploaded file at most (413 past it)" },
 	{ "max-header", "ATIP_MAX_HEADER", K_LONG, OFF(max_header), "16384",
 	  1024, 1048576, "request line and header bytes at most (413)" },
 	{ "json-depth", "ATIP_JSON_DEPTH", K_LONG, OFF(json_depth), "32", 2,

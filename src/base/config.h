@@ -26,6 +26,7 @@ struct config {
 	long max_per_ip;
 	long timeout; /* seconds a connection may stay idle */
 	long max_body;
+	long max_upload;
 	long max_header;
 	long json_depth;
 	long json_string;

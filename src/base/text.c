@@ -2,6 +2,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
@@ -68,4 +69,96 @@ out:
 	free(n);
 	free(u);
 	return r;
+}
+
+uint32_t
+text_next_cp(const unsigned char *p, size_t *i)
+{
+	uint32_t c = p[(*i)++];
+	int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+
+	c &= more == 3 ? 0x07 : more == 2 ? 0x0f : more == 1 ? 0x1f : 0x7f;
+	while (more-- > 0)
+		c = (c << 6) | (p[(*i)++] & 0x3f);
+	return c;
+}
+
+/*
+ * Control characters (C0, DEL, C1), line and paragraph separators, and
+ * the bidirectional embeddings, overrides and isolates.  Joiners (U+200C,
+ * U+200D) stay: Indic scripts need them.
+ */
+bool
+text_refused_cp(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 ||
+	       c == 0x2029 || (c >= 0x202a && c <= 0x202e) ||
+	       (c >= 0x2066 && c <= 0x2069);
+}
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
+	       c == '\r';
+}
+
+const char *
+text_clean(struct arena *a, const char *in, size_t max_chars, unsigned flags,
+	   const char **why)
+{
+	const char *p = in ? in : "";
+	size_t len = strlen(p), n, i, o, chars;
+	char *nfc = NULL, *out;
+
+	while (len > 0 && is_space(*p)) {
+		p++;
+		len--;
+	}
+	while (len > 0 && is_space(p[len - 1]))
+		len--;
+	/* No text this long is max_chars characters once composed. */
+	if (len > 4 * max_chars + 16) {
+		*why = arena_printf(a, "must be at most %zu characters",
+				    max_chars);
+		return NULL;
+	}
+	switch (text_nfc(p, len, &nfc, &n)) {
+	case TEXT_OK: n = len; break;
+	case TEXT_CHANGED: p = nfc; break;
+	case TEXT_INVALID: *why = "must be valid UTF-8"; return NULL;
+	}
+	out = arena_alloc(a, n + 1);
+	for (i = o = chars = 0; i < n;) {
+		size_t at = i;
+		uint32_t c = text_next_cp((const unsigned char *)p, &i);
+
+		if (flags & TEXT_LINES && c == '\r' && i < n && p[i] == '\n')
+			continue; /* the "\n" follows */
+		chars++;
+		if (flags & TEXT_LINES &&
+		    (c == '\r' || c == '\n' || c == '\t')) {
+			out[o++] = c == '\t' ? '\t' : '\n';
+			continue;
+		}
+		if (text_refused_cp(c)) {
+			free(nfc);
+			*why = flags & TEXT_LINES
+				       ? "must not contain control characters "
+					 "other than line breaks and tabs"
+				       : "must not contain control characters "
+					 "or line breaks";
+			return NULL;
+		}
+		memcpy(out + o, p + at, i - at);
+		o += i - at;
+	}
+	free(nfc);
+	out[o] = '\0';
+	if (chars > max_chars) {
+		*why = arena_printf(a, "must be at most %zu characters",
+				    max_chars);
+		return NULL;
+	}
+	return out;
 }

@@ -25,6 +25,7 @@ http_settings_of(const struct config *c, struct http_settings *s)
 		.max_per_ip = (unsigned)c->max_per_ip,
 		.timeout = (unsigned)c->timeout,
 		.max_body = (size_t)c->max_body,
+		.max_upload = (size_t)c->max_upload,
 		.max_header = (size_t)c->max_header,
 		.json_depth = (size_t)c->json_depth,
 		.json_string = (size_t)c->json_string,

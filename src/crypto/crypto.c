@@ -16,10 +16,6 @@ enum {
 	INDEX_BYTES = 30,
 };
 
-struct crypto_dek {
-	unsigned char key[CRYPTO_KEY_LEN];
-};
-
 struct crypto_dek *
 crypto_dek_new(void)
 {

@@ -106,6 +106,27 @@ char *crypto_field_encrypt(const struct crypto_dek *dek, const char *record_id,
 bool crypto_field_decrypt(const struct crypto_dek *dek, const char *record_id,
 			  const char *field, const char *text, struct buf *out);
 
+/*
+ * Encrypts a file's bytes under dek (libsodium secretstream, XChaCha20-
+ * Poly1305 in 64 KiB chunks, the record id bound to every chunk) and
+ * appends the result to out, which the caller has initialised with its
+ * cap.  False when out would pass its cap.
+ */
+bool crypto_blob_encrypt(const struct crypto_dek *dek, const char *record_id,
+			 const void *p, size_t len, struct buf *out);
+
+/*
+ * Decrypts crypto_blob_encrypt's output, appending the plain bytes to out
+ * (wipe it with crypto_wipe_buf when done).  False when the bytes were
+ * altered, cut short, reordered, made for another record or with another
+ * key, or do not fit out.
+ */
+bool crypto_blob_decrypt(const struct crypto_dek *dek, const char *record_id,
+			 const void *p, size_t len, struct buf *out);
+
+/* How many bytes crypto_blob_encrypt makes of len plain bytes. */
+size_t crypto_blob_size(size_t len);
+
 enum { CRYPTO_INDEX_LEN = 44 }; /* "b1." + 40 characters + NUL */
 
 /*

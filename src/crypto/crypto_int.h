@@ -24,6 +24,11 @@ struct crypto_keyring {
 	unsigned char sign_pk[crypto_sign_PUBLICKEYBYTES];
 };
 
+/* A record's data key (sodium_malloc memory). */
+struct crypto_dek {
+	unsigned char key[CRYPTO_KEY_LEN];
+};
+
 /* Returns the root key of version, or NULL when the keyring lacks it. */
 const unsigned char *crypto_root(const struct crypto_keyring *kr,
 				 uint32_t version);

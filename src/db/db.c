@@ -245,6 +245,12 @@ db_col_null(struct db_rows *rows, int col)
 	return rows->conn->db->ops->isnull(rows, col);
 }
 
+bool
+db_col_blob(struct db_rows *rows, int col, struct buf *out)
+{
+	return rows->conn->db->ops->blob(rows, col, out);
+}
+
 long long
 db_col_int(struct db_rows *rows, int col)
 {

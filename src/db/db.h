@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 
 enum db_engine { DB_SQLITE, DB_PG };
@@ -113,6 +114,12 @@ bool db_next(struct db_rows *rows);
 const char *db_col_text(struct db_rows *rows, int col);
 long long db_col_int(struct db_rows *rows, int col);
 bool db_col_null(struct db_rows *rows, int col);
+
+/*
+ * Appends the bytes of a BLOB (SQLite) or BYTEA (PostgreSQL) column to
+ * out; false when they do not fit out's max or the value is malformed.
+ */
+bool db_col_blob(struct db_rows *rows, int col, struct buf *out);
 
 /* Ends the query; returns its final status. */
 enum db_status db_rows_close(struct db_rows *rows);

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 
+#include "base/buf.h"
 #include "db/db.h"
 
 struct db_cache_entry {
@@ -34,6 +35,7 @@ struct db_ops {
 	int (*next)(struct db_rows *rows);
 	const char *(*text)(struct db_rows *rows, int col);
 	int (*isnull)(struct db_rows *rows, int col);
+	bool (*blob)(struct db_rows *rows, int col, struct buf *out);
 	void (*close)(struct db_rows *rows);
 	enum db_status (*script)(struct db_conn *c, const char *sql);
 	const char *begin; /* the statement that opens a write transaction */

@@ -161,6 +161,28 @@ pg_text(struct db_rows *rows, int col)
 	return PQgetvalue(rows->handle, rows->row, col);
 }
 
+/* Results come as text: a BYTEA is a backslash, "x" and hex digits. */
+static bool
+pg_blob(struct db_rows *rows, int col, struct buf *out)
+{
+	const char *t = PQgetvalue(rows->handle, rows->row, col);
+	size_t n = (size_t)PQgetlength(rows->handle, rows->row, col);
+	unsigned char *bytes;
+	size_t len;
+	bool ok;
+
+	if (PQgetisnull(rows->handle, rows->row, col))
+		return true;
+	if (n < 2 || t[0] != '\\' || t[1] != 'x')
+		return false;
+	bytes = PQunescapeBytea((const unsigned char *)t, &len);
+	if (!bytes)
+		return false;
+	ok = buf_add(out, bytes, len);
+	PQfreemem(bytes);
+	return ok;
+}
+
 static int
 pg_isnull(struct db_rows *rows, int col)
 {
@@ -191,6 +213,7 @@ const struct db_ops db_pg_ops = {
 	.next = pg_next,
 	.text = pg_text,
 	.isnull = pg_isnull,
+	.blob = pg_blob,
 	.close = pg_close,
 	.script = pg_script,
 	.begin = "BEGIN",

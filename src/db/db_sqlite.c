@@ -167,6 +167,15 @@ sq_text(struct db_rows *rows, int col)
 	return (const char *)sqlite3_column_text(rows->handle, col);
 }
 
+static bool
+sq_blob(struct db_rows *rows, int col, struct buf *out)
+{
+	const void *p = sqlite3_column_blob(rows->handle, col);
+	int n = sqlite3_column_bytes(rows->handle, col);
+
+	return n <= 0 || buf_add(out, p, (size_t)n);
+}
+
 static int
 sq_isnull(struct db_rows *rows, int col)
 {
@@ -193,6 +202,7 @@ const struct db_ops db_sqlite_ops = {
 	.next = sq_next,
 	.text = sq_text,
 	.isnull = sq_isnull,
+	.blob = sq_blob,
 	.close = sq_close,
 	.script = sq_script,
 	.begin = "BEGIN IMMEDIATE",

@@ -26,6 +26,7 @@ enum http_route_flags {
 	HTTP_DB = 1 << 1,     /* needs a database connection (503 without) */
 	HTTP_LOCAL = 1 << 2,  /* may be limited to loopback clients */
 	HTTP_NO_LOG = 1 << 3, /* ops probes: counted, not logged */
+	HTTP_UPLOAD = 1 << 4, /* takes raw bytes of any type (max_upload) */
 };
 
 enum { HTTP_MAX_PARAMS = 4 };
@@ -53,6 +54,7 @@ struct http_settings {
 	unsigned max_per_ip;
 	unsigned timeout;
 	size_t max_body;
+	size_t max_upload; /* bodies of HTTP_UPLOAD routes */
 	size_t max_header;
 	size_t json_depth;
 	size_t json_string;
@@ -134,6 +136,9 @@ void http_client_ip(struct http_request *req, char *out, size_t len);
 /* Reads path parameter i as an id (lower-cased); false when not a UUID. */
 bool http_param_id(struct http_request *req, int i, char out[37]);
 
+/* The raw body of an HTTP_UPLOAD route (len 0 when there is none). */
+const void *http_upload(struct http_request *req, size_t *len);
+
 /* Returns the value of query parameter name, or NULL. */
 const char *http_query(struct http_request *req, const char *name);
 
@@ -160,6 +165,13 @@ void http_json(struct http_request *req, unsigned status, json_t *value);
 /* Responds with bytes of the given type; body must live as long as req. */
 void http_send(struct http_request *req, unsigned status, const char *type,
 	       const void *body, size_t len);
+
+/*
+ * Responds with the bytes of body, which the server takes over (body is
+ * left empty) and frees once sent — wiped first when secret.
+ */
+void http_send_buf(struct http_request *req, unsigned status, const char *type,
+		   struct buf *body, bool secret);
 
 /*
  * Responds with an RFC 9457 problem for e; detail is a fixed sentence
@@ -201,6 +213,12 @@ json_t *http_body_check(struct http_request *req, const struct http_field *f,
 
 /* Returns the HTTP status of e. */
 unsigned http_status(enum err e);
+
+/*
+ * The value of request header name with %XX escapes decoded (arena
+ * memory; may hold any byte but NUL), or NULL.
+ */
+const char *http_header_decoded(struct http_request *req, const char *name);
 
 /* Returns the value of request header name, or NULL. */
 const char *http_header(struct http_request *req, const char *name);

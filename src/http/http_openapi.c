@@ -56,20 +56,32 @@ operation(const struct http_route *r)
 				  "application/json", "schema",
 				  schema_or(r->request,
 					    "{\"type\":\"object\"}")));
+	if (r->flags & HTTP_UPLOAD)
+		json_object_set_new(op, "requestBody",
+				    json_pack("{sb s{s{s{ss ss}}}}", "required",
+					      1, "content",
+					      "application/octet-stream",
+					      "schema", "type", "string",
+					      "format", "binary"));
 	json_object_set_new(
 		responses, "200",
 		json_pack("{ss s{s{so}}}", "description", "Success", "content",
 			  strcmp(r->pattern, "/metrics") ? "application/json"
 							 : "text/plain",
 			  "schema", schema_or(r->response, "{}")));
-	if (r->flags & HTTP_BODY) {
+	if (r->flags & (HTTP_BODY | HTTP_UPLOAD)) {
+		bool json = r->flags & HTTP_BODY;
+
 		json_object_set_new(responses, "400",
-				    problem_ref("Malformed JSON body"));
+				    problem_ref(json ? "Malformed JSON body"
+						     : "Malformed request"));
 		json_object_set_new(responses, "413",
 				    problem_ref("Body too large"));
 		json_object_set_new(
 			responses, "415",
-			problem_ref("Body is not application/json"));
+			problem_ref(
+				json ? "Body is not application/json"
+				     : "A type of file atip does not keep"));
 		json_object_set_new(responses, "422",
 				    problem_ref("Invalid fields"));
 	}

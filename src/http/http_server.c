@@ -73,6 +73,54 @@ http_set_response(struct http_request *req, unsigned status, const char *type,
 	http_use_response(req, status, type, r);
 }
 
+struct owned_body {
+	struct buf b;
+	bool secret;
+};
+
+static void
+free_owned(void *cls)
+{
+	struct owned_body *o = cls;
+
+	if (o->secret && o->b.p)
+		explicit_bzero(o->b.p, o->b.len);
+	buf_release(&o->b);
+	free(o);
+}
+
+void
+http_send_buf(struct http_request *req, unsigned status, const char *type,
+	      struct buf *body, bool secret)
+{
+	struct owned_body *o = xcalloc(1, sizeof(*o));
+	struct MHD_Response *r;
+
+	o->b = *body;
+	o->secret = secret;
+	*body = (struct buf){ 0 };
+	if (!o->b.p)
+		buf_add(&o->b, "", 0);
+	r = MHD_create_response_from_buffer_with_free_callback_cls(
+		o->b.len, o->b.p, free_owned, o);
+	if (!r)
+		abort();
+	http_use_response(req, status, type, r);
+}
+
+const char *
+http_header_decoded(struct http_request *req, const char *name)
+{
+	const char *v = http_header(req, name);
+	char *copy;
+
+	if (!v)
+		return NULL;
+	copy = arena_strndup(&req->arena, v, strlen(v));
+	copy[MHD_http_unescape(copy)] = '\0';
+	return copy;
+}
+
 void
 http_add_header(struct http_request *req, const char *name, const char *value)
 {
@@ -427,7 +475,11 @@ begin(struct http_request *req, const char *url, const char *method,
 	in.raw_uri = req->path;
 	in.content_length = -1;
 	in.max_header = srv->set.max_header;
-	in.max_body = srv->set.max_body;
+	/* Uploads may be larger: routed requests are held to their own cap
+	 * below. */
+	in.max_body = srv->set.max_body > srv->set.max_upload
+			      ? srv->set.max_body
+			      : srv->set.max_upload;
 	in.header_bytes = strlen(req->path) + strlen(method) + 12;
 	in.http11 = !strcmp(version, MHD_HTTP_VERSION_1_1);
 	MHD_get_connection_values_n(req->conn, MHD_HEADER_KIND, scan_header,
@@ -446,6 +498,14 @@ begin(struct http_request *req, const char *url, const char *method,
 	body = req->content_length > 0 || req->chunked;
 	req->match = http_route_find(srv->routes, srv->nroutes, method,
 				     req->path, req->params, &req->nparams);
+	if (req->match >= 0 && srv->routes[req->match].flags & HTTP_UPLOAD)
+		req->upload.max = srv->set.max_upload;
+	if (req->content_length > 0 &&
+	    (size_t)req->content_length > req->upload.max) {
+		http_problem(req, ERR_TOO_BIG, "The request body is too large.",
+			     NULL);
+		return true;
+	}
 	if (req->match < 0) {
 		if (body)
 			answer_unrouted(req); /* the body is not wanted */
@@ -453,13 +513,15 @@ begin(struct http_request *req, const char *url, const char *method,
 	}
 	req->route_index = req->match;
 	req->route = &srv->routes[req->match];
-	if (body && (!(req->route->flags & HTTP_BODY) ||
-		     !is_json_type(http_header(req, "Content-Type")))) {
+	if (body && !(req->route->flags & (HTTP_BODY | HTTP_UPLOAD))) {
 		http_problem(req, ERR_MEDIA_TYPE,
-			     req->route->flags & HTTP_BODY
-				     ? "The body must be application/json."
-				     : "This resource takes no body.",
-			     NULL);
+			     "This resource takes no body.", NULL);
+		return true;
+	}
+	if (body && req->route->flags & HTTP_BODY &&
+	    !is_json_type(http_header(req, "Content-Type"))) {
+		http_problem(req, ERR_MEDIA_TYPE,
+			     "The body must be application/json.", NULL);
 		return true;
 	}
 	return false;
@@ -504,7 +566,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			if (req->discarded ||
 			    !buf_add(&req->upload, upload, *upload_size)) {
 				req->discarded += *upload_size;
-				if (req->discarded > req->srv->set.max_body)
+				if (req->discarded > req->upload.max)
 					return MHD_NO;
 			}
 			*upload_size = 0;
@@ -899,6 +961,13 @@ bool
 http_param_id(struct http_request *req, int i, char out[UUID_STR_LEN])
 {
 	return i < req->nparams && uuid_normalise(req->params[i], out);
+}
+
+const void *
+http_upload(struct http_request *req, size_t *len)
+{
+	*len = req->upload.len;
+	return req->upload.p ? req->upload.p : "";
 }
 
 const char *

@@ -115,33 +115,6 @@ is_ascii_space(char c)
 	       c == '\r';
 }
 
-/* Decodes the code point at p[*i] of well-formed UTF-8 and moves past it. */
-static uint32_t
-next_cp(const unsigned char *p, size_t *i)
-{
-	uint32_t c = p[(*i)++];
-	int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
-
-	c &= more == 3 ? 0x07 : more == 2 ? 0x0f : more == 1 ? 0x1f : 0x7f;
-	while (more-- > 0)
-		c = (c << 6) | (p[(*i)++] & 0x3f);
-	return c;
-}
-
-/*
- * Control characters (C0, DEL, C1), line and paragraph separators, and
- * the bidirectional embeddings, overrides and isolates, which can make a
- * name display as another.  Joiners (U+200C, U+200D) stay: Indic scripts
- * need them.
- */
-static bool
-is_refused_cp(uint32_t c)
-{
-	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 ||
-	       c == 0x2029 || (c >= 0x202a && c <= 0x202e) ||
-	       (c >= 0x2066 && c <= 0x2069);
-}
-
 /*
  * The comparison key of a name: NFKC_Casefold (case, compatibility forms
  * and default-ignorable characters folded away), with runs of spaces made
@@ -225,7 +198,7 @@ check_name(const char *name, struct org *o, char **key, struct org_errors *errs)
 	}
 	s = (const unsigned char *)p;
 	for (i = 0, len = 0; i < n; len++) {
-		if (is_refused_cp(next_cp(s, &i))) {
+		if (text_refused_cp(text_next_cp(s, &i))) {
 			add_error(errs, "name",
 				  "must not contain control characters");
 			free(nfc);

@@ -38,31 +38,43 @@ static const bool sees[NRELATIONS][LEVEL_COUNT] = {
 
 /* What each role may do to its own organisation's records. */
 static const bool own[ROLE_COUNT][ACT_COUNT] = {
-	/*   read   create update delete share  personal admin */
+	/*   read   create update delete share  personal admin  contribute */
 	[ROLE_PLATFORM_ADMIN] = { true, false, false, false, false, false,
-				  false },
-	[ROLE_ORG_ADMIN] = { true, true, true, true, true, false, false },
-	[ROLE_CASE_WORKER] = { true, true, true, true, true, true, false },
-	[ROLE_INVESTIGATOR] = { true, true, true, true, true, true, false },
-	[ROLE_ANALYST] = { true, false, false, false, false, false, false },
-	[ROLE_VIEWER] = { true, false, false, false, false, false, false },
+				  false, true },
+	[ROLE_ORG_ADMIN] = { true, true, true, true, true, false, false, true },
+	[ROLE_CASE_WORKER] = { true, true, true, true, true, true, false,
+			       true },
+	[ROLE_INVESTIGATOR] = { true, true, true, true, true, true, false,
+				true },
+	[ROLE_ANALYST] = { true, false, false, false, false, false, false,
+			   true },
+	[ROLE_VIEWER] = { true, false, false, false, false, false, false,
+			  false },
 };
 
-/* What each role may do to a visible record of another organisation. */
+/* What each role may do to a visible record of another organisation:
+ * read it, and take part in its discussion (not viewers). */
 static const bool others[ROLE_COUNT][ACT_COUNT] = {
-	[ROLE_PLATFORM_ADMIN] = { true }, [ROLE_ORG_ADMIN] = { true },
-	[ROLE_CASE_WORKER] = { true },	  [ROLE_INVESTIGATOR] = { true },
-	[ROLE_ANALYST] = { true },	  [ROLE_VIEWER] = { true },
+	[ROLE_PLATFORM_ADMIN] = { [ACT_READ] = true, [ACT_CONTRIBUTE] = true },
+	[ROLE_ORG_ADMIN] = { [ACT_READ] = true, [ACT_CONTRIBUTE] = true },
+	[ROLE_CASE_WORKER] = { [ACT_READ] = true, [ACT_CONTRIBUTE] = true },
+	[ROLE_INVESTIGATOR] = { [ACT_READ] = true, [ACT_CONTRIBUTE] = true },
+	[ROLE_ANALYST] = { [ACT_READ] = true, [ACT_CONTRIBUTE] = true },
+	[ROLE_VIEWER] = { [ACT_READ] = true },
 };
 
 /* ... and with a need-to-know grant: personal data for those who work cases. */
 static const bool granted[ROLE_COUNT][ACT_COUNT] = {
-	[ROLE_PLATFORM_ADMIN] = { true },
-	[ROLE_ORG_ADMIN] = { true },
-	[ROLE_CASE_WORKER] = { [ACT_READ] = true, [ACT_READ_PERSONAL] = true },
-	[ROLE_INVESTIGATOR] = { [ACT_READ] = true, [ACT_READ_PERSONAL] = true },
-	[ROLE_ANALYST] = { true },
-	[ROLE_VIEWER] = { true },
+	[ROLE_PLATFORM_ADMIN] = { [ACT_READ] = true, [ACT_CONTRIBUTE] = true },
+	[ROLE_ORG_ADMIN] = { [ACT_READ] = true, [ACT_CONTRIBUTE] = true },
+	[ROLE_CASE_WORKER] = { [ACT_READ] = true,
+			       [ACT_READ_PERSONAL] = true,
+			       [ACT_CONTRIBUTE] = true },
+	[ROLE_INVESTIGATOR] = { [ACT_READ] = true,
+				[ACT_READ_PERSONAL] = true,
+				[ACT_CONTRIBUTE] = true },
+	[ROLE_ANALYST] = { [ACT_READ] = true, [ACT_CONTRIBUTE] = true },
+	[ROLE_VIEWER] = { [ACT_READ] = true },
 };
 
 static const char *const group_g[] = { "group-g" };

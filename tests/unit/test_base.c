@@ -221,6 +221,75 @@ config_names_the_bad_setting_without_echoing_it(void **state)
 	free(m);
 }
 
+static void
+text_clean_trims_composes_and_refuses_what_hides_text(void **state)
+{
+	struct arena a;
+	const char *why = NULL, *t;
+
+	(void)state;
+	arena_init(&a);
+	assert_string_equal(text_clean(&a, "  Pune shelter \n", 50, 0, &why),
+			    "Pune shelter");
+	assert_string_equal(text_clean(&a, NULL, 50, 0, &why), "");
+	assert_string_equal(text_clean(&a, " \t ", 50, 0, &why), "");
+	/* NFC: e + combining acute becomes one character, counted once. */
+	assert_string_equal(text_clean(&a, "Cafe\xcc\x81", 4, 0, &why),
+			    "Caf\xc3\xa9");
+	assert_null(text_clean(&a, "Caf\xc3\xa9s", 4, 0, &why));
+	assert_string_equal(why, "must be at most 4 characters");
+	/* Devanagari with a zero-width joiner stays as it is. */
+	t = "\xe0\xa4\x95\xe0\xa5\x8d\xe2\x80\x8d\xe0\xa4\xb7";
+	assert_string_equal(text_clean(&a, t, 10, 0, &why), t);
+	assert_null(text_clean(&a, "bad \xff byte", 50, 0, &why));
+	assert_string_equal(why, "must be valid UTF-8");
+	/* A right-to-left override can make "exe.pdf" read as "fdp.exe". */
+	assert_null(text_clean(&a,
+			       "report\xe2\x80\xae"
+			       "fdp.exe",
+			       50, 0, &why));
+	assert_null(text_clean(&a, "two\nlines", 50, 0, &why));
+	/* Multi-line text keeps its breaks, made "\n", and tabs. */
+	assert_string_equal(text_clean(&a, "one\r\ntwo\rthree\tfour", 50,
+				       TEXT_LINES, &why),
+			    "one\ntwo\nthree\tfour");
+	assert_null(text_clean(&a, "bell\a", 50, TEXT_LINES, &why));
+	assert_null(text_clean(&a, "c1 \xc2\x85", 50, TEXT_LINES, &why));
+	arena_release(&a);
+}
+
+static void
+time_parsing_takes_rfc3339_and_real_dates_only(void **state)
+{
+	char d[11], back[TIME_RFC3339_LEN];
+	int64_t ms;
+
+	(void)state;
+	assert_true(time_parse_rfc3339("2026-12-01T09:30:00Z", &ms));
+	time_rfc3339(ms, back, sizeof(back));
+	assert_string_equal(back, "2026-12-01T09:30:00.000Z");
+	/* Kathmandu is UTC+05:45. */
+	assert_true(time_parse_rfc3339("2026-12-01T15:15:00.25+05:45", &ms));
+	time_rfc3339(ms, back, sizeof(back));
+	assert_string_equal(back, "2026-12-01T09:30:00.250Z");
+	assert_true(time_parse_rfc3339("2024-02-29T00:00:00-01:00", &ms));
+	assert_false(time_parse_rfc3339("2025-02-29T00:00:00Z", &ms));
+	assert_false(time_parse_rfc3339("2026-12-01 09:30:00Z", &ms));
+	assert_false(time_parse_rfc3339("2026-12-01T09:30:00", &ms));
+	assert_false(time_parse_rfc3339("2026-12-01T24:00:00Z", &ms));
+	assert_false(time_parse_rfc3339("2026-12-01T09:30:00.Z", &ms));
+	assert_false(time_parse_rfc3339("2026-12-01T09:30:00Zjunk", &ms));
+	assert_false(time_parse_rfc3339(NULL, &ms));
+	assert_true(time_parse_date("2026-12-31", d));
+	assert_string_equal(d, "2026-12-31");
+	assert_false(time_parse_date("2026-13-01", d));
+	assert_false(time_parse_date("2026-04-31", d));
+	assert_false(time_parse_date("2026-4-1", d));
+	assert_false(time_parse_date("1899-12-31", d));
+	time_today(d);
+	assert_int_equal(strlen(d), 10);
+}
+
 int
 main(void)
 {
@@ -233,7 +302,11 @@ main(void)
 		cmocka_unit_test(
 			uuid_v7_is_canonical_versioned_and_time_ordered),
 		cmocka_unit_test(text_nfc_composes_validates_and_keeps_ascii),
+		cmocka_unit_test(
+			text_clean_trims_composes_and_refuses_what_hides_text),
 		cmocka_unit_test(time_rfc3339_is_utc_with_millis),
+		cmocka_unit_test(
+			time_parsing_takes_rfc3339_and_real_dates_only),
 		cmocka_unit_test(config_flags_override_environment),
 		cmocka_unit_test(
 			config_names_the_bad_setting_without_echoing_it),

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "base/buf.h"
 #include "crypto/crypto.h"
 
 static const char rec[] = "0190f5a2-7c3e-7d41-9a2b-6f0e5d4c3b2a";
@@ -263,6 +264,92 @@ totp_codes_check_once_per_step_and_user(void **state)
 	free(b32);
 }
 
+/* Encrypts len bytes of a pattern; checks the size and the round trip. */
+static void
+blob_round_trip(const struct crypto_dek *dek, size_t len, struct buf *sealed)
+{
+	unsigned char *plain = malloc(len + 1);
+	struct buf out;
+
+	for (size_t i = 0; i < len; i++)
+		plain[i] = (unsigned char)(i * 7 + 3);
+	buf_init(sealed, 0);
+	assert_true(crypto_blob_encrypt(dek, rec, plain, len, sealed));
+	assert_int_equal(sealed->len, crypto_blob_size(len));
+	buf_init(&out, 0);
+	assert_true(
+		crypto_blob_decrypt(dek, rec, sealed->p, sealed->len, &out));
+	assert_int_equal(out.len, len);
+	if (len)
+		assert_memory_equal(out.p, plain, len);
+	crypto_wipe_buf(&out);
+	free(plain);
+}
+
+static bool
+opens(const struct crypto_dek *dek, const char *record, const void *p,
+      size_t len)
+{
+	struct buf out;
+	bool ok;
+
+	buf_init(&out, 0);
+	ok = crypto_blob_decrypt(dek, record, p, len, &out);
+	if (!ok)
+		assert_int_equal(out.len, 0); /* nothing half-decrypted */
+	crypto_wipe_buf(&out);
+	return ok;
+}
+
+static void
+blobs_open_whole_unchanged_and_only_for_their_record(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 65535, 65536, 65537, 200000 };
+	struct crypto_dek *dek = crypto_dek_new(), *other = crypto_dek_new();
+	const size_t chunk = 65536 + 17;
+	struct buf b, capped;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		blob_round_trip(dek, sizes[i], &b);
+		buf_release(&b);
+	}
+	blob_round_trip(dek, 200000, &b); /* 4 chunks: 3 full, 1 short */
+	assert_false(opens(other, rec, b.p, b.len));
+	assert_false(opens(dek, "another-record", b.p, b.len));
+	/* Cut after a full chunk: no final tag. */
+	assert_false(opens(dek, rec, b.p, 6 + 24 + chunk));
+	assert_false(opens(dek, rec, b.p, b.len - 1));
+	assert_false(opens(dek, rec, b.p, 10));
+	/* Anything after the end. */
+	buf_add(&b, "x", 1);
+	assert_false(opens(dek, rec, b.p, b.len));
+	b.len--;
+	/* One changed byte in the middle. */
+	b.p[6 + 24 + chunk + 100] ^= 0x20;
+	assert_false(opens(dek, rec, b.p, b.len));
+	b.p[6 + 24 + chunk + 100] ^= 0x20;
+	assert_true(opens(dek, rec, b.p, b.len));
+	/* Two chunks swapped. */
+	{
+		char *tmp = malloc(chunk);
+
+		memcpy(tmp, b.p + 30, chunk);
+		memcpy(b.p + 30, b.p + 30 + chunk, chunk);
+		memcpy(b.p + 30 + chunk, tmp, chunk);
+		free(tmp);
+		assert_false(opens(dek, rec, b.p, b.len));
+	}
+	/* Output past its cap is refused and leaves nothing behind. */
+	buf_init(&capped, 1000);
+	assert_false(crypto_blob_encrypt(dek, rec, b.p, 5000, &capped));
+	assert_int_equal(capped.len, 0);
+	buf_release(&capped);
+	buf_release(&b);
+	crypto_dek_free(dek);
+	crypto_dek_free(other);
+}
+
 int
 main(void)
 {
@@ -283,6 +370,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			totp_codes_check_once_per_step_and_user, setup,
 			teardown),
+		cmocka_unit_test(
+			blobs_open_whole_unchanged_and_only_for_their_record),
 	};
 
 	if (!crypto_init())

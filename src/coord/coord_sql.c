@@ -1,0 +1,131 @@
+/* Statements and migrations of the coordination workspace. */
+#include "coord/coord.h"
+#include "coord/coord_sql.h"
+
+const struct db_migration coord_migrations[] = {
+	{ 21, "meetings",
+	  "CREATE TABLE meetings (" COORD_SHARE_COLUMNS " title TEXT NOT NULL,"
+	  " description TEXT NOT NULL,"
+	  " starts_at TEXT NOT NULL,"
+	  " ends_at TEXT,"
+	  " place TEXT NOT NULL,"
+	  " online_url TEXT NOT NULL,"
+	  " minutes TEXT NOT NULL,"
+	  " status TEXT NOT NULL CHECK (status IN ('planned', 'held',"
+	  "  'cancelled')),"
+	  " created_by TEXT REFERENCES users (id),"
+	  " created_at TEXT NOT NULL,"
+	  " updated_at TEXT NOT NULL,"
+	  " version BIGINT NOT NULL);"
+	  "CREATE INDEX meetings_start ON meetings (starts_at, id);"
+	  "CREATE TABLE meeting_orgs ("
+	  " meeting_id TEXT NOT NULL REFERENCES meetings (id)"
+	  "  ON DELETE CASCADE,"
+	  " org_id TEXT NOT NULL REFERENCES orgs (id),"
+	  " position INTEGER NOT NULL,"
+	  " PRIMARY KEY (meeting_id, org_id));"
+	  "CREATE INDEX meeting_orgs_org ON meeting_orgs (org_id);"
+	  "CREATE TABLE meeting_agenda ("
+	  " meeting_id TEXT NOT NULL REFERENCES meetings (id)"
+	  "  ON DELETE CASCADE,"
+	  " position INTEGER NOT NULL,"
+	  " item TEXT NOT NULL,"
+	  " PRIMARY KEY (meeting_id, position));"
+	  "CREATE TABLE meeting_decisions ("
+	  " id TEXT PRIMARY KEY,"
+	  " meeting_id TEXT NOT NULL REFERENCES meetings (id)"
+	  "  ON DELETE CASCADE,"
+	  " position INTEGER NOT NULL,"
+	  " text TEXT NOT NULL,"
+	  " created_by TEXT REFERENCES users (id),"
+	  " created_at TEXT NOT NULL,"
+	  " UNIQUE (meeting_id, position));",
+	  NULL, NULL },
+};
+
+const size_t coord_nmigrations =
+	sizeof(coord_migrations) / sizeof(coord_migrations[0]);
+
+/* Participants of a meeting hold need-to-know grants to it. */
+#define MEET_GRANTS \
+	"m.id IN (SELECT meeting_id FROM meeting_orgs WHERE org_id = $1)"
+
+const struct db_stmt coord_sql[COORD_SQL_COUNT] = {
+	[MEET_INSERT] = { "meet_insert",
+			  "INSERT INTO meetings (id, owner_org, owner_country,"
+			  " level, group_id, tlp, title, description,"
+			  " starts_at, ends_at, place, online_url, minutes,"
+			  " status, created_by, created_at, updated_at,"
+			  " version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+			  " $9, $10, $11, $12, $13, $14, $15, $16, $16, 1)",
+			  NULL, NULL },
+	[MEET_GET] = { "meet_get",
+		       "SELECT " MEET_COLUMNS
+		       " FROM meetings m WHERE m.id = $1",
+		       NULL, NULL },
+	[MEET_UPDATE] = { "meet_update",
+			  "UPDATE meetings SET level = $3, group_id = $4,"
+			  " tlp = $5, title = $6, description = $7,"
+			  " starts_at = $8, ends_at = $9, place = $10,"
+			  " online_url = $11, minutes = $12, status = $13,"
+			  " updated_at = $14, version = version + 1"
+			  " WHERE id = $1 AND version = $2",
+			  NULL, NULL },
+	[MEET_ORGS] = { "meet_orgs",
+			"SELECT org_id FROM meeting_orgs WHERE meeting_id = $1"
+			" ORDER BY position",
+			NULL, NULL },
+	[MEET_ORGS_DELETE] = { "meet_orgs_delete",
+			       "DELETE FROM meeting_orgs WHERE meeting_id = $1",
+			       NULL, NULL },
+	[MEET_ORG_INSERT] = { "meet_org_insert",
+			      "INSERT INTO meeting_orgs (meeting_id, org_id,"
+			      " position) VALUES ($1, $2, $3)",
+			      NULL, NULL },
+	[MEET_AGENDA] = { "meet_agenda",
+			  "SELECT item FROM meeting_agenda WHERE meeting_id = $1"
+			  " ORDER BY position",
+			  NULL, NULL },
+	[MEET_AGENDA_DELETE] = { "meet_agenda_delete",
+				 "DELETE FROM meeting_agenda"
+				 " WHERE meeting_id = $1",
+				 NULL, NULL },
+	[MEET_AGENDA_INSERT] = { "meet_agenda_insert",
+				 "INSERT INTO meeting_agenda (meeting_id,"
+				 " position, item) VALUES ($1, $2, $3)",
+				 NULL, NULL },
+	[MEET_DECISIONS] = { "meet_decisions",
+			     "SELECT id, position, text, created_at"
+			     " FROM meeting_decisions WHERE meeting_id = $1"
+			     " ORDER BY position",
+			     NULL, NULL },
+	[MEET_DECISION_NEXT] = { "meet_decision_next",
+				 "SELECT COALESCE(MAX(position), 0) + 1"
+				 " FROM meeting_decisions"
+				 " WHERE meeting_id = $1",
+				 NULL, NULL },
+	[MEET_DECISION_INSERT] = { "meet_decision_insert",
+				   "INSERT INTO meeting_decisions (id,"
+				   " meeting_id, position, text, created_by,"
+				   " created_at) VALUES ($1, $2, $3, $4, $5,"
+				   " $6)",
+				   NULL, NULL },
+	/* Newest start first, after the cursor ($4 start, $5 id). */
+	[MEET_LIST_DESC] = { "meet_list_desc",
+			     "SELECT " MEET_COLUMNS " FROM meetings m"
+			     " WHERE " COORD_VISIBLE(
+				     "m",
+				     MEET_GRANTS) " AND (m.starts_at < $4 OR (m.starts_at = $4"
+						  " AND m.id < $5))"
+						  " ORDER BY m.starts_at DESC, m.id DESC LIMIT $6",
+			     NULL, NULL },
+	/* Soonest first from the cursor ($4 start, $5 id). */
+	[MEET_LIST_ASC] = { "meet_list_asc",
+			    "SELECT " MEET_COLUMNS " FROM meetings m"
+			    " WHERE " COORD_VISIBLE(
+				    "m",
+				    MEET_GRANTS) " AND (m.starts_at > $4 OR (m.starts_at = $4"
+						 " AND m.id > $5))"
+						 " ORDER BY m.starts_at, m.id LIMIT $6",
+			    NULL, NULL },
+};
