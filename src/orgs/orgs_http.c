@@ -28,7 +28,7 @@ org_json(const struct org *o)
 static json_t *
 org_htcds_json(const struct org *o)
 {
-	return json_pack("{ss ss ss ss ss?}", "atip_id", o->id, "org_Name",
+	return json_pack("{ss ss ss ss ss*}", "atip_id", o->id, "org_Name",
 			 o->name, "org_Type", orgs_type_htcds(o->type),
 			 "org_ShippingCountry", o->country, "org_ShippingState",
 			 o->subdivision[0] ? o->subdivision : NULL);
