@@ -18,6 +18,8 @@
 #include "coord/coord_http.h"
 #include "files/files.h"
 #include "files/files_http.h"
+#include "notify/notify.h"
+#include "notify/notify_http.h"
 #include "ops/ops.h"
 #include "orgs/orgs_http.h"
 #include "orgs/orgs.h"
@@ -220,6 +222,45 @@ const struct http_route app_routes[] = {
 	  HTTP_BODY | HTTP_DB, "meetings", "Record a decision of a meeting",
 	  "meetings", "{\"type\":\"object\",\"required\":[\"id\"]}",
 	  "{\"type\":\"object\",\"required\":[\"text\"]}" },
+	{ "GET", "/api/v1/actions", coord_http_actions_list, HTTP_DB, "actions",
+	  "Joint actions you may see, soonest due first (view=mine|overdue, "
+	  "country, theme, status; format=csv for the secretariat)",
+	  "actions", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "POST", "/api/v1/actions", coord_http_action_create,
+	  HTTP_BODY | HTTP_DB, "actions",
+	  "Agree a joint action: lead and partner organisations, countries, "
+	  "theme, priority, due date (decision_id: from a meeting's decision)",
+	  "actions", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"title\",\"theme\","
+	  "\"countries\",\"lead_org\"]}" },
+	{ "GET", "/api/v1/actions/{id}", coord_http_action_get, HTTP_DB,
+	  "actions", "One action with its progress updates", "actions",
+	  "{\"type\":\"object\",\"required\":[\"id\"]}", NULL },
+	{ "PATCH", "/api/v1/actions/{id}", coord_http_action_update,
+	  HTTP_BODY | HTTP_DB, "actions", "Change an action (with its version)",
+	  "actions", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"version\"]}" },
+	{ "POST", "/api/v1/actions/{id}/updates", coord_http_action_progress,
+	  HTTP_BODY | HTTP_DB, "actions",
+	  "Report progress on an action your organisation is committed to "
+	  "(status: the lead or the owner)",
+	  "actions", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"note\"]}" },
+	{ "GET", "/api/v1/notifications", notify_http_list, HTTP_DB,
+	  "notifications",
+	  "Your notifications, newest first (unread=true: unread only)",
+	  "notifications", "{\"type\":\"object\",\"required\":[\"items\"]}",
+	  NULL },
+	{ "GET", "/api/v1/notifications/count", notify_http_count, HTTP_DB,
+	  "notifications", "How many of your notifications are unread",
+	  "notifications", "{\"type\":\"object\",\"required\":[\"unread\"]}",
+	  NULL },
+	{ "POST", "/api/v1/notifications/read", notify_http_read_all, HTTP_DB,
+	  "notifications", "Mark all your notifications read", "notifications",
+	  "{\"type\":\"object\",\"required\":[\"marked\"]}", NULL },
+	{ "POST", "/api/v1/notifications/{id}/read", notify_http_read, HTTP_DB,
+	  "notifications", "Mark one of your notifications read",
+	  "notifications", NULL, NULL },
 	{ "GET", "/api/v1/openapi.json", ops_openapi, 0, NULL,
 	  "This OpenAPI 3.1 document", "ops", "{\"type\":\"object\"}", NULL },
 };
@@ -317,11 +358,26 @@ keys_rewrap_job(struct job *job, void *ctx)
 	return JOB_DONE;
 }
 
+/* Tells organisations of their actions due soon or overdue. */
+static enum job_result
+actions_remind_job(struct job *job, void *ctx)
+{
+	long long n = 0;
+
+	(void)ctx;
+	if (coord_actions_remind(job->db, &n) != ERR_OK) {
+		job->error = "could not read or notify due actions";
+		return JOB_RETRY;
+	}
+	return JOB_DONE;
+}
+
 const struct job_kind app_jobs[] = {
 	{ "jobs.prune", jobs_prune, NULL, 3, 0, 60 * 60 * 1000 },
 	{ "audit.checkpoint", audit_checkpoint_job, NULL, 3, 0, 60 * 1000 },
 	{ "keys.reload", keys_reload_job, NULL, 3, 0, 15 * 1000 },
 	{ "keys.rewrap", keys_rewrap_job, NULL, 10, 0, 0 },
+	{ "actions.remind", actions_remind_job, NULL, 3, 0, 60 * 60 * 1000 },
 };
 
 const size_t app_njobs = sizeof(app_jobs) / sizeof(app_jobs[0]);
@@ -329,6 +385,7 @@ const size_t app_njobs = sizeof(app_jobs) / sizeof(app_jobs[0]);
 /* Every kind of record that files and discussions attach to. */
 static const struct record_kind kinds[] = {
 	{ "meeting", false, coord_meeting_load },
+	{ "action", false, coord_action_load },
 };
 
 const struct record_kind *
@@ -362,6 +419,7 @@ app_migrations(size_t *n)
 		{ auth_migrations, &auth_nmigrations },
 		{ files_migrations, &files_nmigrations },
 		{ coord_migrations, &coord_nmigrations },
+		{ notify_migrations, &notify_nmigrations },
 	};
 	struct db_migration *all;
 	size_t i, total = 0;

@@ -193,6 +193,149 @@ enum err coord_meeting_list(struct db_conn *c, struct arena *a,
 			    struct meeting_page *out,
 			    struct coord_errors *errs);
 
+/* ---- Joint actions ------------------------------------------------------ */
+
+/* The "4 Ps" of anti-trafficking work. */
+enum coord_theme {
+	THEME_PREVENTION,
+	THEME_PROTECTION,
+	THEME_PROSECUTION,
+	THEME_PARTNERSHIP,
+	THEME_COUNT
+};
+
+enum action_status {
+	ACTION_PROPOSED,
+	ACTION_AGREED,
+	ACTION_IN_PROGRESS,
+	ACTION_DONE,
+	ACTION_DROPPED,
+	ACTION_STATUS_COUNT
+};
+
+enum action_priority {
+	PRIORITY_HIGH,
+	PRIORITY_MEDIUM,
+	PRIORITY_LOW,
+	PRIORITY_COUNT
+};
+
+const char *coord_theme_name(enum coord_theme t);
+bool coord_theme_parse(const char *s, enum coord_theme *out);
+const char *coord_action_status_name(enum action_status s);
+const char *coord_priority_name(enum action_priority p);
+
+/* A dated progress update on an action, by one of its organisations. */
+struct action_update {
+	char id[UUID_STR_LEN];
+	char org_id[UUID_STR_LEN];
+	char user_id[UUID_STR_LEN];
+	const char *note;
+	const char *status; /* the status it set, or NULL */
+	char at[TIME_RFC3339_LEN];
+};
+
+struct action {
+	char id[UUID_STR_LEN];
+	struct coord_share share;
+	const char *title, *description;
+	enum coord_theme theme;
+	const char **countries; /* ISO 3166-1 alpha-2 */
+	size_t ncountries;
+	char lead_org[UUID_STR_LEN];
+	const char *lead_name;
+	const char **orgs; /* the lead, then the partners: grants */
+	size_t norgs;
+	const char *const *partners; /* orgs + 1 */
+	size_t npartners;
+	enum action_priority priority;
+	char due_date[11]; /* YYYY-MM-DD, or "" */
+	enum action_status status;
+	bool overdue; /* due before today and neither done nor dropped */
+	char meeting_id[UUID_STR_LEN];	/* made from a meeting's decision */
+	char decision_id[UUID_STR_LEN]; /* or "" */
+	struct action_update *updates;	/* coord_action_get() only */
+	size_t nupdates;
+	char created_by[UUID_STR_LEN];
+	char created_at[TIME_RFC3339_LEN];
+	char updated_at[TIME_RFC3339_LEN];
+	long long version;
+};
+
+/* A new action, or a change: NULL members are absent (kept). */
+struct action_input {
+	const char *title, *description, *theme, *lead_org, *priority;
+	const char *due_date, *status, *decision_id;
+	const char *const *countries; /* with has_countries */
+	size_t ncountries;
+	bool has_countries;
+	const char *const *partners; /* with has_partners */
+	size_t npartners;
+	bool has_partners;
+	const char *level, *group_id, *tlp;
+};
+
+/*
+ * Adds an action owned by the creator's organisation.  A decision_id must
+ * name a decision of a meeting the owner convened; the action keeps both.
+ */
+enum err coord_action_create(struct db_conn *c, struct arena *a,
+			     const struct coord_share *owner,
+			     const char *user_id, const struct action_input *in,
+			     struct action *out, struct coord_errors *errs);
+
+/* Reads an action with its partners and progress updates. */
+enum err coord_action_get(struct db_conn *c, struct arena *a, const char *id,
+			  struct action *out);
+
+/* Changes an action at version expected. */
+enum err coord_action_update(struct db_conn *c, struct arena *a, const char *id,
+			     long long expected, const struct action_input *in,
+			     struct action *out, struct coord_errors *errs);
+
+/*
+ * Adds a progress update by the user's organisation, which must be the
+ * action's owner, lead or a partner (else ERR_FORBIDDEN); a status change
+ * only by the owner or the lead (field "status").  Bumps the version.
+ */
+enum err coord_action_progress(struct db_conn *c, struct arena *a,
+			       struct action *x, const char *org_id,
+			       const char *user_id, const char *note,
+			       const char *status, struct action_update *out,
+			       struct coord_errors *errs);
+
+/* The access view of an action: its lead and partners hold grants. */
+struct access_record coord_action_access(const struct action *x);
+
+/* The record kind "action". */
+enum err coord_action_load(struct db_conn *c, const char *id, struct arena *a,
+			   struct access_record *out);
+
+struct action_filter {
+	const char *view; /* "mine", "overdue" or NULL */
+	const char *country, *theme, *status;
+	const char *cursor;
+	long long limit;
+};
+
+struct action_page {
+	struct action *items; /* with partners, without updates */
+	size_t n;
+	const char *next_cursor;
+};
+
+/* Actions the viewer sees, soonest due first (no due date last). */
+enum err coord_action_list(struct db_conn *c, struct arena *a,
+			   const struct coord_viewer *v,
+			   const struct action_filter *f,
+			   struct action_page *out, struct coord_errors *errs);
+
+/*
+ * Notifies the organisations of open actions due within three days, and
+ * of overdue ones, once each; *n gets how many actions it looked at.
+ */
+enum err coord_actions_remind(struct db *db, long long *n);
+
 extern const struct db_migration coord_migrations[];
 extern const size_t coord_nmigrations;
 

@@ -14,6 +14,12 @@ void coord_http_meeting_get(struct http_request *req);	  /* GET {id} */
 void coord_http_meeting_update(struct http_request *req); /* PATCH {id} */
 void coord_http_decision_add(struct http_request *req);	  /* POST decisions */
 
+void coord_http_actions_list(struct http_request *req);	   /* GET */
+void coord_http_action_create(struct http_request *req);   /* POST */
+void coord_http_action_get(struct http_request *req);	   /* GET {id} */
+void coord_http_action_update(struct http_request *req);   /* PATCH {id} */
+void coord_http_action_progress(struct http_request *req); /* POST updates */
+
 /* ---- shared by the handler files ---- */
 
 /* The request's viewer for COORD_VISIBLE (anonymous: all ""). */

@@ -5,6 +5,7 @@
 #include "auth/auth.h"
 #include "auth/auth_http.h"
 #include "coord/coord_http.h"
+#include "notify/notify.h"
 
 static json_t *
 meeting_json(const struct meeting *m, bool whole)
@@ -143,6 +144,22 @@ change_tx(struct db_conn *c, void *arg)
 					    &x->errs);
 	if (x->e != ERR_OK)
 		return db_status_of(x->e);
+	/* Participating organisations hear of it once. */
+	for (size_t i = 0; i < x->m.nparticipants; i++) {
+		struct notify_event ev = {
+			.event = "meeting.invited",
+			.record_kind = "meeting",
+			.record_id = x->m.id,
+			.actor_org = a->user.org_id,
+			.actor_user = a->user.id,
+			.dedupe = arena_printf(&x->req->arena,
+					       "meeting.invited:%s", x->m.id),
+		};
+
+		if (strcmp(x->m.participants[i], a->user.org_id) &&
+		    (x->e = notify_org(c, x->m.participants[i], &ev)) != ERR_OK)
+			return db_status_of(x->e);
+	}
 	return auth_audit(c, x->req,
 			  x->id ? "meeting.update" : "meeting.create",
 			  "meeting", x->m.id);

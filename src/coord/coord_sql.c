@@ -2,6 +2,44 @@
 #include "coord/coord.h"
 #include "coord/coord_sql.h"
 
+/* Countries are kept as ",NP,IN," so that one LIKE finds a country. */
+#define ACTIONS_TABLE                                                        \
+	"CREATE TABLE actions (" COORD_SHARE_COLUMNS " title TEXT NOT NULL," \
+	" description TEXT NOT NULL,"                                        \
+	" theme TEXT NOT NULL CHECK (theme IN ('prevention', 'protection',"  \
+	"  'prosecution', 'partnership')),"                                  \
+	" countries TEXT NOT NULL,"                                          \
+	" lead_org TEXT NOT NULL REFERENCES orgs (id),"                      \
+	" priority TEXT NOT NULL CHECK (priority IN ('high', 'medium',"      \
+	"  'low')),"                                                         \
+	" due_date TEXT,"                                                    \
+	" status TEXT NOT NULL CHECK (status IN ('proposed', 'agreed',"      \
+	"  'in_progress', 'done', 'dropped')),"                              \
+	" meeting_id TEXT REFERENCES meetings (id),"                         \
+	" decision_id TEXT REFERENCES meeting_decisions (id),"               \
+	" created_by TEXT REFERENCES users (id),"                            \
+	" created_at TEXT NOT NULL,"                                         \
+	" updated_at TEXT NOT NULL,"                                         \
+	" version BIGINT NOT NULL);"                                         \
+	"CREATE INDEX actions_due ON actions (due_date, id);"                \
+	"CREATE TABLE action_orgs ("                                         \
+	" action_id TEXT NOT NULL REFERENCES actions (id)"                   \
+	"  ON DELETE CASCADE,"                                               \
+	" org_id TEXT NOT NULL REFERENCES orgs (id),"                        \
+	" position INTEGER NOT NULL,"                                        \
+	" PRIMARY KEY (action_id, org_id));"                                 \
+	"CREATE INDEX action_orgs_org ON action_orgs (org_id);"              \
+	"CREATE TABLE action_updates ("                                      \
+	" id TEXT PRIMARY KEY,"                                              \
+	" action_id TEXT NOT NULL REFERENCES actions (id)"                   \
+	"  ON DELETE CASCADE,"                                               \
+	" org_id TEXT NOT NULL REFERENCES orgs (id),"                        \
+	" user_id TEXT REFERENCES users (id),"                               \
+	" note TEXT NOT NULL,"                                               \
+	" status TEXT,"                                                      \
+	" at TEXT NOT NULL);"                                                \
+	"CREATE INDEX action_updates_action ON action_updates (action_id, id);"
+
 const struct db_migration coord_migrations[] = {
 	{ 21, "meetings",
 	  "CREATE TABLE meetings (" COORD_SHARE_COLUMNS " title TEXT NOT NULL,"
@@ -41,10 +79,15 @@ const struct db_migration coord_migrations[] = {
 	  " created_at TEXT NOT NULL,"
 	  " UNIQUE (meeting_id, position));",
 	  NULL, NULL },
+	{ 23, "joint actions", ACTIONS_TABLE, NULL, NULL },
 };
 
 const size_t coord_nmigrations =
 	sizeof(coord_migrations) / sizeof(coord_migrations[0]);
+
+/* The lead and partners of an action hold need-to-know grants to it. */
+#define ACTION_GRANTS \
+	"x.id IN (SELECT action_id FROM action_orgs WHERE org_id = $1)"
 
 /* Participants of a meeting hold need-to-know grants to it. */
 #define MEET_GRANTS \
@@ -128,4 +171,85 @@ const struct db_stmt coord_sql[COORD_SQL_COUNT] = {
 						 " AND m.id > $5))"
 						 " ORDER BY m.starts_at, m.id LIMIT $6",
 			    NULL, NULL },
+	[MEET_DECISION_GET] = { "meet_decision_get",
+				"SELECT meeting_id FROM meeting_decisions"
+				" WHERE id = $1",
+				NULL, NULL },
+	[ACTION_INSERT] = { "act_insert",
+			    "INSERT INTO actions (id, owner_org, owner_country,"
+			    " level, group_id, tlp, title, description, theme,"
+			    " countries, lead_org, priority, due_date, status,"
+			    " meeting_id, decision_id, created_by, created_at,"
+			    " updated_at, version) VALUES ($1, $2, $3, $4, $5,"
+			    " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
+			    " $17, $18, $18, 1)",
+			    NULL, NULL },
+	[ACTION_GET] = { "act_get",
+			 "SELECT " ACTION_COLUMNS " FROM actions x"
+			 " LEFT JOIN orgs lo ON lo.id = x.lead_org WHERE x.id = $1",
+			 NULL, NULL },
+	[ACTION_UPDATE] = { "action_update",
+			    "UPDATE actions SET level = $3, group_id = $4,"
+			    " tlp = $5, title = $6, description = $7, theme = $8,"
+			    " countries = $9, lead_org = $10, priority = $11,"
+			    " due_date = $12, status = $13, updated_at = $14,"
+			    " version = version + 1"
+			    " WHERE id = $1 AND version = $2",
+			    NULL, NULL },
+	[ACTION_ORGS] = { "act_orgs",
+			  "SELECT org_id FROM action_orgs WHERE action_id = $1"
+			  " ORDER BY position",
+			  NULL, NULL },
+	[ACTION_ORGS_DELETE] = { "act_orgs_delete",
+				 "DELETE FROM action_orgs WHERE action_id = $1",
+				 NULL, NULL },
+	[ACTION_ORG_INSERT] = { "act_org_insert",
+				"INSERT INTO action_orgs (action_id, org_id,"
+				" position) VALUES ($1, $2, $3)",
+				NULL, NULL },
+	[ACTION_UPDATES] = { "act_updates",
+			     "SELECT id, org_id, user_id, note, status, at"
+			     " FROM action_updates WHERE action_id = $1"
+			     " ORDER BY id",
+			     NULL, NULL },
+	[ACTION_UPDATE_INSERT] = { "act_update_insert",
+				   "INSERT INTO action_updates (id, action_id,"
+				   " org_id, user_id, note, status, at)"
+				   " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+				   NULL, NULL },
+	[ACTION_SET_STATUS] = { "act_set_status",
+				"UPDATE actions SET status = $3, updated_at = $4,"
+				" version = version + 1"
+				" WHERE id = $1 AND version = $2",
+				NULL, NULL },
+	/*
+	 * $4 country, $5 theme, $6 status ("" for any), $7 1: the viewer's
+	 * commitments only, $8 1: overdue only, $9 today, after the cursor
+	 * ($10 due date or 9999-12-31, $11 id).
+	 */
+	[ACTION_LIST] = { "act_list",
+			  "SELECT " ACTION_COLUMNS " FROM actions x"
+			  " LEFT JOIN orgs lo ON lo.id = x.lead_org"
+			  " WHERE " COORD_VISIBLE(
+				  "x",
+				  ACTION_GRANTS) " AND ($4 = '' OR x.countries LIKE '%,' || $4 || ',%')"
+						 " AND ($5 = '' OR x.theme = $5)"
+						 " AND ($6 = '' OR x.status = $6)"
+						 " AND ($7 = 0 OR x.owner_org = $1 OR " ACTION_GRANTS
+						 ")"
+						 " AND ($8 = 0 OR (x.due_date < $9"
+						 " AND x.status NOT IN ('done', 'dropped')))"
+						 " AND (COALESCE(x.due_date, '9999-12-31') > $10"
+						 " OR (COALESCE(x.due_date, '9999-12-31') = $10"
+						 " AND x.id > $11))"
+						 " ORDER BY COALESCE(x.due_date, '9999-12-31'), x.id"
+						 " LIMIT $12",
+			  NULL, NULL },
+	/* Open actions due by $1 (today + 3 days), after id $2. */
+	[ACTION_DUE] = { "act_due",
+			 "SELECT id, owner_org, lead_org, due_date FROM actions"
+			 " WHERE due_date IS NOT NULL AND due_date <= $1"
+			 " AND status NOT IN ('done', 'dropped') AND id > $2"
+			 " ORDER BY id LIMIT 200",
+			 NULL, NULL },
 };

@@ -46,6 +46,18 @@ enum coord_sql_id {
 	MEET_DECISION_INSERT,
 	MEET_LIST_DESC,
 	MEET_LIST_ASC,
+	MEET_DECISION_GET,
+	ACTION_INSERT,
+	ACTION_GET,
+	ACTION_UPDATE,
+	ACTION_ORGS,
+	ACTION_ORGS_DELETE,
+	ACTION_ORG_INSERT,
+	ACTION_UPDATES,
+	ACTION_UPDATE_INSERT,
+	ACTION_SET_STATUS,
+	ACTION_LIST,
+	ACTION_DUE,
 	COORD_SQL_COUNT
 };
 
@@ -57,5 +69,13 @@ extern const struct db_stmt coord_sql[COORD_SQL_COUNT];
 	" m.title, m.description, m.starts_at, m.ends_at, m.place,"       \
 	" m.online_url, m.minutes, m.status, m.created_by, m.created_at," \
 	" m.updated_at, m.version"
+
+/* The columns of an action row, in the order coord_actions.c reads. */
+#define ACTION_COLUMNS                                                    \
+	"x.id, x.owner_org, x.owner_country, x.level, x.group_id, x.tlp," \
+	" x.title, x.description, x.theme, x.countries, x.lead_org,"      \
+	" lo.name, x.priority, x.due_date, x.status, x.meeting_id,"       \
+	" x.decision_id, x.created_by, x.created_at, x.updated_at,"       \
+	" x.version"
 
 #endif

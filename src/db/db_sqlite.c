@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include "base/log.h"
 #include "db/db_int.h"
 
 static enum db_status
@@ -74,8 +75,13 @@ prepare(struct db_conn *c, const struct db_stmt *s, const struct db_arg *args,
 	if (!st) {
 		rc = sqlite3_prepare_v3(c->handle, db_stmt_sql(c, s), -1,
 					SQLITE_PREPARE_PERSISTENT, &st, NULL);
-		if (rc != SQLITE_OK)
+		if (rc != SQLITE_OK) {
+			/* A bug in a statement: its name and what SQLite
+			 * says of the text (never of values). */
+			log_msg(LOG_ERROR, "SQLite cannot prepare %s: %s",
+				s->name, sqlite3_errmsg(c->handle));
 			return status_of(rc);
+		}
 		*slot = st;
 	}
 	for (i = 0; i < nargs && rc == SQLITE_OK; i++) {
@@ -131,6 +137,9 @@ sq_exec(struct db_conn *c, const struct db_stmt *s, const struct db_arg *args,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		;
 	r = status_of(rc);
+	if (r == DB_ERROR)
+		log_msg(LOG_ERROR, "SQLite error in %s: %s", s->name,
+			sqlite3_errstr(rc));
 	*changes = r == DB_OK ? sqlite3_changes64(c->handle) : 0;
 	finish(st);
 	return r;
@@ -158,6 +167,9 @@ sq_next(struct db_rows *rows)
 		return 1;
 	}
 	rows->status = status_of(rc);
+	if (rows->status == DB_ERROR)
+		log_msg(LOG_ERROR, "SQLite error in a query: %s",
+			sqlite3_errstr(rc));
 	return 0;
 }
 
