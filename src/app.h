@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "access/access.h"
+#include "base/uuid.h"
 #include "crypto/crypto.h"
 #include "db/db.h"
 #include "http/http.h"
@@ -48,6 +49,22 @@ extern const size_t app_njobs;
 
 /* The kind of record called name ("meeting"), or NULL (routes.c). */
 const struct record_kind *app_kind(const char *name);
+
+/* A record that files and discussions attach to, as a request names it. */
+struct app_record {
+	const struct record_kind *kind;
+	char id[UUID_STR_LEN];
+	struct access_record access;
+};
+
+/*
+ * Loads the record kind/id (strings from the request) and decides act on
+ * it for the request's actor: false after answering 404 (unknown kind or
+ * id, or a record the actor may not see) or 403.
+ */
+bool app_record_allow(struct http_request *req, const char *kind,
+		      const char *id, enum access_action act,
+		      struct app_record *out);
 
 /* Every module's migrations in version order; caller frees the array. */
 struct db_migration *app_migrations(size_t *n);

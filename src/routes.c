@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "access/access_http.h"
 #include "audit/audit.h"
 #include "audit/audit_http.h"
 #include "auth/auth.h"
@@ -246,6 +247,17 @@ const struct http_route app_routes[] = {
 	  "(status: the lead or the owner)",
 	  "actions", "{\"type\":\"object\",\"required\":[\"id\"]}",
 	  "{\"type\":\"object\",\"required\":[\"note\"]}" },
+	{ "GET", "/api/v1/threads", coord_http_threads_list, HTTP_DB, "threads",
+	  "The discussion on one record (record_kind, record_id), oldest "
+	  "first; it has the record's visibility exactly",
+	  "threads", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "POST", "/api/v1/threads", coord_http_thread_post,
+	  HTTP_BODY | HTTP_DB, "threads",
+	  "Comment on a record you may see; mention organisations or people "
+	  "who may see it too, and they are notified",
+	  "threads", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"record_kind\","
+	  "\"record_id\",\"body\"]}" },
 	{ "GET", "/api/v1/notifications", notify_http_list, HTTP_DB,
 	  "notifications",
 	  "Your notifications, newest first (unread=true: unread only)",
@@ -395,6 +407,30 @@ app_kind(const char *name)
 		if (!strcmp(kinds[i].name, name))
 			return &kinds[i];
 	return NULL;
+}
+
+bool
+app_record_allow(struct http_request *req, const char *kind, const char *id,
+		 enum access_action act, struct app_record *out)
+{
+	enum err e;
+
+	out->kind = kind ? app_kind(kind) : NULL;
+	if (!out->kind || !id || !uuid_normalise(str_of(id), out->id)) {
+		http_problem(req, ERR_NOT_FOUND, "There is nothing here.",
+			     NULL);
+		return false;
+	}
+	e = out->kind->load(req->db, out->id, &req->arena, &out->access);
+	if (e != ERR_OK) {
+		http_problem(req, e,
+			     e == ERR_NOT_FOUND
+				     ? "There is nothing here."
+				     : "The record could not be read.",
+			     NULL);
+		return false;
+	}
+	return access_allow(req, act, &out->access);
 }
 
 static int

@@ -336,6 +336,53 @@ enum err coord_action_list(struct db_conn *c, struct arena *a,
  */
 enum err coord_actions_remind(struct db *db, long long *n);
 
+/* ---- Discussions -------------------------------------------------------- */
+
+enum { COMMENT_MAX = 10000, MENTIONS_MAX = 20 };
+
+struct comment {
+	char id[UUID_STR_LEN];
+	char parent_id[UUID_STR_LEN]; /* "" for a new thread */
+	char org_id[UUID_STR_LEN];
+	const char *org_name;
+	char user_id[UUID_STR_LEN];
+	const char *user_name;
+	const char *body;
+	const char **mention_orgs, **mention_users;
+	size_t nmention_orgs, nmention_users;
+	char created_at[TIME_RFC3339_LEN];
+};
+
+/* Where a comment goes, and what it says. */
+struct comment_input {
+	const char *record_kind; /* a struct record_kind name */
+	const char *record_id;
+	const char *parent_id; /* a comment on the same record, or NULL */
+	const char *body;
+	const char *const *mention_orgs;
+	size_t nmention_orgs;
+	const char *const *mention_users;
+	size_t nmention_users;
+};
+
+/*
+ * Adds a comment by user_id of org_id to a record the caller has checked
+ * (ACT_CONTRIBUTE).  Mentioned organisations and users must be able to see
+ * the record (r): each is notified ("mention"), and the author of the
+ * comment replied to ("reply").
+ */
+enum err coord_comment_add(struct db_conn *c, struct arena *a,
+			   const struct access_record *r,
+			   const struct comment_input *in, const char *org_id,
+			   const char *user_id, struct comment *out,
+			   struct coord_errors *errs);
+
+/* A record's comments, oldest first, after cursor (an id, or NULL). */
+enum err coord_comment_list(struct db_conn *c, struct arena *a,
+			    const char *record_kind, const char *record_id,
+			    const char *cursor, long long limit,
+			    struct comment **out, size_t *n);
+
 extern const struct db_migration coord_migrations[];
 extern const size_t coord_nmigrations;
 

@@ -20,6 +20,9 @@ void coord_http_action_get(struct http_request *req);	   /* GET {id} */
 void coord_http_action_update(struct http_request *req);   /* PATCH {id} */
 void coord_http_action_progress(struct http_request *req); /* POST updates */
 
+void coord_http_threads_list(struct http_request *req); /* GET */
+void coord_http_thread_post(struct http_request *req);	/* POST */
+
 /* ---- shared by the handler files ---- */
 
 /* The request's viewer for COORD_VISIBLE (anonymous: all ""). */

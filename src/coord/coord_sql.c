@@ -80,6 +80,22 @@ const struct db_migration coord_migrations[] = {
 	  " UNIQUE (meeting_id, position));",
 	  NULL, NULL },
 	{ 23, "joint actions", ACTIONS_TABLE, NULL, NULL },
+	/* Mentions are kept as comma lists of ids, for display. */
+	{ 24, "discussions",
+	  "CREATE TABLE comments ("
+	  " id TEXT PRIMARY KEY,"
+	  " record_kind TEXT NOT NULL,"
+	  " record_id TEXT NOT NULL,"
+	  " parent_id TEXT REFERENCES comments (id),"
+	  " org_id TEXT NOT NULL REFERENCES orgs (id),"
+	  " user_id TEXT REFERENCES users (id),"
+	  " body TEXT NOT NULL,"
+	  " mention_orgs TEXT NOT NULL,"
+	  " mention_users TEXT NOT NULL,"
+	  " created_at TEXT NOT NULL);"
+	  "CREATE INDEX comments_record ON comments (record_kind, record_id,"
+	  " id);",
+	  NULL, NULL },
 };
 
 const size_t coord_nmigrations =
@@ -252,4 +268,27 @@ const struct db_stmt coord_sql[COORD_SQL_COUNT] = {
 			 " AND status NOT IN ('done', 'dropped') AND id > $2"
 			 " ORDER BY id LIMIT 200",
 			 NULL, NULL },
+	[COMMENT_INSERT] = { "comment_insert",
+			     "INSERT INTO comments (id, record_kind, record_id,"
+			     " parent_id, org_id, user_id, body, mention_orgs,"
+			     " mention_users, created_at) VALUES ($1, $2, $3,"
+			     " $4, $5, $6, $7, $8, $9, $10)",
+			     NULL, NULL },
+	[COMMENT_PARENT] = { "comment_parent",
+			     "SELECT user_id FROM comments WHERE id = $1"
+			     " AND record_kind = $2 AND record_id = $3",
+			     NULL, NULL },
+	[COMMENT_PAGE] = { "comment_page",
+			   "SELECT c.id, c.parent_id, c.org_id, o.name,"
+			   " c.user_id, u.name, c.body, c.mention_orgs,"
+			   " c.mention_users, c.created_at FROM comments c"
+			   " LEFT JOIN orgs o ON o.id = c.org_id"
+			   " LEFT JOIN users u ON u.id = c.user_id"
+			   " WHERE c.record_kind = $1 AND c.record_id = $2"
+			   " AND c.id > $3 ORDER BY c.id LIMIT $4",
+			   NULL, NULL },
+	[USER_ORG] = { "coord_user_org",
+		       "SELECT org_id FROM users WHERE id = $1"
+		       " AND status = 'active'",
+		       NULL, NULL },
 };

@@ -9,48 +9,13 @@
 #include "auth/auth_http.h"
 #include "files/files.h"
 
-/* The record a request names, and the access view of it. */
-struct target {
-	const struct record_kind *kind;
-	char id[UUID_STR_LEN];
-	struct access_record rec;
-};
-
-/*
- * Loads the record of kind/id; answers 404 for an unknown kind or id and
- * for a record the actor may not act on (act), 403 as access says.
- */
-static bool
-find_record(struct http_request *req, const char *kind, const char *id,
-	    enum access_action act, struct target *t)
-{
-	enum err e;
-
-	t->kind = kind ? app_kind(kind) : NULL;
-	if (!t->kind || !id || !uuid_normalise(str_of(id), t->id)) {
-		http_problem(req, ERR_NOT_FOUND, "There is nothing here.",
-			     NULL);
-		return false;
-	}
-	e = t->kind->load(req->db, t->id, &req->arena, &t->rec);
-	if (e != ERR_OK) {
-		http_problem(req, e,
-			     e == ERR_NOT_FOUND
-				     ? "There is nothing here."
-				     : "The record could not be read.",
-			     NULL);
-		return false;
-	}
-	return access_allow(req, act, &t->rec);
-}
-
 /* True when the actor reads the personal data of the target record. */
 static bool
-may_read_personal(struct http_request *req, const struct target *t)
+may_read_personal(struct http_request *req, const struct app_record *t)
 {
 	return !t->kind->sensitive ||
-	       access_check(access_actor_of(req), ACT_READ_PERSONAL, &t->rec) ==
-		       ACCESS_ALLOW;
+	       access_check(access_actor_of(req), ACT_READ_PERSONAL,
+			    &t->access) == ACCESS_ALLOW;
 }
 
 static json_t *
@@ -91,14 +56,14 @@ files_http_upload(struct http_request *req)
 {
 	const struct auth_actor *a = req->actor;
 	struct upload u = { .req = req };
-	struct target t;
+	struct app_record t;
 
-	if (!find_record(req, http_query(req, "record_kind"),
-			 http_query(req, "record_id"), ACT_UPDATE, &t))
+	if (!app_record_allow(req, http_query(req, "record_kind"),
+			      http_query(req, "record_id"), ACT_UPDATE, &t))
 		return;
 	u.in = (struct file_input){ .record_kind = t.kind->name,
 				    .record_id = t.id,
-				    .owner_org = t.rec.owner_org,
+				    .owner_org = t.access.owner_org,
 				    .name = http_header_decoded(req,
 								"X-File-Name"),
 				    .sensitive = t.kind->sensitive,
@@ -133,14 +98,14 @@ void
 files_http_list(struct http_request *req)
 {
 	struct file_meta *v;
-	struct target t;
+	struct app_record t;
 	json_t *items;
 	size_t n;
 	bool named;
 	enum err e;
 
-	if (!find_record(req, http_query(req, "record_kind"),
-			 http_query(req, "record_id"), ACT_READ, &t))
+	if (!app_record_allow(req, http_query(req, "record_kind"),
+			      http_query(req, "record_id"), ACT_READ, &t))
 		return;
 	e = files_list(req->db, t.kind->name, t.id, &req->arena, &v, &n);
 	if (e != ERR_OK) {
@@ -163,7 +128,7 @@ files_http_list(struct http_request *req)
 /* Reads the file {id} and its record; false after answering. */
 static bool
 find_file(struct http_request *req, enum access_action act, struct file_meta *m,
-	  struct target *t)
+	  struct app_record *t)
 {
 	char id[UUID_STR_LEN];
 	enum err e;
@@ -181,7 +146,7 @@ find_file(struct http_request *req, enum access_action act, struct file_meta *m,
 			     NULL);
 		return false;
 	}
-	return find_record(req, m->record_kind, m->record_id, act, t);
+	return app_record_allow(req, m->record_kind, m->record_id, act, t);
 }
 
 void
@@ -189,7 +154,7 @@ files_http_get(struct http_request *req)
 {
 	struct app *app = req->app;
 	struct file_meta m;
-	struct target t;
+	struct app_record t;
 	bool named;
 
 	if (!find_file(req, ACT_READ, &m, &t))
@@ -248,14 +213,14 @@ files_http_content(struct http_request *req)
 {
 	struct app *app = req->app;
 	struct file_meta m;
-	struct target t;
+	struct app_record t;
 	struct buf body;
 	enum err e;
 
 	if (!find_file(req, ACT_READ, &m, &t))
 		return;
 	if (t.kind->sensitive) {
-		if (!access_allow(req, ACT_READ_PERSONAL, &t.rec))
+		if (!access_allow(req, ACT_READ_PERSONAL, &t.access))
 			return;
 		if (!files_open_name(app_keyring(app), req->db, &req->arena,
 				     &m)) {
@@ -308,7 +273,7 @@ void
 files_http_delete(struct http_request *req)
 {
 	struct file_meta m;
-	struct target t;
+	struct app_record t;
 	struct removal r = { .req = req };
 
 	if (!find_file(req, ACT_UPDATE, &m, &t))

@@ -1,0 +1,286 @@
+/* Discussions: comments on any record, with its visibility exactly. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/text.h"
+#include "coord/coord.h"
+#include "coord/coord_sql.h"
+#include "notify/notify.h"
+#include "orgs/orgs.h"
+
+static const char *
+dup(struct arena *a, const char *s)
+{
+	return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+static void
+copy(char *dst, size_t size, const char *s)
+{
+	snprintf(dst, size, "%s", s ? s : "");
+}
+
+/* May members of org see r?  As access_check() decides for any of them. */
+static enum err
+org_sees(struct db_conn *c, struct arena *a, const char *org_id,
+	 const struct access_record *r, bool *yes)
+{
+	struct org o;
+	struct org_group *g;
+	const char **ids;
+	size_t n;
+	enum err e;
+
+	*yes = false;
+	if ((e = orgs_get(c, org_id, &o)) != ERR_OK)
+		return e == ERR_NOT_FOUND ? ERR_OK : e;
+	if ((e = orgs_groups_of(c, org_id, a, &g, &n)) != ERR_OK)
+		return e;
+	ids = arena_alloc(a, (n ? n : 1) * sizeof(*ids));
+	for (size_t i = 0; i < n; i++)
+		ids[i] = g[i].id;
+	struct access_actor who = { ROLE_ANALYST, org_id, o.country, ids, n };
+	*yes = o.status == ORG_ACTIVE &&
+	       access_check(&who, ACT_READ, r) == ACCESS_ALLOW;
+	return ERR_OK;
+}
+
+/* Normalised, unique ids of at most MENTIONS_MAX; false after an error. */
+static bool
+mention_ids(struct arena *a, const char *field, const char *const *in, size_t n,
+	    const char ***out, struct coord_errors *errs)
+{
+	const char **v;
+
+	if (n > MENTIONS_MAX) {
+		coord_error(errs, field, "mentions too many");
+		return false;
+	}
+	v = arena_alloc(a, (n ? n : 1) * sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		char id[UUID_STR_LEN];
+
+		if (!in[i] || !uuid_normalise(str_of(in[i]), id)) {
+			coord_error(errs, field, "must list ids");
+			return false;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(v[j], id)) {
+				coord_error(errs, field, "names one twice");
+				return false;
+			}
+		v[i] = arena_strndup(a, id, strlen(id));
+	}
+	*out = v;
+	return true;
+}
+
+static const char *
+join(struct arena *a, const char *const *v, size_t n)
+{
+	char *s = arena_alloc(a, n * UUID_STR_LEN + 1);
+
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(s, ",");
+		strcat(s, v[i]);
+	}
+	return s;
+}
+
+static void
+split(struct arena *a, const char *s, const char ***out, size_t *n)
+{
+	size_t cap = 1;
+
+	for (const char *p = s; *p; p++)
+		cap += *p == ',';
+	*out = arena_alloc(a, cap * sizeof(**out));
+	*n = 0;
+	while (s && *s) {
+		const char *end = strchr(s, ',');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+
+		(*out)[(*n)++] = arena_strndup(a, s, len);
+		s += len + (end != NULL);
+	}
+}
+
+/* The organisation of an active user, or "" when there is none. */
+static enum err
+user_org(struct db_conn *c, const char *user_id, char org[UUID_STR_LEN])
+{
+	struct db_arg arg = db_text(user_id);
+	struct db_rows rows;
+
+	org[0] = '\0';
+	db_query(c, &coord_sql[USER_ORG], &arg, 1, &rows);
+	if (db_next(&rows))
+		copy(org, UUID_STR_LEN, db_col_text(&rows, 0));
+	return db_err(db_rows_close(&rows));
+}
+
+/* Checks every mention against the record; false after an error. */
+static enum err
+check_mentions(struct db_conn *c, struct arena *a,
+	       const struct access_record *r, struct comment *x,
+	       struct coord_errors *errs)
+{
+	enum err e;
+	bool yes;
+
+	for (size_t i = 0; i < x->nmention_orgs; i++) {
+		if ((e = org_sees(c, a, x->mention_orgs[i], r, &yes)) != ERR_OK)
+			return e;
+		if (!yes) {
+			coord_error(errs, "mention_orgs",
+				    "names an organisation that cannot see "
+				    "this record");
+			return ERR_INVALID;
+		}
+	}
+	for (size_t i = 0; i < x->nmention_users; i++) {
+		char org[UUID_STR_LEN];
+
+		if ((e = user_org(c, x->mention_users[i], org)) != ERR_OK)
+			return e;
+		yes = false;
+		if (org[0] && (e = org_sees(c, a, org, r, &yes)) != ERR_OK)
+			return e;
+		if (!yes) {
+			coord_error(errs, "mention_users",
+				    "names someone who cannot see this "
+				    "record");
+			return ERR_INVALID;
+		}
+	}
+	return ERR_OK;
+}
+
+/* The author of the comment replied to, checked to be on this record. */
+static enum err
+parent_author(struct db_conn *c, const struct comment_input *in,
+	      const char *parent, char author[UUID_STR_LEN], bool *found)
+{
+	struct db_arg args[3] = { db_text(parent), db_text(in->record_kind),
+				  db_text(in->record_id) };
+	struct db_rows rows;
+
+	author[0] = '\0';
+	db_query(c, &coord_sql[COMMENT_PARENT], args, 3, &rows);
+	*found = db_next(&rows);
+	if (*found)
+		copy(author, UUID_STR_LEN, db_col_text(&rows, 0));
+	return db_err(db_rows_close(&rows));
+}
+
+static enum err
+tell(struct db_conn *c, const struct comment_input *in, const struct comment *x,
+     const char *parent_author)
+{
+	struct notify_event ev = { .event = "mention",
+				   .record_kind = in->record_kind,
+				   .record_id = in->record_id,
+				   .actor_org = x->org_id,
+				   .actor_user = x->user_id };
+	enum err e = ERR_OK;
+
+	for (size_t i = 0; e == ERR_OK && i < x->nmention_orgs; i++)
+		e = notify_org(c, x->mention_orgs[i], &ev);
+	for (size_t i = 0; e == ERR_OK && i < x->nmention_users; i++)
+		e = notify_user(c, x->mention_users[i], &ev);
+	ev.event = "reply";
+	if (e == ERR_OK && parent_author && *parent_author)
+		e = notify_user(c, parent_author, &ev);
+	return e;
+}
+
+enum err
+coord_comment_add(struct db_conn *c, struct arena *a,
+		  const struct access_record *r, const struct comment_input *in,
+		  const char *org_id, const char *user_id, struct comment *out,
+		  struct coord_errors *errs)
+{
+	char author[UUID_STR_LEN] = "";
+	struct db_arg args[10];
+	enum err e;
+	bool found;
+
+	memset(out, 0, sizeof(*out));
+	coord_text(a, "body", in->body, COMMENT_MAX, TEXT_LINES, true,
+		   &out->body, errs);
+	mention_ids(a, "mention_orgs", in->mention_orgs, in->nmention_orgs,
+		    &out->mention_orgs, errs);
+	out->nmention_orgs = in->nmention_orgs;
+	mention_ids(a, "mention_users", in->mention_users, in->nmention_users,
+		    &out->mention_users, errs);
+	out->nmention_users = in->nmention_users;
+	if (in->parent_id &&
+	    !uuid_normalise(str_of(in->parent_id), out->parent_id))
+		coord_error(errs, "parent_id",
+			    "must name a comment on this record");
+	if (errs->n)
+		return ERR_INVALID;
+	if (out->parent_id[0]) {
+		e = parent_author(c, in, out->parent_id, author, &found);
+		if (e != ERR_OK)
+			return e;
+		if (!found) {
+			coord_error(errs, "parent_id",
+				    "must name a comment on this record");
+			return ERR_INVALID;
+		}
+	}
+	if ((e = check_mentions(c, a, r, out, errs)) != ERR_OK)
+		return e;
+	uuid_v7(out->id);
+	copy(out->org_id, sizeof(out->org_id), org_id);
+	copy(out->user_id, sizeof(out->user_id), user_id);
+	time_rfc3339(time_now_ms(), out->created_at, sizeof(out->created_at));
+	args[0] = db_text(out->id);
+	args[1] = db_text(in->record_kind);
+	args[2] = db_text(in->record_id);
+	args[3] = db_text(out->parent_id[0] ? out->parent_id : NULL);
+	args[4] = db_text(org_id);
+	args[5] = db_text(user_id);
+	args[6] = db_text(out->body);
+	args[7] = db_text(join(a, out->mention_orgs, out->nmention_orgs));
+	args[8] = db_text(join(a, out->mention_users, out->nmention_users));
+	args[9] = db_text(out->created_at);
+	e = db_err(db_exec(c, &coord_sql[COMMENT_INSERT], args, 10, NULL));
+	return e == ERR_OK ? tell(c, in, out, author) : e;
+}
+
+enum err
+coord_comment_list(struct db_conn *c, struct arena *a, const char *record_kind,
+		   const char *record_id, const char *cursor, long long limit,
+		   struct comment **out, size_t *n)
+{
+	struct db_arg args[4] = { db_text(record_kind), db_text(record_id),
+				  db_text(cursor ? cursor : ""),
+				  DB_INT(limit) };
+	struct db_rows rows;
+
+	*n = 0;
+	*out = arena_alloc(a, (size_t)limit * sizeof(**out));
+	db_query(c, &coord_sql[COMMENT_PAGE], args, 4, &rows);
+	while (db_next(&rows)) {
+		struct comment *x = &(*out)[(*n)++];
+
+		memset(x, 0, sizeof(*x));
+		copy(x->id, sizeof(x->id), db_col_text(&rows, 0));
+		copy(x->parent_id, sizeof(x->parent_id), db_col_text(&rows, 1));
+		copy(x->org_id, sizeof(x->org_id), db_col_text(&rows, 2));
+		x->org_name = dup(a, db_col_text(&rows, 3));
+		copy(x->user_id, sizeof(x->user_id), db_col_text(&rows, 4));
+		x->user_name = dup(a, db_col_text(&rows, 5));
+		x->body = dup(a, db_col_text(&rows, 6));
+		split(a, db_col_text(&rows, 7), &x->mention_orgs,
+		      &x->nmention_orgs);
+		split(a, db_col_text(&rows, 8), &x->mention_users,
+		      &x->nmention_users);
+		copy(x->created_at, sizeof(x->created_at),
+		     db_col_text(&rows, 9));
+	}
+	return db_err(db_rows_close(&rows));
+}
