@@ -258,6 +258,27 @@ const struct http_route app_routes[] = {
 	  "threads", "{\"type\":\"object\",\"required\":[\"id\"]}",
 	  "{\"type\":\"object\",\"required\":[\"record_kind\","
 	  "\"record_id\",\"body\"]}" },
+	{ "GET", "/api/v1/practices", coord_http_practices_list,
+	  HTTP_DB | HTTP_PUBLIC, "practices",
+	  "The good-practice library: q searches title, summary, tags and "
+	  "body (ranked, with snippets); country, theme, tag; public items "
+	  "without an account",
+	  "practices", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "POST", "/api/v1/practices", coord_http_practice_create,
+	  HTTP_BODY | HTTP_DB, "practices",
+	  "Share a good practice (Markdown body; level public for everyone)",
+	  "practices", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"title\",\"summary\","
+	  "\"theme\"]}" },
+	{ "GET", "/api/v1/practices/{id}", coord_http_practice_get,
+	  HTTP_DB | HTTP_PUBLIC, "practices",
+	  "One practice, its body as Markdown and as safe HTML", "practices",
+	  "{\"type\":\"object\",\"required\":[\"id\"]}", NULL },
+	{ "PATCH", "/api/v1/practices/{id}", coord_http_practice_update,
+	  HTTP_BODY | HTTP_DB, "practices",
+	  "Change a practice (with its version)", "practices",
+	  "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"version\"]}" },
 	{ "GET", "/api/v1/notifications", notify_http_list, HTTP_DB,
 	  "notifications",
 	  "Your notifications, newest first (unread=true: unread only)",
@@ -398,6 +419,7 @@ const size_t app_njobs = sizeof(app_jobs) / sizeof(app_jobs[0]);
 static const struct record_kind kinds[] = {
 	{ "meeting", false, coord_meeting_load },
 	{ "action", false, coord_action_load },
+	{ "practice", false, coord_practice_load },
 };
 
 const struct record_kind *

@@ -83,7 +83,8 @@ auth_authenticate(struct http_request *req)
 		return load_groups(req, a);
 	}
 	if (!token)
-		return ERR_UNAUTHENTICATED;
+		return req->route->flags & HTTP_PUBLIC ? ERR_OK
+						       : ERR_UNAUTHENTICATED;
 	e = auth_session_check(req->db, token, time_now_ms(), a);
 	if (e != ERR_OK)
 		return e;

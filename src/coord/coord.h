@@ -383,6 +383,80 @@ enum err coord_comment_list(struct db_conn *c, struct arena *a,
 			    const char *cursor, long long limit,
 			    struct comment **out, size_t *n);
 
+/* ---- Good-practice library --------------------------------------------- */
+
+enum { PRACTICE_BODY_MAX = 100000, PRACTICE_TAGS_MAX = 20, SEARCH_MAX = 100 };
+
+struct practice {
+	char id[UUID_STR_LEN];
+	struct coord_share share;
+	const char *title, *summary, *body, *source;
+	char country[ISO_COUNTRY_LEN + 1]; /* or "" (regional) */
+	enum coord_theme theme;
+	const char **tags;
+	size_t ntags;
+	char published_on[11]; /* YYYY-MM-DD, or "" */
+	const char *snippet;   /* search: \x02 hit \x03 marks */
+	char created_by[UUID_STR_LEN];
+	char created_at[TIME_RFC3339_LEN];
+	char updated_at[TIME_RFC3339_LEN];
+	long long version;
+};
+
+struct practice_input {
+	const char *title, *summary, *body, *source, *country, *theme;
+	const char *published_on;
+	const char *const *tags; /* with has_tags */
+	size_t ntags;
+	bool has_tags;
+	const char *level, *group_id, *tlp;
+};
+
+enum err coord_practice_create(struct db_conn *c, struct arena *a,
+			       const struct coord_share *owner,
+			       const char *user_id,
+			       const struct practice_input *in,
+			       struct practice *out, struct coord_errors *errs);
+
+enum err coord_practice_get(struct db_conn *c, struct arena *a, const char *id,
+			    struct practice *out);
+
+enum err coord_practice_update(struct db_conn *c, struct arena *a,
+			       const char *id, long long expected,
+			       const struct practice_input *in,
+			       struct practice *out, struct coord_errors *errs);
+
+/* The record kind "practice". */
+enum err coord_practice_load(struct db_conn *c, const char *id, struct arena *a,
+			     struct access_record *out);
+
+struct practice_filter {
+	const char *q; /* words to find; NULL: newest first */
+	const char *country, *theme, *tag;
+	const char *cursor;
+	long long limit;
+};
+
+struct practice_page {
+	struct practice *items; /* without body */
+	size_t n;
+	const char *next_cursor;
+};
+
+/*
+ * Practices the viewer sees: with q, ranked by the engine's full-text
+ * search (title, summary, tags, body) with a highlighted snippet each;
+ * without, newest first.
+ */
+enum err coord_practice_search(struct db_conn *c, struct arena *a,
+			       const struct coord_viewer *v,
+			       const struct practice_filter *f,
+			       struct practice_page *out,
+			       struct coord_errors *errs);
+
+/* Markdown to HTML with cmark, safe mode: no raw HTML, no unsafe links. */
+const char *coord_markdown(struct arena *a, const char *md);
+
 extern const struct db_migration coord_migrations[];
 extern const size_t coord_nmigrations;
 

@@ -23,6 +23,11 @@ void coord_http_action_progress(struct http_request *req); /* POST updates */
 void coord_http_threads_list(struct http_request *req); /* GET */
 void coord_http_thread_post(struct http_request *req);	/* POST */
 
+void coord_http_practices_list(struct http_request *req);  /* GET, search */
+void coord_http_practice_get(struct http_request *req);	   /* GET {id} */
+void coord_http_practice_create(struct http_request *req); /* POST */
+void coord_http_practice_update(struct http_request *req); /* PATCH {id} */
+
 /* ---- shared by the handler files ---- */
 
 /* The request's viewer for COORD_VISIBLE (anonymous: all ""). */

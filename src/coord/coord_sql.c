@@ -40,6 +40,56 @@
 	" at TEXT NOT NULL);"                                                \
 	"CREATE INDEX action_updates_action ON action_updates (action_id, id);"
 
+/* Tags are kept as ",tag,other,", like countries. */
+#define PRACTICES_COLUMNS                                                      \
+	"CREATE TABLE practices (" COORD_SHARE_COLUMNS " title TEXT NOT NULL," \
+	" summary TEXT NOT NULL,"                                              \
+	" body TEXT NOT NULL,"                                                 \
+	" source TEXT NOT NULL,"                                               \
+	" country TEXT,"                                                       \
+	" theme TEXT NOT NULL CHECK (theme IN ('prevention', 'protection',"    \
+	"  'prosecution', 'partnership')),"                                    \
+	" tags TEXT NOT NULL,"                                                 \
+	" published_on TEXT,"                                                  \
+	" created_by TEXT REFERENCES users (id),"                              \
+	" created_at TEXT NOT NULL,"                                           \
+	" updated_at TEXT NOT NULL,"                                           \
+	" version BIGINT NOT NULL"
+
+/* SQLite: an FTS5 index kept by triggers (external content). */
+#define PRACTICES_SQLITE                                                    \
+	PRACTICES_COLUMNS                                                   \
+	");"                                                                \
+	"CREATE VIRTUAL TABLE practices_fts USING fts5(title, summary,"     \
+	" tags, body, content='practices', content_rowid='rowid',"          \
+	" tokenize='unicode61 remove_diacritics 2');"                       \
+	"CREATE TRIGGER practices_ai AFTER INSERT ON practices BEGIN"       \
+	" INSERT INTO practices_fts (rowid, title, summary, tags, body)"    \
+	" VALUES (new.rowid, new.title, new.summary, new.tags, new.body);"  \
+	" END;"                                                             \
+	"CREATE TRIGGER practices_ad AFTER DELETE ON practices BEGIN"       \
+	" INSERT INTO practices_fts (practices_fts, rowid, title, summary," \
+	" tags, body) VALUES ('delete', old.rowid, old.title, old.summary," \
+	" old.tags, old.body); END;"                                        \
+	"CREATE TRIGGER practices_au AFTER UPDATE ON practices BEGIN"       \
+	" INSERT INTO practices_fts (practices_fts, rowid, title, summary," \
+	" tags, body) VALUES ('delete', old.rowid, old.title, old.summary," \
+	" old.tags, old.body);"                                             \
+	" INSERT INTO practices_fts (rowid, title, summary, tags, body)"    \
+	" VALUES (new.rowid, new.title, new.summary, new.tags, new.body);"  \
+	" END;"
+
+/* PostgreSQL: a generated, weighted tsvector with a GIN index. */
+#define PRACTICES_PG                                                         \
+	PRACTICES_COLUMNS                                                    \
+	","                                                                  \
+	" search tsvector GENERATED ALWAYS AS ("                             \
+	" setweight(to_tsvector('simple', title), 'A') ||"                   \
+	" setweight(to_tsvector('simple', summary), 'B') ||"                 \
+	" setweight(to_tsvector('simple', replace(tags, ',', ' ')), 'B') ||" \
+	" setweight(to_tsvector('simple', body), 'C')) STORED);"             \
+	"CREATE INDEX practices_search ON practices USING GIN (search);"
+
 const struct db_migration coord_migrations[] = {
 	{ 21, "meetings",
 	  "CREATE TABLE meetings (" COORD_SHARE_COLUMNS " title TEXT NOT NULL,"
@@ -96,10 +146,17 @@ const struct db_migration coord_migrations[] = {
 	  "CREATE INDEX comments_record ON comments (record_kind, record_id,"
 	  " id);",
 	  NULL, NULL },
+	{ 25, "good practices", NULL, PRACTICES_SQLITE, PRACTICES_PG },
 };
 
 const size_t coord_nmigrations =
 	sizeof(coord_migrations) / sizeof(coord_migrations[0]);
+
+/* What the viewer ($1-$3) sees, in country $4, theme $5, tag $6. */
+#define PRACTICE_FILTER                                                  \
+	COORD_VISIBLE("p", "1 = 0")                                      \
+	" AND ($4 = '' OR p.country = $4) AND ($5 = '' OR p.theme = $5)" \
+	" AND ($6 = '' OR p.tags LIKE '%,' || $6 || ',%')"
 
 /* The lead and partners of an action hold need-to-know grants to it. */
 #define ACTION_GRANTS \
@@ -291,4 +348,52 @@ const struct db_stmt coord_sql[COORD_SQL_COUNT] = {
 		       "SELECT org_id FROM users WHERE id = $1"
 		       " AND status = 'active'",
 		       NULL, NULL },
+	[PRACTICE_INSERT] = { "practice_insert",
+			      "INSERT INTO practices (id, owner_org,"
+			      " owner_country, level, group_id, tlp, title,"
+			      " summary, body, source, country, theme, tags,"
+			      " published_on, created_by, created_at,"
+			      " updated_at, version) VALUES ($1, $2, $3, $4,"
+			      " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
+			      " $15, $16, $16, 1)",
+			      NULL, NULL },
+	[PRACTICE_GET] = { "practice_get",
+			   "SELECT " PRACTICE_COLUMNS
+			   ", p.body FROM practices p"
+			   " WHERE p.id = $1",
+			   NULL, NULL },
+	[PRACTICE_UPDATE] = { "practice_update",
+			      "UPDATE practices SET level = $3, group_id = $4,"
+			      " tlp = $5, title = $6, summary = $7, body = $8,"
+			      " source = $9, country = $10, theme = $11,"
+			      " tags = $12, published_on = $13,"
+			      " updated_at = $14, version = version + 1"
+			      " WHERE id = $1 AND version = $2",
+			      NULL, NULL },
+	/* Newest first: $4 country, $5 theme, $6 tag ("" for any), before
+	 * id $7. */
+	[PRACTICE_RECENT] = { "practice_recent",
+			      "SELECT " PRACTICE_COLUMNS ", NULL"
+			      " FROM practices p WHERE " PRACTICE_FILTER
+			      " AND p.id < $7 ORDER BY p.id DESC LIMIT $8",
+			      NULL, NULL },
+	/* Ranked by relevance: $4-$6 as above, $7 the engine's query
+	 * (db_fts_query), $8 limit, $9 offset. */
+	[PRACTICE_SEARCH] = { "practice_search", NULL,
+			      "SELECT " PRACTICE_COLUMNS
+			      ", snippet(practices_fts, -1,"
+			      " char(2), char(3), '…', 24) FROM practices_fts"
+			      " JOIN practices p ON p.rowid = practices_fts.rowid"
+			      " WHERE practices_fts MATCH $7 AND " PRACTICE_FILTER
+			      " ORDER BY bm25(practices_fts, 10.0, 5.0, 5.0, 1.0), p.id"
+			      " LIMIT $8 OFFSET $9",
+			      "SELECT " PRACTICE_COLUMNS
+			      ", ts_headline('simple',"
+			      " p.summary || ' ' || p.body, plainto_tsquery('simple', $7),"
+			      " 'StartSel=' || chr(2) || ', StopSel=' || chr(3) ||"
+			      " ', MaxWords=30, MinWords=12')"
+			      " FROM practices p WHERE p.search @@ plainto_tsquery('simple', $7)"
+			      " AND " PRACTICE_FILTER
+			      " ORDER BY ts_rank(p.search, plainto_tsquery('simple', $7)) DESC,"
+			      " p.id LIMIT $8 OFFSET $9" },
 };

@@ -62,6 +62,11 @@ enum coord_sql_id {
 	COMMENT_PARENT,
 	COMMENT_PAGE,
 	USER_ORG,
+	PRACTICE_INSERT,
+	PRACTICE_GET,
+	PRACTICE_UPDATE,
+	PRACTICE_RECENT,
+	PRACTICE_SEARCH,
 	COORD_SQL_COUNT
 };
 
@@ -81,5 +86,12 @@ extern const struct db_stmt coord_sql[COORD_SQL_COUNT];
 	" lo.name, x.priority, x.due_date, x.status, x.meeting_id,"       \
 	" x.decision_id, x.created_by, x.created_at, x.updated_at,"       \
 	" x.version"
+
+/* The columns of a practice row (without body), then body. */
+#define PRACTICE_COLUMNS                                                  \
+	"p.id, p.owner_org, p.owner_country, p.level, p.group_id, p.tlp," \
+	" p.title, p.summary, p.source, p.country, p.theme, p.tags,"      \
+	" p.published_on, p.created_by, p.created_at, p.updated_at,"      \
+	" p.version"
 
 #endif

@@ -398,3 +398,40 @@ db_tx_conn_err(struct db_conn *c,
 	*e = ERR_OK;
 	return tx_outcome(db_tx_conn(c, fn, ctx), e);
 }
+
+static bool
+word_byte(unsigned char c)
+{
+	return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z');
+}
+
+const char *
+db_fts_query(const struct db_conn *c, struct arena *a, const char *q)
+{
+	bool sqlite = c->db->engine == DB_SQLITE;
+	struct buf b;
+	const char *out;
+	int words = 0;
+
+	buf_init(&b, 0);
+	for (const unsigned char *p = (const unsigned char *)(q ? q : "");
+	     *p && words < 32;) {
+		const unsigned char *start;
+
+		while (*p && !word_byte(*p))
+			p++;
+		if (!*p)
+			break;
+		start = p;
+		while (*p && word_byte(*p))
+			p++;
+		buf_printf(&b, "%s%s%.*s%s", words ? " " : "",
+			   sqlite ? "\"" : "", (int)(p - start),
+			   (const char *)start, sqlite ? "\"" : "");
+		words++;
+	}
+	out = words ? arena_strndup(a, b.p, b.len) : NULL;
+	buf_release(&b);
+	return out;
+}

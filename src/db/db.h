@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/err.h"
 
@@ -192,5 +193,15 @@ enum db_status db_meta_set(struct db_conn *c, const char *key,
 
 /* Nanoseconds spent in the database by all threads, for /metrics. */
 uint64_t db_time_ns(void);
+
+/*
+ * The full-text query of this engine for the words of q (user text): for
+ * SQLite an FTS5 MATCH expression of every word, quoted (so no FTS5 syntax
+ * comes from the user); for PostgreSQL the words for plainto_tsquery().
+ * Words are runs of letters, digits and any non-ASCII character; at most
+ * 32 are kept.  NULL when q has none.  Arena memory.
+ */
+const char *db_fts_query(const struct db_conn *c, struct arena *a,
+			 const char *q);
 
 #endif

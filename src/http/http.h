@@ -27,6 +27,9 @@ enum http_route_flags {
 	HTTP_LOCAL = 1 << 2,  /* may be limited to loopback clients */
 	HTTP_NO_LOG = 1 << 3, /* ops probes: counted, not logged */
 	HTTP_UPLOAD = 1 << 4, /* takes raw bytes of any type (max_upload) */
+	/* Answers anonymous clients too (public records): the authenticate
+	 * hook leaves req->actor NULL when no credentials come. */
+	HTTP_PUBLIC = 1 << 5,
 };
 
 enum { HTTP_MAX_PARAMS = 4 };

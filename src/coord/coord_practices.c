@@ -1,0 +1,383 @@
+/* The good-practice library: what works, shared, searchable. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark.h>
+
+#include "base/text.h"
+#include "coord/coord.h"
+#include "coord/coord_sql.h"
+
+static const char *
+dup(struct arena *a, const char *s)
+{
+	return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+static void
+copy(char *dst, size_t size, const char *s)
+{
+	snprintf(dst, size, "%s", s ? s : "");
+}
+
+const char *
+coord_markdown(struct arena *a, const char *md)
+{
+	/* cmark's default is safe: raw HTML and javascript:, vbscript:,
+	 * file: and most data: links are left out. */
+	char *html = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_DEFAULT);
+	const char *out = dup(a, html ? html : "");
+
+	free(html);
+	return out;
+}
+
+static void
+split_tags(struct arena *a, const char *s, struct practice *p)
+{
+	size_t cap = 1, n = 0;
+
+	for (const char *q = s; *q; q++)
+		cap += *q == ',';
+	p->tags = arena_alloc(a, cap * sizeof(*p->tags));
+	while (*s) {
+		const char *end = strchr(s, ',');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+
+		if (len)
+			p->tags[n++] = arena_strndup(a, s, len);
+		s += len + (end != NULL);
+	}
+	p->ntags = n;
+}
+
+static const char *
+join_tags(struct arena *a, const struct practice *p)
+{
+	size_t len = 2;
+	char *s;
+
+	for (size_t i = 0; i < p->ntags; i++)
+		len += strlen(p->tags[i]) + 1;
+	s = arena_alloc(a, len);
+	strcpy(s, ",");
+	for (size_t i = 0; i < p->ntags; i++) {
+		strcat(s, p->tags[i]);
+		strcat(s, ",");
+	}
+	return s;
+}
+
+/* Reads PRACTICE_COLUMNS and the column after them (body or snippet). */
+static void
+read_practice(struct db_rows *rows, struct arena *a, struct practice *p,
+	      bool snippet)
+{
+	memset(p, 0, sizeof(*p));
+	copy(p->id, sizeof(p->id), db_col_text(rows, 0));
+	copy(p->share.owner_org, sizeof(p->share.owner_org),
+	     db_col_text(rows, 1));
+	copy(p->share.owner_country, sizeof(p->share.owner_country),
+	     db_col_text(rows, 2));
+	access_level_parse(db_col_text(rows, 3), &p->share.level);
+	copy(p->share.group_id, sizeof(p->share.group_id),
+	     db_col_text(rows, 4));
+	access_tlp_parse(db_col_text(rows, 5), &p->share.tlp);
+	p->title = dup(a, db_col_text(rows, 6));
+	p->summary = dup(a, db_col_text(rows, 7));
+	p->source = dup(a, db_col_text(rows, 8));
+	copy(p->country, sizeof(p->country), db_col_text(rows, 9));
+	coord_theme_parse(db_col_text(rows, 10), &p->theme);
+	split_tags(a, db_col_text(rows, 11), p);
+	copy(p->published_on, sizeof(p->published_on), db_col_text(rows, 12));
+	copy(p->created_by, sizeof(p->created_by), db_col_text(rows, 13));
+	copy(p->created_at, sizeof(p->created_at), db_col_text(rows, 14));
+	copy(p->updated_at, sizeof(p->updated_at), db_col_text(rows, 15));
+	p->version = db_col_int(rows, 16);
+	if (snippet)
+		p->snippet = dup(a, db_col_text(rows, 17));
+	else
+		p->body = dup(a, db_col_text(rows, 17));
+}
+
+enum err
+coord_practice_get(struct db_conn *c, struct arena *a, const char *id,
+		   struct practice *out)
+{
+	struct db_arg arg = db_text(id);
+	struct db_rows rows;
+	bool found;
+	enum err e;
+
+	db_query(c, &coord_sql[PRACTICE_GET], &arg, 1, &rows);
+	found = db_next(&rows);
+	if (found)
+		read_practice(&rows, a, out, false);
+	if ((e = db_err(db_rows_close(&rows))) != ERR_OK)
+		return e;
+	return found ? ERR_OK : ERR_NOT_FOUND;
+}
+
+enum err
+coord_practice_load(struct db_conn *c, const char *id, struct arena *a,
+		    struct access_record *out)
+{
+	struct practice *p = arena_alloc(a, sizeof(*p));
+	enum err e = coord_practice_get(c, a, id, p);
+
+	if (e == ERR_OK)
+		*out = coord_access(&p->share, NULL, 0);
+	return e;
+}
+
+/* Tags: short words, lower case, no commas, unique. */
+static void
+tags(struct arena *a, const struct practice_input *in, struct practice *p,
+     struct coord_errors *errs)
+{
+	const char **v;
+
+	if (in->ntags > PRACTICE_TAGS_MAX) {
+		coord_error(errs, "tags", "has too many tags");
+		return;
+	}
+	v = arena_alloc(a, (in->ntags + 1) * sizeof(*v));
+	for (size_t i = 0; i < in->ntags; i++) {
+		const char *t;
+		char *low;
+
+		if (!coord_text(a, "tags", in->tags[i], 40, 0, true, &t, errs))
+			return;
+		if (strchr(t, ',')) {
+			coord_error(errs, "tags", "must not contain commas");
+			return;
+		}
+		low = arena_strndup(a, t, strlen(t));
+		for (char *q = low; *q; q++)
+			if (*q >= 'A' && *q <= 'Z')
+				*q = (char)(*q + 32);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(v[j], low)) {
+				coord_error(errs, "tags", "names a tag twice");
+				return;
+			}
+		v[i] = low;
+	}
+	p->tags = v;
+	p->ntags = in->ntags;
+}
+
+static enum err
+apply(struct db_conn *c, struct arena *a, const struct practice_input *in,
+      bool creating, struct practice *p, struct coord_errors *errs)
+{
+	enum err e;
+
+	if (creating || in->title)
+		coord_text(a, "title", in->title, COORD_TITLE_MAX, 0, true,
+			   &p->title, errs);
+	if (creating || in->summary)
+		coord_text(a, "summary", in->summary, 2000, TEXT_LINES, true,
+			   &p->summary, errs);
+	if (creating || in->body)
+		coord_text(a, "body", in->body, PRACTICE_BODY_MAX, TEXT_LINES,
+			   false, &p->body, errs);
+	if (creating || in->source)
+		coord_text(a, "source", in->source, COORD_LINE_MAX, 0, false,
+			   &p->source, errs);
+	if (in->country) {
+		char up[3] = "";
+
+		if (strlen(in->country) == 2) {
+			up[0] = (char)(in->country[0] & ~0x20);
+			up[1] = (char)(in->country[1] & ~0x20);
+		}
+		if (!*in->country)
+			p->country[0] = '\0';
+		else if (!up[0] || !iso_country_valid(up))
+			coord_error(errs, "country",
+				    "must be an ISO 3166-1 alpha-2 code");
+		else
+			copy(p->country, sizeof(p->country), up);
+	}
+	if (creating && !in->theme)
+		coord_error(errs, "theme", "is required");
+	if (in->theme && !coord_theme_parse(in->theme, &p->theme))
+		coord_error(errs, "theme",
+			    "must be prevention, protection, prosecution or "
+			    "partnership");
+	if (in->has_tags)
+		tags(a, in, p, errs);
+	if (in->published_on) {
+		if (!*in->published_on)
+			p->published_on[0] = '\0';
+		else if (!time_parse_date(in->published_on, p->published_on))
+			coord_error(errs, "published_on",
+				    "must be a date, YYYY-MM-DD");
+	}
+	e = coord_share_parse(c, in->level, in->group_id, in->tlp, true,
+			      &p->share, errs);
+	if (e != ERR_OK && e != ERR_INVALID)
+		return e;
+	return errs->n ? ERR_INVALID : ERR_OK;
+}
+
+enum err
+coord_practice_create(struct db_conn *c, struct arena *a,
+		      const struct coord_share *owner, const char *user_id,
+		      const struct practice_input *in, struct practice *out,
+		      struct coord_errors *errs)
+{
+	struct db_arg args[16];
+	enum err e;
+
+	memset(out, 0, sizeof(*out));
+	out->share = *owner;
+	out->tags = arena_alloc(a, sizeof(*out->tags));
+	if ((e = apply(c, a, in, true, out, errs)) != ERR_OK)
+		return e;
+	uuid_v7(out->id);
+	copy(out->created_by, sizeof(out->created_by), user_id);
+	time_rfc3339(time_now_ms(), out->created_at, sizeof(out->created_at));
+	memcpy(out->updated_at, out->created_at, sizeof(out->created_at));
+	out->version = 1;
+	args[0] = db_text(out->id);
+	args[1] = db_text(out->share.owner_org);
+	args[2] = db_text(out->share.owner_country);
+	args[3] = db_text(access_level_name(out->share.level));
+	args[4] = db_text(out->share.group_id[0] ? out->share.group_id : NULL);
+	args[5] = db_text(access_tlp_name(out->share.tlp));
+	args[6] = db_text(out->title);
+	args[7] = db_text(out->summary);
+	args[8] = db_text(out->body);
+	args[9] = db_text(out->source);
+	args[10] = db_text(out->country[0] ? out->country : NULL);
+	args[11] = db_text(coord_theme_name(out->theme));
+	args[12] = db_text(join_tags(a, out));
+	args[13] = db_text(out->published_on[0] ? out->published_on : NULL);
+	args[14] = db_text(user_id);
+	args[15] = db_text(out->created_at);
+	return db_err(db_exec(c, &coord_sql[PRACTICE_INSERT], args, 16, NULL));
+}
+
+enum err
+coord_practice_update(struct db_conn *c, struct arena *a, const char *id,
+		      long long expected, const struct practice_input *in,
+		      struct practice *out, struct coord_errors *errs)
+{
+	struct db_arg args[14];
+	long long n = 0;
+	enum err e = coord_practice_get(c, a, id, out);
+
+	if (e != ERR_OK)
+		return e;
+	if (out->version != expected)
+		return ERR_CONFLICT;
+	if ((e = apply(c, a, in, false, out, errs)) != ERR_OK)
+		return e;
+	time_rfc3339(time_now_ms(), out->updated_at, sizeof(out->updated_at));
+	args[0] = db_text(out->id);
+	args[1] = DB_INT(expected);
+	args[2] = db_text(access_level_name(out->share.level));
+	args[3] = db_text(out->share.group_id[0] ? out->share.group_id : NULL);
+	args[4] = db_text(access_tlp_name(out->share.tlp));
+	args[5] = db_text(out->title);
+	args[6] = db_text(out->summary);
+	args[7] = db_text(out->body);
+	args[8] = db_text(out->source);
+	args[9] = db_text(out->country[0] ? out->country : NULL);
+	args[10] = db_text(coord_theme_name(out->theme));
+	args[11] = db_text(join_tags(a, out));
+	args[12] = db_text(out->published_on[0] ? out->published_on : NULL);
+	args[13] = db_text(out->updated_at);
+	e = db_err(db_exec(c, &coord_sql[PRACTICE_UPDATE], args, 14, &n));
+	if (e == ERR_OK && n != 1)
+		return ERR_CONFLICT;
+	out->version = expected + 1;
+	return e;
+}
+
+enum err
+coord_practice_search(struct db_conn *c, struct arena *a,
+		      const struct coord_viewer *v,
+		      const struct practice_filter *f,
+		      struct practice_page *out, struct coord_errors *errs)
+{
+	long long limit = f->limit ? f->limit : COORD_LIST_DEFAULT;
+	long long offset = 0;
+	char country[3] = "", before[UUID_STR_LEN] = "g";
+	const char *query = NULL, *tag = "";
+	enum coord_theme theme;
+	struct db_arg args[9];
+	struct db_rows rows;
+	size_t n = 0;
+	enum err e;
+
+	if (f->q) {
+		query = db_fts_query(c, a, f->q);
+		if (!query)
+			coord_error(errs, "q", "must have a word to find");
+		if (limit > SEARCH_MAX)
+			coord_error(errs, "limit",
+				    "must be at most 100 when searching");
+		if (f->cursor &&
+		    !str_to_i64(str_of(f->cursor), 1, 10000, &offset))
+			coord_error(errs, "cursor",
+				    "must be a next_cursor of this list");
+	} else if (f->cursor && !uuid_normalise(str_of(f->cursor), before)) {
+		coord_error(errs, "cursor",
+			    "must be a next_cursor of this list");
+	}
+	if (f->country) {
+		if (strlen(f->country) == 2) {
+			country[0] = (char)(f->country[0] & ~0x20);
+			country[1] = (char)(f->country[1] & ~0x20);
+		}
+		if (!country[0] || !iso_country_valid(country))
+			coord_error(errs, "country",
+				    "must be an ISO 3166-1 alpha-2 code");
+	}
+	if (f->theme && !coord_theme_parse(f->theme, &theme))
+		coord_error(errs, "theme",
+			    "must be prevention, protection, prosecution or "
+			    "partnership");
+	if (f->tag) {
+		char *low = arena_strndup(a, f->tag, strlen(f->tag));
+
+		for (char *q = low; *q; q++)
+			if (*q >= 'A' && *q <= 'Z')
+				*q = (char)(*q + 32);
+		tag = low;
+	}
+	if (errs->n)
+		return ERR_INVALID;
+	args[0] = db_text(v->org_id);
+	args[1] = db_text(v->country);
+	args[2] = db_text(v->groups);
+	args[3] = db_text(country);
+	args[4] = db_text(f->theme ? f->theme : "");
+	args[5] = db_text(tag);
+	if (query) {
+		args[6] = db_text(query);
+		args[7] = DB_INT(limit);
+		args[8] = DB_INT(offset);
+	} else {
+		args[6] = db_text(before);
+		args[7] = DB_INT(limit);
+	}
+	out->items = arena_alloc(a, (size_t)limit * sizeof(*out->items));
+	out->next_cursor = NULL;
+	db_query(c, &coord_sql[query ? PRACTICE_SEARCH : PRACTICE_RECENT], args,
+		 query ? 9 : 8, &rows);
+	while (db_next(&rows))
+		read_practice(&rows, a, &out->items[n++], query != NULL);
+	if ((e = db_err(db_rows_close(&rows))) != ERR_OK)
+		return e;
+	out->n = n;
+	if (n == (size_t)limit)
+		out->next_cursor =
+			query ? arena_printf(a, "%lld", offset + limit)
+			      : arena_printf(a, "%s", out->items[n - 1].id);
+	return ERR_OK;
+}
