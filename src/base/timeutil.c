@@ -25,13 +25,15 @@ time_mono_ns(void)
 void
 time_rfc3339(int64_t ms, char *out, size_t size)
 {
-	time_t secs = (time_t)(ms / 1000);
+	/* Floor division: before 1970 the milliseconds stay 0-999. */
+	int64_t s = ms / 1000 - (ms % 1000 < 0);
+	time_t secs = (time_t)s;
 	struct tm tm;
 
 	gmtime_r(&secs, &tm);
 	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
 		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+		 tm.tm_min, tm.tm_sec, (int)(ms - s * 1000));
 }
 
 static bool

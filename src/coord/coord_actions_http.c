@@ -158,14 +158,11 @@ coord_http_actions_list(struct http_request *req)
 	coord_limit(req, &f.limit, &errs);
 	if (format && strcmp(format, "csv") && strcmp(format, "json"))
 		coord_error(&errs, "format", "must be json or csv");
-	if (errs.n) {
-		coord_invalid(req, &errs);
-		return;
-	}
-	if (format && !strcmp(format, "csv")) {
+	if (format && !strcmp(format, "csv") && !errs.n) {
 		answer_csv(req, &v, f);
 		return;
 	}
+	/* Every wrong parameter at once: the list checks the rest. */
 	e = coord_action_list(req->db, &req->arena, &v, &f, &page, &errs);
 	if (e != ERR_OK) {
 		coord_failed(req, e, &errs, "The actions could not be read.");
@@ -216,8 +213,7 @@ read_body(struct http_request *req, struct action_body *b, bool change,
 	};
 	const size_t n = sizeof(fields) / sizeof(fields[0]);
 
-	if (!http_body_fields(req, fields, change ? n : n - 1))
-		return false;
+	coord_body(req, fields, change ? n : n - 1, errs);
 	coord_strings(req, b->countries, "countries", &in->countries,
 		      &in->ncountries, &in->has_countries, errs);
 	coord_strings(req, b->partners, "partners", &in->partners,
@@ -252,6 +248,7 @@ struct change {
 	struct action_body body;
 	const char *id; /* NULL: create */
 	struct action x;
+	struct coord_errors body_errs; /* the body's shape */
 	struct coord_errors errs;
 	enum err e;
 };
@@ -263,7 +260,7 @@ change_tx(struct db_conn *c, void *arg)
 	const struct auth_actor *a = ch->req->actor;
 	struct coord_share owner = coord_owner_of(ch->req);
 
-	memset(&ch->errs, 0, sizeof(ch->errs));
+	ch->errs = ch->body_errs; /* then the values' */
 	ch->e = ch->id ? coord_action_update(c, &ch->req->arena, ch->id,
 					     ch->body.version, &ch->body.in,
 					     &ch->x, &ch->errs)
@@ -287,12 +284,8 @@ coord_http_action_create(struct http_request *req)
 	struct access_record r = coord_access(&owner, NULL, 0);
 
 	if (!access_allow(req, ACT_CREATE, &r) ||
-	    !read_body(req, &ch.body, false, &ch.errs))
+	    !read_body(req, &ch.body, false, &ch.body_errs))
 		return;
-	if (ch.errs.n) {
-		coord_invalid(req, &ch.errs);
-		return;
-	}
 	if (db_tx_conn_err(req->db, change_tx, &ch, &ch.e) != ERR_OK) {
 		coord_failed(req, ch.e, &ch.errs, "The action was not saved.");
 		return;
@@ -337,17 +330,18 @@ coord_http_action_update(struct http_request *req)
 	struct action now;
 
 	if (!find(req, ACT_UPDATE, &now) ||
-	    !read_body(req, &ch.body, true, &ch.errs))
+	    !read_body(req, &ch.body, true, &ch.body_errs))
 		return;
+	/* Without a version nothing can be checked against the record. */
+	if (coord_has_error(&ch.body_errs, "version")) {
+		coord_invalid(req, &ch.body_errs);
+		return;
+	}
 	if (ch.body.in.level || ch.body.in.group_id || ch.body.in.tlp) {
 		struct access_record r = coord_action_access(&now);
 
 		if (!access_allow(req, ACT_SHARE, &r))
 			return;
-	}
-	if (ch.errs.n) {
-		coord_invalid(req, &ch.errs);
-		return;
 	}
 	ch.id = now.id;
 	if (db_tx_conn_err(req->db, change_tx, &ch, &ch.e) != ERR_OK) {

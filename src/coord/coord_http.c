@@ -50,6 +50,35 @@ coord_share_json(json_t *o, const struct coord_share *s)
 }
 
 void
+coord_body(struct http_request *req, const struct http_field *f, size_t n,
+	   struct coord_errors *errs)
+{
+	json_t *list = http_body_check(req, f, n), *e;
+	size_t i;
+
+	json_array_foreach (list, i, e) {
+		const char *field =
+			json_string_value(json_object_get(e, "field"));
+		const char *message =
+			json_string_value(json_object_get(e, "message"));
+
+		coord_error(
+			errs, arena_strndup(&req->arena, field, strlen(field)),
+			arena_strndup(&req->arena, message, strlen(message)));
+	}
+	json_decref(list);
+}
+
+bool
+coord_has_error(const struct coord_errors *errs, const char *field)
+{
+	for (int i = 0; i < errs->n; i++)
+		if (!strcmp(errs->v[i].field, field))
+			return true;
+	return false;
+}
+
+void
 coord_invalid(struct http_request *req, const struct coord_errors *errs)
 {
 	json_t *list = json_array();

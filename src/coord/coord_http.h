@@ -39,6 +39,17 @@ struct coord_share coord_owner_of(struct http_request *req);
 /* The sharing fields of a record, for its JSON. */
 void coord_share_json(json_t *o, const struct coord_share *s);
 
+/*
+ * Reads the body's fields into their places as http_body_check() does,
+ * adding what is wrong with its shape to errs, so that one 422 names
+ * every wrong field, shape and values alike.
+ */
+void coord_body(struct http_request *req, const struct http_field *f, size_t n,
+		struct coord_errors *errs);
+
+/* True when errs names field. */
+bool coord_has_error(const struct coord_errors *errs, const char *field);
+
 /* Answers 422 with errs (or 500 when empty). */
 void coord_invalid(struct http_request *req, const struct coord_errors *errs);
 

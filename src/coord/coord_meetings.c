@@ -395,6 +395,9 @@ coord_decision_add(struct db_conn *c, struct arena *a, const char *meeting_id,
 			&out->text, errs))
 		return ERR_INVALID;
 	args[0] = db_text(meeting_id);
+	if ((e = db_err(db_exec(c, &coord_sql[MEET_LOCK], args, 1, NULL))) !=
+	    ERR_OK)
+		return e;
 	db_query(c, &coord_sql[MEET_DECISION_NEXT], args, 1, &rows);
 	if (db_next(&rows))
 		out->position = (int)db_col_int(&rows, 0);
@@ -408,8 +411,6 @@ coord_decision_add(struct db_conn *c, struct arena *a, const char *meeting_id,
 	args[3] = db_text(out->text);
 	args[4] = db_text(user_id);
 	args[5] = db_text(out->created_at);
-	/* Two decisions at once take the same number: the transaction is
-	 * run again. */
 	return db_err(
 		db_exec(c, &coord_sql[MEET_DECISION_INSERT], args, 6, NULL));
 }
@@ -453,7 +454,7 @@ coord_meeting_list(struct db_conn *c, struct arena *a,
 		if (f->when)
 			time_rfc3339(time_now_ms(), start, sizeof(start));
 		else
-			copy(start, sizeof(start), "9999");
+			copy(start, sizeof(start), "~"); /* after any date */
 	}
 	args[0] = db_text(v->org_id);
 	args[1] = db_text(v->country);

@@ -54,9 +54,8 @@ coord_http_meetings_list(struct http_request *req)
 	enum err e;
 
 	coord_limit(req, &f.limit, &errs);
-	e = errs.n ? ERR_INVALID
-		   : coord_meeting_list(req->db, &req->arena, &v, &f, &page,
-					&errs);
+	/* Every wrong parameter at once: the list checks the rest. */
+	e = coord_meeting_list(req->db, &req->arena, &v, &f, &page, &errs);
 	if (e != ERR_OK) {
 		coord_failed(req, e, &errs, "The meetings could not be read.");
 		return;
@@ -110,8 +109,7 @@ read_body(struct http_request *req, struct meeting_body *b, bool change,
 	};
 	const size_t n = sizeof(fields) / sizeof(fields[0]);
 
-	if (!http_body_fields(req, fields, change ? n : n - 1))
-		return false;
+	coord_body(req, fields, change ? n : n - 1, errs);
 	coord_strings(req, b->agenda, "agenda", &in->agenda, &in->nagenda,
 		      &in->has_agenda, errs);
 	coord_strings(req, b->participants, "participants", &in->participants,
@@ -124,6 +122,7 @@ struct change {
 	struct meeting_body body;
 	const char *id; /* NULL: create */
 	struct meeting m;
+	struct coord_errors body_errs; /* the body's shape */
 	struct coord_errors errs;
 	enum err e;
 };
@@ -135,7 +134,7 @@ change_tx(struct db_conn *c, void *arg)
 	const struct auth_actor *a = x->req->actor;
 	struct coord_share owner = coord_owner_of(x->req);
 
-	memset(&x->errs, 0, sizeof(x->errs));
+	x->errs = x->body_errs; /* then the values' */
 	x->e = x->id ? coord_meeting_update(c, &x->req->arena, x->id,
 					    x->body.version, &x->body.in, &x->m,
 					    &x->errs)
@@ -173,12 +172,8 @@ coord_http_meeting_create(struct http_request *req)
 	struct access_record r = coord_access(&owner, NULL, 0);
 
 	if (!access_allow(req, ACT_CREATE, &r) ||
-	    !read_body(req, &x.body, false, &x.errs))
+	    !read_body(req, &x.body, false, &x.body_errs))
 		return;
-	if (x.errs.n) {
-		coord_invalid(req, &x.errs);
-		return;
-	}
 	if (db_tx_conn_err(req->db, change_tx, &x, &x.e) != ERR_OK) {
 		coord_failed(req, x.e, &x.errs, "The meeting was not saved.");
 		return;
@@ -224,18 +219,19 @@ coord_http_meeting_update(struct http_request *req)
 	struct meeting now;
 
 	if (!find(req, ACT_UPDATE, &now) ||
-	    !read_body(req, &x.body, true, &x.errs))
+	    !read_body(req, &x.body, true, &x.body_errs))
 		return;
+	/* Without a version nothing can be checked against the record. */
+	if (coord_has_error(&x.body_errs, "version")) {
+		coord_invalid(req, &x.body_errs);
+		return;
+	}
 	/* Sharing changes need the right to share. */
 	if (x.body.in.level || x.body.in.group_id || x.body.in.tlp) {
 		struct access_record r = coord_meeting_access(&now);
 
 		if (!access_allow(req, ACT_SHARE, &r))
 			return;
-	}
-	if (x.errs.n) {
-		coord_invalid(req, &x.errs);
-		return;
 	}
 	x.id = now.id;
 	if (db_tx_conn_err(req->db, change_tx, &x, &x.e) != ERR_OK) {

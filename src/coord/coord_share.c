@@ -60,9 +60,15 @@ coord_share_parse(struct db_conn *c, const char *level, const char *group_id,
 		return ERR_INVALID;
 	if (l > access_tlp_max(t)) {
 		coord_error(errs, "level",
-			    "is wider than the TLP label allows (RED and "
-			    "AMBER+STRICT: org; AMBER: up to platform; "
-			    "GREEN: up to platform; CLEAR: any)");
+			    t == TLP_AMBER ? "is wider than TLP AMBER allows: "
+					     "at most a group or the owner's "
+					     "country"
+			    : t == TLP_GREEN
+				    ? "is wider than TLP GREEN allows: at "
+				      "most every member, never public"
+				    : "is wider than the TLP label allows: "
+				      "RED and AMBER+STRICT records stay in "
+				      "the owner organisation (org)");
 		return ERR_INVALID;
 	}
 	share->level = l;

@@ -244,6 +244,11 @@ const struct db_stmt coord_sql[COORD_SQL_COUNT] = {
 						 " AND m.id > $5))"
 						 " ORDER BY m.starts_at, m.id LIMIT $6",
 			    NULL, NULL },
+	/* Takes the meeting's row lock: decisions are numbered one at a
+	 * time (SQLite's write transactions are one at a time anyway). */
+	[MEET_LOCK] = { "meet_lock",
+			"UPDATE meetings SET version = version WHERE id = $1",
+			NULL, NULL },
 	[MEET_DECISION_GET] = { "meet_decision_get",
 				"SELECT meeting_id FROM meeting_decisions"
 				" WHERE id = $1",

@@ -69,6 +69,10 @@ files_http_upload(struct http_request *req)
 				    .sensitive = t.kind->sensitive,
 				    .created_by = a->user.id };
 	u.in.data = http_upload(req, &u.in.len);
+	if (!u.in.name && http_header(req, "X-File-Name")) {
+		http_invalid(req, "name", "must not contain a NUL (%00)");
+		return;
+	}
 	if (db_tx_conn_err(req->db, upload_tx, &u, &u.e) == ERR_OK) {
 		http_json(req, 201, meta_json(&u.meta, true));
 		return;

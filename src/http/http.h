@@ -219,14 +219,15 @@ unsigned http_status(enum err e);
 
 /*
  * The value of request header name with %XX escapes decoded (arena
- * memory; may hold any byte but NUL), or NULL.
+ * memory), or NULL when it is absent or would decode to a NUL byte.
  */
 const char *http_header_decoded(struct http_request *req, const char *name);
 
 /* Returns the value of request header name, or NULL. */
 const char *http_header(struct http_request *req, const char *name);
 
-/* Adds a header to the response already set on req. */
+/* Sets a header of the response already set on req (replacing one of the
+ * same name, but Set-Cookie, which adds). */
 void http_add_header(struct http_request *req, const char *name,
 		     const char *value);
 

@@ -113,19 +113,30 @@ http_header_decoded(struct http_request *req, const char *name)
 {
 	const char *v = http_header(req, name);
 	char *copy;
+	size_t n;
 
 	if (!v)
 		return NULL;
 	copy = arena_strndup(&req->arena, v, strlen(v));
-	copy[MHD_http_unescape(copy)] = '\0';
-	return copy;
+	n = MHD_http_unescape(copy);
+	copy[n] = '\0';
+	/* %00 would cut the value short: refuse it rather. */
+	return strlen(copy) == n ? copy : NULL;
 }
 
 void
 http_add_header(struct http_request *req, const char *name, const char *value)
 {
-	if (req->response)
-		MHD_add_response_header(req->response, name, value);
+	const char *had;
+
+	if (!req->response)
+		return;
+	/* One value per header (but Set-Cookie): a handler's replaces the
+	 * default. */
+	while (strcasecmp(name, "Set-Cookie") &&
+	       (had = MHD_get_response_header(req->response, name)))
+		MHD_del_response_header(req->response, name, had);
+	MHD_add_response_header(req->response, name, value);
 }
 
 const char *
