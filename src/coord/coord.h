@@ -96,6 +96,16 @@ bool coord_org_ids(struct db_conn *c, struct arena *a, const char *field,
 		   const char *const *in, size_t n, const char ***out,
 		   struct coord_errors *errs);
 
+/*
+ * Lists kept in one column: "a,b" or, framed, ",a,b," (so that one LIKE
+ * '%,x,%' finds an item).  Items hold no commas.
+ */
+const char *coord_join(struct arena *a, const char *const *v, size_t n,
+		       bool framed);
+
+/* The items of a joined list (empty ones skipped), in arena memory. */
+void coord_split(struct arena *a, const char *s, const char ***out, size_t *n);
+
 /* ---- Meetings ---------------------------------------------------------- */
 
 enum meeting_status { MEETING_PLANNED, MEETING_HELD, MEETING_CANCELLED };

@@ -66,32 +66,6 @@ copy(char *dst, size_t size, const char *s)
 	snprintf(dst, size, "%s", s ? s : "");
 }
 
-/* ",NP,IN," into a list. */
-static void
-split_countries(struct arena *a, const char *s, struct action *x)
-{
-	size_t n = 0, len = strlen(s);
-
-	x->countries = arena_alloc(a, (len / 3 + 1) * sizeof(*x->countries));
-	for (const char *p = s; *p; p++)
-		if (*p != ',' && (p == s || p[-1] == ','))
-			x->countries[n++] = arena_strndup(a, p, 2);
-	x->ncountries = n;
-}
-
-static const char *
-join_countries(struct arena *a, const struct action *x)
-{
-	char *s = arena_alloc(a, x->ncountries * 3 + 2);
-
-	s[0] = ',';
-	for (size_t i = 0; i < x->ncountries; i++) {
-		memcpy(s + 1 + 3 * i, x->countries[i], 2);
-		s[3 + 3 * i] = ',';
-	}
-	return s;
-}
-
 static void
 read_action(struct db_rows *rows, struct arena *a, const char *today,
 	    struct action *x)
@@ -111,7 +85,7 @@ read_action(struct db_rows *rows, struct arena *a, const char *today,
 	x->title = dup(a, db_col_text(rows, 6));
 	x->description = dup(a, db_col_text(rows, 7));
 	coord_theme_parse(db_col_text(rows, 8), &x->theme);
-	split_countries(a, db_col_text(rows, 9), x);
+	coord_split(a, db_col_text(rows, 9), &x->countries, &x->ncountries);
 	copy(x->lead_org, sizeof(x->lead_org), db_col_text(rows, 10));
 	x->lead_name = dup(a, db_col_text(rows, 11));
 	i = find(priorities, PRIORITY_COUNT, db_col_text(rows, 12));
@@ -449,7 +423,7 @@ coord_action_create(struct db_conn *c, struct arena *a,
 	args[6] = db_text(out->title);
 	args[7] = db_text(out->description);
 	args[8] = db_text(coord_theme_name(out->theme));
-	args[9] = db_text(join_countries(a, out));
+	args[9] = db_text(coord_join(a, out->countries, out->ncountries, true));
 	args[10] = db_text(out->lead_org);
 	args[11] = db_text(coord_priority_name(out->priority));
 	args[12] = db_text(out->due_date[0] ? out->due_date : NULL);
@@ -492,7 +466,7 @@ coord_action_update(struct db_conn *c, struct arena *a, const char *id,
 	args[5] = db_text(out->title);
 	args[6] = db_text(out->description);
 	args[7] = db_text(coord_theme_name(out->theme));
-	args[8] = db_text(join_countries(a, out));
+	args[8] = db_text(coord_join(a, out->countries, out->ncountries, true));
 	args[9] = db_text(out->lead_org);
 	args[10] = db_text(coord_priority_name(out->priority));
 	args[11] = db_text(out->due_date[0] ? out->due_date : NULL);

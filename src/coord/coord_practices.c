@@ -33,42 +33,6 @@ coord_markdown(struct arena *a, const char *md)
 	return out;
 }
 
-static void
-split_tags(struct arena *a, const char *s, struct practice *p)
-{
-	size_t cap = 1, n = 0;
-
-	for (const char *q = s; *q; q++)
-		cap += *q == ',';
-	p->tags = arena_alloc(a, cap * sizeof(*p->tags));
-	while (*s) {
-		const char *end = strchr(s, ',');
-		size_t len = end ? (size_t)(end - s) : strlen(s);
-
-		if (len)
-			p->tags[n++] = arena_strndup(a, s, len);
-		s += len + (end != NULL);
-	}
-	p->ntags = n;
-}
-
-static const char *
-join_tags(struct arena *a, const struct practice *p)
-{
-	size_t len = 2;
-	char *s;
-
-	for (size_t i = 0; i < p->ntags; i++)
-		len += strlen(p->tags[i]) + 1;
-	s = arena_alloc(a, len);
-	strcpy(s, ",");
-	for (size_t i = 0; i < p->ntags; i++) {
-		strcat(s, p->tags[i]);
-		strcat(s, ",");
-	}
-	return s;
-}
-
 /* Reads PRACTICE_COLUMNS and the column after them (body or snippet). */
 static void
 read_practice(struct db_rows *rows, struct arena *a, struct practice *p,
@@ -89,7 +53,7 @@ read_practice(struct db_rows *rows, struct arena *a, struct practice *p,
 	p->source = dup(a, db_col_text(rows, 8));
 	copy(p->country, sizeof(p->country), db_col_text(rows, 9));
 	coord_theme_parse(db_col_text(rows, 10), &p->theme);
-	split_tags(a, db_col_text(rows, 11), p);
+	coord_split(a, db_col_text(rows, 11), &p->tags, &p->ntags);
 	copy(p->published_on, sizeof(p->published_on), db_col_text(rows, 12));
 	copy(p->created_by, sizeof(p->created_by), db_col_text(rows, 13));
 	copy(p->created_at, sizeof(p->created_at), db_col_text(rows, 14));
@@ -254,7 +218,7 @@ coord_practice_create(struct db_conn *c, struct arena *a,
 	args[9] = db_text(out->source);
 	args[10] = db_text(out->country[0] ? out->country : NULL);
 	args[11] = db_text(coord_theme_name(out->theme));
-	args[12] = db_text(join_tags(a, out));
+	args[12] = db_text(coord_join(a, out->tags, out->ntags, true));
 	args[13] = db_text(out->published_on[0] ? out->published_on : NULL);
 	args[14] = db_text(user_id);
 	args[15] = db_text(out->created_at);
@@ -288,7 +252,7 @@ coord_practice_update(struct db_conn *c, struct arena *a, const char *id,
 	args[8] = db_text(out->source);
 	args[9] = db_text(out->country[0] ? out->country : NULL);
 	args[10] = db_text(coord_theme_name(out->theme));
-	args[11] = db_text(join_tags(a, out));
+	args[11] = db_text(coord_join(a, out->tags, out->ntags, true));
 	args[12] = db_text(out->published_on[0] ? out->published_on : NULL);
 	args[13] = db_text(out->updated_at);
 	e = db_err(db_exec(c, &coord_sql[PRACTICE_UPDATE], args, 14, &n));

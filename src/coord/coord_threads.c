@@ -75,37 +75,6 @@ mention_ids(struct arena *a, const char *field, const char *const *in, size_t n,
 	return true;
 }
 
-static const char *
-join(struct arena *a, const char *const *v, size_t n)
-{
-	char *s = arena_alloc(a, n * UUID_STR_LEN + 1);
-
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strcat(s, ",");
-		strcat(s, v[i]);
-	}
-	return s;
-}
-
-static void
-split(struct arena *a, const char *s, const char ***out, size_t *n)
-{
-	size_t cap = 1;
-
-	for (const char *p = s; *p; p++)
-		cap += *p == ',';
-	*out = arena_alloc(a, cap * sizeof(**out));
-	*n = 0;
-	while (s && *s) {
-		const char *end = strchr(s, ',');
-		size_t len = end ? (size_t)(end - s) : strlen(s);
-
-		(*out)[(*n)++] = arena_strndup(a, s, len);
-		s += len + (end != NULL);
-	}
-}
-
 /* The organisation of an active user, or "" when there is none. */
 static enum err
 user_org(struct db_conn *c, const char *user_id, char org[UUID_STR_LEN])
@@ -244,8 +213,10 @@ coord_comment_add(struct db_conn *c, struct arena *a,
 	args[4] = db_text(org_id);
 	args[5] = db_text(user_id);
 	args[6] = db_text(out->body);
-	args[7] = db_text(join(a, out->mention_orgs, out->nmention_orgs));
-	args[8] = db_text(join(a, out->mention_users, out->nmention_users));
+	args[7] = db_text(
+		coord_join(a, out->mention_orgs, out->nmention_orgs, false));
+	args[8] = db_text(
+		coord_join(a, out->mention_users, out->nmention_users, false));
 	args[9] = db_text(out->created_at);
 	e = db_err(db_exec(c, &coord_sql[COMMENT_INSERT], args, 10, NULL));
 	return e == ERR_OK ? tell(c, in, out, author) : e;
@@ -275,10 +246,10 @@ coord_comment_list(struct db_conn *c, struct arena *a, const char *record_kind,
 		copy(x->user_id, sizeof(x->user_id), db_col_text(&rows, 4));
 		x->user_name = dup(a, db_col_text(&rows, 5));
 		x->body = dup(a, db_col_text(&rows, 6));
-		split(a, db_col_text(&rows, 7), &x->mention_orgs,
-		      &x->nmention_orgs);
-		split(a, db_col_text(&rows, 8), &x->mention_users,
-		      &x->nmention_users);
+		coord_split(a, db_col_text(&rows, 7), &x->mention_orgs,
+			    &x->nmention_orgs);
+		coord_split(a, db_col_text(&rows, 8), &x->mention_users,
+			    &x->nmention_users);
 		copy(x->created_at, sizeof(x->created_at),
 		     db_col_text(&rows, 9));
 	}
