@@ -294,6 +294,22 @@ const struct http_route app_routes[] = {
 	{ "POST", "/api/v1/notifications/{id}/read", notify_http_read, HTTP_DB,
 	  "notifications", "Mark one of your notifications read",
 	  "notifications", NULL, NULL },
+	{ "GET", "/api/v1/webhooks", notify_http_webhooks, HTTP_DB, "webhooks",
+	  "Your organisation's webhooks (org admins)", "webhooks",
+	  "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "POST", "/api/v1/webhooks", notify_http_webhook_create,
+	  HTTP_BODY | HTTP_DB, "webhooks",
+	  "Add a webhook: an https URL and the events to send (signed with "
+	  "HMAC-SHA-256; the secret is shown once)",
+	  "webhooks", "{\"type\":\"object\",\"required\":[\"id\",\"secret\"]}",
+	  "{\"type\":\"object\",\"required\":[\"url\",\"events\"]}" },
+	{ "DELETE", "/api/v1/webhooks/{id}", notify_http_webhook_delete,
+	  HTTP_DB, "webhooks", "Remove a webhook (its log stays)", "webhooks",
+	  NULL, NULL },
+	{ "GET", "/api/v1/webhooks/{id}/deliveries",
+	  notify_http_webhook_deliveries, HTTP_DB, "webhooks",
+	  "A webhook's delivery log, newest first", "webhooks",
+	  "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
 	{ "GET", "/api/v1/openapi.json", ops_openapi, 0, NULL,
 	  "This OpenAPI 3.1 document", "ops", "{\"type\":\"object\"}", NULL },
 };
@@ -369,6 +385,7 @@ static const struct {
 } app_rewraps[] = {
 	{ "second-factor secrets", auth_totp_rewrap },
 	{ "file keys", files_rewrap },
+	{ "webhook secrets", notify_webhooks_rewrap },
 };
 
 static enum job_result
@@ -405,12 +422,34 @@ actions_remind_job(struct job *job, void *ctx)
 	return JOB_DONE;
 }
 
+/* Sends one webhook delivery; its payload names it. */
+static enum job_result
+webhook_deliver_job(struct job *job, void *ctx)
+{
+	struct app *app = job->app;
+	json_t *p = json_loads(job->payload, 0, NULL);
+	const char *id = json_string_value(json_object_get(p, "delivery"));
+	enum err e = id ? notify_webhook_deliver(job->db, app_keyring(app), id,
+						 job->attempts)
+			: ERR_OK;
+
+	(void)ctx;
+	json_decref(p);
+	if (e != ERR_OK) {
+		job->error = "the webhook delivery will be tried again";
+		return JOB_RETRY;
+	}
+	return JOB_DONE;
+}
+
 const struct job_kind app_jobs[] = {
 	{ "jobs.prune", jobs_prune, NULL, 3, 0, 60 * 60 * 1000 },
 	{ "audit.checkpoint", audit_checkpoint_job, NULL, 3, 0, 60 * 1000 },
 	{ "keys.reload", keys_reload_job, NULL, 3, 0, 15 * 1000 },
 	{ "keys.rewrap", keys_rewrap_job, NULL, 10, 0, 0 },
 	{ "actions.remind", actions_remind_job, NULL, 3, 0, 60 * 60 * 1000 },
+	{ "webhook.deliver", webhook_deliver_job, NULL, WEBHOOK_ATTEMPTS,
+	  60 * 1000, 0 },
 };
 
 const size_t app_njobs = sizeof(app_jobs) / sizeof(app_jobs[0]);

@@ -39,6 +39,10 @@ static const struct setting settings[] = {
 	  OFF(trusted_proxies), "", 0, 0,
 	  "addresses of reverse proxies whose X-Forwarded-For names the "
 	  "client" },
+	{ "webhook-allow", "ATIP_WEBHOOK_ALLOW", K_STRING, OFF(webhook_allow),
+	  "", 0, 0,
+	  "CIDR blocks of private or loopback addresses webhooks may reach "
+	  "(comma list; none by default)" },
 	{ "log", "ATIP_LOG", K_LEVEL, OFF(log_level), "info", 0, 0,
 	  "log level: error, warn, info or debug" },
 	{ "threads", "ATIP_THREADS", K_LONG, OFF(threads), "0", 0, 256,

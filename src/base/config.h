@@ -20,6 +20,7 @@ struct config {
 	char *tls_cert;	       /* ATIP_TLS_CERT */
 	char *tls_key;	       /* ATIP_TLS_KEY */
 	char *trusted_proxies; /* ATIP_TRUSTED_PROXIES */
+	char *webhook_allow;   /* ATIP_WEBHOOK_ALLOW */
 	enum log_level log_level; /* ATIP_LOG */
 	long threads;
 	long max_connections;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "notify/notify.h"
 #include "audit/audit.h"
 #include "auth/auth_http.h"
 #include "base/log.h"
@@ -89,6 +90,14 @@ cmd_serve(struct config *c, int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (!notify_webhook_allow(c->webhook_allow, err, sizeof(err))) {
+		fprintf(stderr, "atip: %s\n", err);
+		return 2;
+	}
+	if (!notify_init()) {
+		fprintf(stderr, "atip: libcurl could not start\n");
+		return 1;
+	}
 	app.db = cli_open_db(c);
 	if (!app.db)
 		return 1;

@@ -198,6 +198,22 @@ bool crypto_totp_check(const struct crypto_keyring *kr, const char *user_id,
 bool crypto_totp_code(const struct crypto_keyring *kr, const char *user_id,
 		      const char *sealed, int64_t now_s, char code[7]);
 
+/*
+ * Makes a webhook's signing secret ("whsec_" and 43 characters): *shown
+ * to give its organisation once, *sealed to store.  Caller frees both.
+ */
+bool crypto_webhook_secret(const struct crypto_keyring *kr,
+			   const char *webhook_id, char **sealed, char **shown);
+
+/*
+ * HMAC-SHA-256 of msg keyed with the webhook's secret (its text, as the
+ * receiver holds it), as 64 hex digits; false when the secret does not
+ * open.
+ */
+bool crypto_webhook_sign(const struct crypto_keyring *kr,
+			 const char *webhook_id, const char *sealed,
+			 const void *msg, size_t len, char hex[65]);
+
 /* Wipes and releases a buffer that held secret or personal data. */
 void crypto_wipe_buf(struct buf *b);
 

@@ -51,7 +51,8 @@ notify_org(struct db_conn *c, const char *org_id, const struct notify_event *ev)
 		free(users[i]);
 	}
 	free(users);
-	return e;
+	/* And the organisation's integrations. */
+	return e == ERR_OK ? notify_webhooks_enqueue(c, org_id, ev) : e;
 }
 
 static const char *

@@ -16,4 +16,16 @@ void notify_http_read(struct http_request *req);
 /* POST /api/v1/notifications/read: all read, {"marked": n}. */
 void notify_http_read_all(struct http_request *req);
 
+/* GET /api/v1/webhooks: your organisation's (org admins). */
+void notify_http_webhooks(struct http_request *req);
+
+/* POST /api/v1/webhooks {url, events}: the secret is shown once. */
+void notify_http_webhook_create(struct http_request *req);
+
+/* DELETE /api/v1/webhooks/{id}. */
+void notify_http_webhook_delete(struct http_request *req);
+
+/* GET /api/v1/webhooks/{id}/deliveries: the delivery log. */
+void notify_http_webhook_deliveries(struct http_request *req);
+
 #endif
