@@ -79,7 +79,7 @@ const struct http_route app_routes[] = {
 	  "The signed-in user and their organisation's country", "session",
 	  "{\"type\":\"object\",\"required\":[\"user\"]}", NULL },
 	{ "GET", "/api/v1/orgs", orgs_http_list, HTTP_DB, "orgs.read",
-	  "The member directory (filters: country, type, status; format=htcds answers HTCDS v2.0 Organization records)",
+	  "The member directory (filters: country, type, status, theme, works_in, q for words in name, mandate or services; format=htcds answers HTCDS v2.0 Organization records)",
 	  "orgs", ORG_LIST_SCHEMA, NULL },
 	{ "POST", "/api/v1/orgs", orgs_http_create, HTTP_BODY | HTTP_DB,
 	  "orgs.admin", "Add a member organisation (platform admins)", "orgs",
@@ -94,6 +94,24 @@ const struct http_route app_routes[] = {
 	  "{\"type\":\"object\",\"required\":[\"status\",\"version\"],"
 	  "\"properties\":{\"status\":{\"enum\":[\"active\",\"suspended\"]},"
 	  "\"version\":{\"type\":\"integer\"}}}" },
+	{ "GET", "/api/v1/orgs/{id}/profile", orgs_http_profile, HTTP_DB,
+	  "orgs.read",
+	  "A member's directory entry: mandate, countries and areas of work, "
+	  "themes, services, focal points",
+	  "orgs", "{\"type\":\"object\",\"required\":[\"org_id\"]}", NULL },
+	{ "PUT", "/api/v1/orgs/{id}/profile", orgs_http_profile_set,
+	  HTTP_BODY | HTTP_DB, "orgs.admin",
+	  "Write your organisation's directory entry (org admins; version 0 "
+	  "the first time)",
+	  "orgs", "{\"type\":\"object\",\"required\":[\"org_id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"version\"]}" },
+	{ "PUT", "/api/v1/me/focal-point", orgs_http_focal_set,
+	  HTTP_BODY | HTTP_DB, "account",
+	  "Agree to be listed as a focal point of your organisation", "orgs",
+	  "{\"type\":\"object\"}",
+	  "{\"type\":\"object\",\"required\":[\"title\"]}" },
+	{ "DELETE", "/api/v1/me/focal-point", orgs_http_focal_unset, HTTP_DB,
+	  "account", "Be listed as a focal point no more", "orgs", NULL, NULL },
 	{ "PUT", "/api/v1/me/password", auth_password_http, HTTP_BODY | HTTP_DB,
 	  "account", "Change your password; ends your other sessions",
 	  "session", "{}",

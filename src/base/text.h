@@ -44,4 +44,14 @@ uint32_t text_next_cp(const unsigned char *p, size_t *i);
 /* True for the code points text_clean() refuses in any text. */
 bool text_refused_cp(uint32_t c);
 
+/*
+ * Lists kept in one column: "a,b" or, framed, ",a,b," (so that one LIKE
+ * '%,x,%' finds an item).  Items hold no commas.  Arena memory.
+ */
+const char *text_join(struct arena *a, const char *const *v, size_t n,
+		      bool framed);
+
+/* The items of a joined list (empty ones skipped), in arena memory. */
+void text_split(struct arena *a, const char *s, const char ***out, size_t *n);
+
 #endif

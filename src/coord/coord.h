@@ -24,6 +24,7 @@
 #include "base/timeutil.h"
 #include "base/uuid.h"
 #include "db/db.h"
+#include "orgs/orgs.h"
 
 enum {
 	COORD_TITLE_MAX = 300,	    /* characters */
@@ -205,15 +206,6 @@ enum err coord_meeting_list(struct db_conn *c, struct arena *a,
 
 /* ---- Joint actions ------------------------------------------------------ */
 
-/* The "4 Ps" of anti-trafficking work. */
-enum coord_theme {
-	THEME_PREVENTION,
-	THEME_PROTECTION,
-	THEME_PROSECUTION,
-	THEME_PARTNERSHIP,
-	THEME_COUNT
-};
-
 enum action_status {
 	ACTION_PROPOSED,
 	ACTION_AGREED,
@@ -230,8 +222,6 @@ enum action_priority {
 	PRIORITY_COUNT
 };
 
-const char *coord_theme_name(enum coord_theme t);
-bool coord_theme_parse(const char *s, enum coord_theme *out);
 const char *coord_action_status_name(enum action_status s);
 const char *coord_priority_name(enum action_priority p);
 
@@ -249,7 +239,7 @@ struct action {
 	char id[UUID_STR_LEN];
 	struct coord_share share;
 	const char *title, *description;
-	enum coord_theme theme;
+	enum theme theme;
 	const char **countries; /* ISO 3166-1 alpha-2 */
 	size_t ncountries;
 	char lead_org[UUID_STR_LEN];
@@ -402,7 +392,7 @@ struct practice {
 	struct coord_share share;
 	const char *title, *summary, *body, *source;
 	char country[ISO_COUNTRY_LEN + 1]; /* or "" (regional) */
-	enum coord_theme theme;
+	enum theme theme;
 	const char **tags;
 	size_t ntags;
 	char published_on[11]; /* YYYY-MM-DD, or "" */

@@ -9,8 +9,6 @@
 #include "coord/coord_sql.h"
 #include "notify/notify.h"
 
-static const char *const themes[THEME_COUNT] = { "prevention", "protection",
-						 "prosecution", "partnership" };
 static const char *const statuses[ACTION_STATUS_COUNT] = { "proposed", "agreed",
 							   "in_progress",
 							   "done", "dropped" };
@@ -24,22 +22,6 @@ find(const char *const *names, int n, const char *s)
 		if (!strcmp(names[i], s))
 			return i;
 	return -1;
-}
-
-const char *
-coord_theme_name(enum coord_theme t)
-{
-	return (unsigned)t < THEME_COUNT ? themes[t] : NULL;
-}
-
-bool
-coord_theme_parse(const char *s, enum coord_theme *out)
-{
-	int i = find(themes, THEME_COUNT, s);
-
-	if (i >= 0)
-		*out = (enum coord_theme)i;
-	return i >= 0;
 }
 
 const char *
@@ -84,8 +66,8 @@ read_action(struct db_rows *rows, struct arena *a, const char *today,
 	access_tlp_parse(db_col_text(rows, 5), &x->share.tlp);
 	x->title = dup(a, db_col_text(rows, 6));
 	x->description = dup(a, db_col_text(rows, 7));
-	coord_theme_parse(db_col_text(rows, 8), &x->theme);
-	coord_split(a, db_col_text(rows, 9), &x->countries, &x->ncountries);
+	theme_parse(db_col_text(rows, 8), &x->theme);
+	text_split(a, db_col_text(rows, 9), &x->countries, &x->ncountries);
 	copy(x->lead_org, sizeof(x->lead_org), db_col_text(rows, 10));
 	x->lead_name = dup(a, db_col_text(rows, 11));
 	i = find(priorities, PRIORITY_COUNT, db_col_text(rows, 12));
@@ -296,7 +278,7 @@ apply(struct db_conn *c, struct arena *a, const struct action_input *in,
 			   TEXT_LINES, false, &x->description, errs);
 	if (creating && !in->theme)
 		coord_error(errs, "theme", "is required");
-	if (in->theme && !coord_theme_parse(in->theme, &x->theme))
+	if (in->theme && !theme_parse(in->theme, &x->theme))
 		coord_error(errs, "theme",
 			    "must be prevention, protection, prosecution or "
 			    "partnership");
@@ -422,8 +404,8 @@ coord_action_create(struct db_conn *c, struct arena *a,
 	args[5] = db_text(access_tlp_name(out->share.tlp));
 	args[6] = db_text(out->title);
 	args[7] = db_text(out->description);
-	args[8] = db_text(coord_theme_name(out->theme));
-	args[9] = db_text(coord_join(a, out->countries, out->ncountries, true));
+	args[8] = db_text(theme_name(out->theme));
+	args[9] = db_text(text_join(a, out->countries, out->ncountries, true));
 	args[10] = db_text(out->lead_org);
 	args[11] = db_text(coord_priority_name(out->priority));
 	args[12] = db_text(out->due_date[0] ? out->due_date : NULL);
@@ -465,8 +447,8 @@ coord_action_update(struct db_conn *c, struct arena *a, const char *id,
 	args[4] = db_text(access_tlp_name(out->share.tlp));
 	args[5] = db_text(out->title);
 	args[6] = db_text(out->description);
-	args[7] = db_text(coord_theme_name(out->theme));
-	args[8] = db_text(coord_join(a, out->countries, out->ncountries, true));
+	args[7] = db_text(theme_name(out->theme));
+	args[8] = db_text(text_join(a, out->countries, out->ncountries, true));
 	args[9] = db_text(out->lead_org);
 	args[10] = db_text(coord_priority_name(out->priority));
 	args[11] = db_text(out->due_date[0] ? out->due_date : NULL);
@@ -563,7 +545,7 @@ coord_action_list(struct db_conn *c, struct arena *a,
 	char due[11] = "0000-00-00", id[UUID_STR_LEN] = "", today[11];
 	char country[3] = "";
 	long long limit = f->limit ? f->limit : COORD_LIST_DEFAULT;
-	enum coord_theme theme;
+	enum theme theme;
 	struct db_arg args[12];
 	struct db_rows rows;
 	size_t n = 0;
@@ -580,7 +562,7 @@ coord_action_list(struct db_conn *c, struct arena *a,
 			coord_error(errs, "country",
 				    "must be an ISO 3166-1 alpha-2 code");
 	}
-	if (f->theme && !coord_theme_parse(f->theme, &theme))
+	if (f->theme && !theme_parse(f->theme, &theme))
 		coord_error(errs, "theme",
 			    "must be prevention, protection, prosecution or "
 			    "partnership");

@@ -17,7 +17,7 @@ action_json(const struct action *x, bool whole)
 	json_t *o = json_pack(
 		"{ss ss ss ss so ss ss? ss ss? ss sb ss? ss? ss? ss ss sI ss}",
 		"id", x->id, "title", x->title, "description", x->description,
-		"theme", coord_theme_name(x->theme), "countries",
+		"theme", theme_name(x->theme), "countries",
 		coord_strings_json(x->countries, x->ncountries), "lead_org",
 		x->lead_org, "lead_name", x->lead_name, "priority",
 		coord_priority_name(x->priority), "due_date",
@@ -82,7 +82,7 @@ csv_row(struct buf *b, const struct action *x)
 
 	csv_field(b, x->id, false);
 	csv_field(b, x->title, false);
-	csv_field(b, coord_theme_name(x->theme), false);
+	csv_field(b, theme_name(x->theme), false);
 	buf_init(&list, 0);
 	for (size_t i = 0; i < x->ncountries; i++)
 		buf_printf(&list, "%s%s", i ? " " : "", x->countries[i]);

@@ -52,8 +52,8 @@ read_practice(struct db_rows *rows, struct arena *a, struct practice *p,
 	p->summary = dup(a, db_col_text(rows, 7));
 	p->source = dup(a, db_col_text(rows, 8));
 	copy(p->country, sizeof(p->country), db_col_text(rows, 9));
-	coord_theme_parse(db_col_text(rows, 10), &p->theme);
-	coord_split(a, db_col_text(rows, 11), &p->tags, &p->ntags);
+	theme_parse(db_col_text(rows, 10), &p->theme);
+	text_split(a, db_col_text(rows, 11), &p->tags, &p->ntags);
 	copy(p->published_on, sizeof(p->published_on), db_col_text(rows, 12));
 	copy(p->created_by, sizeof(p->created_by), db_col_text(rows, 13));
 	copy(p->created_at, sizeof(p->created_at), db_col_text(rows, 14));
@@ -167,7 +167,7 @@ apply(struct db_conn *c, struct arena *a, const struct practice_input *in,
 	}
 	if (creating && !in->theme)
 		coord_error(errs, "theme", "is required");
-	if (in->theme && !coord_theme_parse(in->theme, &p->theme))
+	if (in->theme && !theme_parse(in->theme, &p->theme))
 		coord_error(errs, "theme",
 			    "must be prevention, protection, prosecution or "
 			    "partnership");
@@ -217,8 +217,8 @@ coord_practice_create(struct db_conn *c, struct arena *a,
 	args[8] = db_text(out->body);
 	args[9] = db_text(out->source);
 	args[10] = db_text(out->country[0] ? out->country : NULL);
-	args[11] = db_text(coord_theme_name(out->theme));
-	args[12] = db_text(coord_join(a, out->tags, out->ntags, true));
+	args[11] = db_text(theme_name(out->theme));
+	args[12] = db_text(text_join(a, out->tags, out->ntags, true));
 	args[13] = db_text(out->published_on[0] ? out->published_on : NULL);
 	args[14] = db_text(user_id);
 	args[15] = db_text(out->created_at);
@@ -251,8 +251,8 @@ coord_practice_update(struct db_conn *c, struct arena *a, const char *id,
 	args[7] = db_text(out->body);
 	args[8] = db_text(out->source);
 	args[9] = db_text(out->country[0] ? out->country : NULL);
-	args[10] = db_text(coord_theme_name(out->theme));
-	args[11] = db_text(coord_join(a, out->tags, out->ntags, true));
+	args[10] = db_text(theme_name(out->theme));
+	args[11] = db_text(text_join(a, out->tags, out->ntags, true));
 	args[12] = db_text(out->published_on[0] ? out->published_on : NULL);
 	args[13] = db_text(out->updated_at);
 	e = db_err(db_exec(c, &coord_sql[PRACTICE_UPDATE], args, 14, &n));
@@ -272,7 +272,7 @@ coord_practice_search(struct db_conn *c, struct arena *a,
 	long long offset = 0;
 	char country[3] = "", before[UUID_STR_LEN] = "g";
 	const char *query = NULL, *tag = "";
-	enum coord_theme theme;
+	enum theme theme;
 	struct db_arg args[9];
 	struct db_rows rows;
 	size_t n = 0;
@@ -302,7 +302,7 @@ coord_practice_search(struct db_conn *c, struct arena *a,
 			coord_error(errs, "country",
 				    "must be an ISO 3166-1 alpha-2 code");
 	}
-	if (f->theme && !coord_theme_parse(f->theme, &theme))
+	if (f->theme && !theme_parse(f->theme, &theme))
 		coord_error(errs, "theme",
 			    "must be prevention, protection, prosecution or "
 			    "partnership");

@@ -36,7 +36,7 @@ practice_json(const struct practice *p)
 		"{ss ss ss ss ss? ss ss? ss ss ss sI}", "id", p->id, "title",
 		p->title, "summary", p->summary, "source", p->source, "country",
 		p->country[0] ? p->country : NULL, "theme",
-		coord_theme_name(p->theme), "published_on",
+		theme_name(p->theme), "published_on",
 		p->published_on[0] ? p->published_on : NULL, "created_at",
 		p->created_at, "updated_at", p->updated_at, "owner_country",
 		p->share.owner_country, "version", (json_int_t)p->version);

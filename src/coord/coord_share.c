@@ -1,8 +1,6 @@
 /* What every coordination record shares: ownership, sharing, text. */
 #include <string.h>
 
-#include "base/buf.h"
-
 #include "base/text.h"
 #include "coord/coord.h"
 #include "orgs/orgs.h"
@@ -168,39 +166,4 @@ coord_org_ids(struct db_conn *c, struct arena *a, const char *field,
 	}
 	*out = ids;
 	return true;
-}
-
-const char *
-coord_join(struct arena *a, const char *const *v, size_t n, bool framed)
-{
-	struct buf b;
-	const char *out;
-
-	buf_init(&b, 0);
-	buf_adds(&b, framed ? "," : "");
-	for (size_t i = 0; i < n; i++)
-		buf_printf(&b, "%s%s%s", i && !framed ? "," : "", v[i],
-			   framed ? "," : "");
-	out = arena_strndup(a, b.p, b.len);
-	buf_release(&b);
-	return out;
-}
-
-void
-coord_split(struct arena *a, const char *s, const char ***out, size_t *n)
-{
-	size_t cap = 1;
-
-	for (const char *p = s; p && *p; p++)
-		cap += *p == ',';
-	*out = arena_alloc(a, cap * sizeof(**out));
-	*n = 0;
-	while (s && *s) {
-		const char *end = strchr(s, ',');
-		size_t len = end ? (size_t)(end - s) : strlen(s);
-
-		if (len)
-			(*out)[(*n)++] = arena_strndup(a, s, len);
-		s += len + (end != NULL);
-	}
 }

@@ -214,9 +214,9 @@ coord_comment_add(struct db_conn *c, struct arena *a,
 	args[5] = db_text(user_id);
 	args[6] = db_text(out->body);
 	args[7] = db_text(
-		coord_join(a, out->mention_orgs, out->nmention_orgs, false));
+		text_join(a, out->mention_orgs, out->nmention_orgs, false));
 	args[8] = db_text(
-		coord_join(a, out->mention_users, out->nmention_users, false));
+		text_join(a, out->mention_users, out->nmention_users, false));
 	args[9] = db_text(out->created_at);
 	e = db_err(db_exec(c, &coord_sql[COMMENT_INSERT], args, 10, NULL));
 	return e == ERR_OK ? tell(c, in, out, author) : e;
@@ -246,10 +246,10 @@ coord_comment_list(struct db_conn *c, struct arena *a, const char *record_kind,
 		copy(x->user_id, sizeof(x->user_id), db_col_text(&rows, 4));
 		x->user_name = dup(a, db_col_text(&rows, 5));
 		x->body = dup(a, db_col_text(&rows, 6));
-		coord_split(a, db_col_text(&rows, 7), &x->mention_orgs,
-			    &x->nmention_orgs);
-		coord_split(a, db_col_text(&rows, 8), &x->mention_users,
-			    &x->nmention_users);
+		text_split(a, db_col_text(&rows, 7), &x->mention_orgs,
+			   &x->nmention_orgs);
+		text_split(a, db_col_text(&rows, 8), &x->mention_users,
+			   &x->nmention_users);
 		copy(x->created_at, sizeof(x->created_at),
 		     db_col_text(&rows, 9));
 	}

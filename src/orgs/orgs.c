@@ -449,21 +449,48 @@ orgs_get(struct db_conn *c, const char *id, struct org *out)
 }
 
 /* Resolves the filter into text arguments; false when a value is invalid. */
+/* A LIKE pattern finding q anywhere, lower case, '!' escaping. */
+static const char *
+like_pattern(const char *q, char *out, size_t size)
+{
+	size_t o = 0;
+
+	out[o++] = '%';
+	for (const char *p = q; *p && o + 3 < size; p++) {
+		char ch = *p >= 'A' && *p <= 'Z' ? (char)(*p + 32) : *p;
+
+		if (ch == '!' || ch == '%' || ch == '_')
+			out[o++] = '!';
+		out[o++] = ch;
+	}
+	out[o++] = '%';
+	out[o] = '\0';
+	return out;
+}
+
+struct filter_args {
+	char country[ISO_COUNTRY_LEN + 1];
+	char works_in[ISO_COUNTRY_LEN + 1];
+	char pattern[256];
+};
+
 static bool
-filter_args(const struct orgs_filter *f, char country[ISO_COUNTRY_LEN + 1],
-	    struct db_arg *args)
+filter_args(const struct orgs_filter *f, struct filter_args *fa,
+	    struct db_arg *args, struct db_arg *more)
 {
 	enum org_type t;
 	enum org_status s;
+	enum theme th;
 
 	args[0] = args[1] = args[2] = DB_NULL;
+	more[0] = more[1] = more[2] = DB_NULL;
 	if (!f)
 		return true;
 	if (f->country) {
-		if (!upper_code(f->country, country, ISO_COUNTRY_LEN + 1) ||
-		    !iso_country_valid(country))
+		if (!upper_code(f->country, fa->country, ISO_COUNTRY_LEN + 1) ||
+		    !iso_country_valid(fa->country))
 			return false;
-		args[0] = db_text(country);
+		args[0] = db_text(fa->country);
 	}
 	if (f->type) {
 		if (!orgs_type_parse(f->type, &t))
@@ -475,6 +502,24 @@ filter_args(const struct orgs_filter *f, char country[ISO_COUNTRY_LEN + 1],
 			return false;
 		args[2] = db_text(f->status);
 	}
+	if (f->theme) {
+		if (!theme_parse(f->theme, &th))
+			return false;
+		more[0] = db_text(f->theme);
+	}
+	if (f->works_in) {
+		if (!upper_code(f->works_in, fa->works_in,
+				ISO_COUNTRY_LEN + 1) ||
+		    !iso_country_valid(fa->works_in))
+			return false;
+		more[1] = db_text(fa->works_in);
+	}
+	if (f->q && *f->q) {
+		if (strlen(f->q) > 100)
+			return false;
+		more[2] = db_text(
+			like_pattern(f->q, fa->pattern, sizeof(fa->pattern)));
+	}
 	return true;
 }
 
@@ -483,8 +528,9 @@ orgs_list(struct db_conn *c, const char *cursor, int limit,
 	  const struct orgs_filter *filter, struct arena *a,
 	  struct org_page *out)
 {
-	char after[UUID_STR_LEN], country[ISO_COUNTRY_LEN + 1];
-	struct db_arg args[5];
+	char after[UUID_STR_LEN];
+	struct filter_args fa;
+	struct db_arg args[8];
 	struct db_rows rows;
 	enum err e = ERR_OK;
 	enum db_status st;
@@ -501,12 +547,12 @@ orgs_list(struct db_conn *c, const char *cursor, int limit,
 			return ERR_INVALID;
 		args[0] = db_text(after);
 	}
-	if (!filter_args(filter, country, args + 1))
+	if (!filter_args(filter, &fa, args + 1, args + 5))
 		return ERR_INVALID;
 	/* One row more than asked tells whether a next page exists. */
 	args[4] = DB_INT(limit + 1);
 	out->items = arena_alloc(a, (size_t)limit * sizeof(*out->items));
-	db_query(c, &orgs_sql[ORGS_LIST], args, 5, &rows);
+	db_query(c, &orgs_sql[ORGS_LIST], args, 8, &rows);
 	while (e == ERR_OK && db_next(&rows)) {
 		if (n == (size_t)limit) {
 			memcpy(out->next_cursor, out->items[n - 1].id,
@@ -558,4 +604,24 @@ orgs_set_status(struct db_conn *c, const char *id, enum org_status status,
 	/* Nothing changed: either no such organisation or a stale version. */
 	e = orgs_get(c, key, &current);
 	return e == ERR_OK ? ERR_CONFLICT : e;
+}
+
+static const char *const themes[THEME_COUNT] = { "prevention", "protection",
+						 "prosecution", "partnership" };
+
+const char *
+theme_name(enum theme t)
+{
+	return (unsigned)t < THEME_COUNT ? themes[t] : NULL;
+}
+
+bool
+theme_parse(const char *s, enum theme *out)
+{
+	for (int i = 0; s && i < THEME_COUNT; i++)
+		if (!strcmp(s, themes[i])) {
+			*out = (enum theme)i;
+			return true;
+		}
+	return false;
 }

@@ -49,6 +49,21 @@ enum org_type {
 
 enum org_status { ORG_ACTIVE, ORG_SUSPENDED, ORG_STATUS_COUNT };
 
+/* The "4 Ps" of anti-trafficking work: areas of members and records. */
+enum theme {
+	THEME_PREVENTION,
+	THEME_PROTECTION,
+	THEME_PROSECUTION,
+	THEME_PARTNERSHIP,
+	THEME_COUNT
+};
+
+/* "prevention", ...; NULL when out of range. */
+const char *theme_name(enum theme t);
+
+/* Parses a theme name; false when s names none. */
+bool theme_parse(const char *s, enum theme *out);
+
 /* An organisation: a value, owning no memory. */
 struct org {
 	char id[UUID_STR_LEN];		/* UUIDv7, lower case */
@@ -90,6 +105,9 @@ struct orgs_filter {
 	const char *country;
 	const char *type;
 	const char *status;
+	const char *theme;    /* in the profile's thematic areas */
+	const char *works_in; /* a country of work in the profile */
+	const char *q;	      /* words in the name, mandate or services */
 };
 
 /* A page of orgs_list(). */
@@ -176,6 +194,67 @@ enum err orgs_set_status(struct db_conn *c, const char *id,
  */
 bool orgs_name_clean(const char *name, char out[ORGS_NAME_BYTES + 1],
 		     const char **why);
+
+/* ---- Member directory: profiles ---------------------------------------- */
+
+enum {
+	PROFILE_TEXT_MAX = 4000, /* mandate, services: characters */
+	PROFILE_LINE_MAX = 500,	 /* areas of work, website */
+	PROFILE_COUNTRIES_MAX = 60,
+	FOCAL_TITLE_MAX = 120,
+};
+
+/* A person of the organisation who agreed to be listed as its contact. */
+struct focal_point {
+	char user_id[UUID_STR_LEN];
+	const char *name, *email, *title;
+};
+
+/* What a member organisation tells the others about itself. */
+struct org_profile {
+	char org_id[UUID_STR_LEN];
+	const char *mandate, *areas, *services, *website;
+	const char **works_in; /* ISO 3166-1 alpha-2 */
+	size_t nworks_in;
+	const char **themes; /* theme_name()s */
+	size_t nthemes;
+	struct focal_point *focal;
+	size_t nfocal;
+	char updated_at[TIME_RFC3339_LEN]; /* "" when never written */
+	long long version;		   /* 0 when never written */
+};
+
+/* A profile as sent: NULL members keep what is there. */
+struct profile_input {
+	const char *mandate, *areas, *services, *website;
+	const char *const *works_in;
+	size_t nworks_in;
+	bool has_works_in;
+	const char *const *themes;
+	size_t nthemes;
+	bool has_themes;
+};
+
+/* Reads an organisation's profile (empty, version 0, when never set). */
+enum err orgs_profile_get(struct db_conn *c, struct arena *a,
+			  const char *org_id, struct org_profile *out);
+
+/*
+ * Writes the profile at version expected (0 for the first time); *field
+ * and *why name a refused field (ERR_INVALID); ERR_CONFLICT when stale.
+ */
+enum err orgs_profile_set(struct db_conn *c, struct arena *a,
+			  const char *org_id, long long expected,
+			  const struct profile_input *in,
+			  struct org_profile *out, const char **field,
+			  const char **why);
+
+/*
+ * Lists (title set) or unlists (title NULL) a user as a focal point of
+ * their organisation: only they agree to it.
+ */
+enum err orgs_focal_point(struct db_conn *c, const char *org_id,
+			  const char *user_id, const char *title);
 
 /* A sharing group: a named set of organisations owned by one of them. */
 struct org_group {

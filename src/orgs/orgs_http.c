@@ -6,6 +6,7 @@
 #include "auth/auth.h"
 #include "auth/auth_http.h"
 #include "base/iso.h"
+#include "base/text.h"
 #include "orgs/orgs.h"
 
 static json_t *
@@ -88,9 +89,15 @@ void
 orgs_http_list(struct http_request *req)
 {
 	struct access_record dir = org_record(NULL, NULL);
-	struct orgs_filter filter = { upper(req, http_query(req, "country")),
-				      http_query(req, "type"),
-				      http_query(req, "status") };
+	struct orgs_filter filter = {
+		upper(req, http_query(req, "country")),
+		http_query(req, "type"),
+		http_query(req, "status"),
+		http_query(req, "theme"),
+		upper(req, http_query(req, "works_in")),
+		http_query(req, "q"),
+	};
+	enum theme theme;
 	const char *limit_s = http_query(req, "limit");
 	const char *cursor = http_query(req, "cursor");
 	const char *format = http_query(req, "format");
@@ -118,6 +125,16 @@ orgs_http_list(struct http_request *req)
 	if (filter.country && !iso_country_valid(filter.country))
 		errors = add_field_error(errors, "country",
 					 "must be an ISO 3166-1 alpha-2 code");
+	if (filter.theme && !theme_parse(filter.theme, &theme))
+		errors = add_field_error(errors, "theme",
+					 "must be prevention, protection, "
+					 "prosecution or partnership");
+	if (filter.works_in && !iso_country_valid(filter.works_in))
+		errors = add_field_error(errors, "works_in",
+					 "must be an ISO 3166-1 alpha-2 code");
+	if (filter.q && strlen(filter.q) > 100)
+		errors = add_field_error(errors, "q",
+					 "must be at most 100 bytes");
 	if (format && !htcds && strcmp(format, "atip"))
 		errors = add_field_error(errors, "format",
 					 "must be atip or htcds");
@@ -298,4 +315,210 @@ orgs_http_update(struct http_request *req)
 		return;
 	}
 	http_json(req, 200, org_json(&x.org));
+}
+
+static json_t *
+profile_json(const struct org_profile *p)
+{
+	json_t *focal = json_array(), *works = json_array(),
+	       *themes = json_array();
+
+	for (size_t i = 0; i < p->nworks_in; i++)
+		json_array_append_new(works, json_string(p->works_in[i]));
+	for (size_t i = 0; i < p->nthemes; i++)
+		json_array_append_new(themes, json_string(p->themes[i]));
+	for (size_t i = 0; i < p->nfocal; i++)
+		json_array_append_new(focal,
+				      json_pack("{ss ss ss ss}", "user_id",
+						p->focal[i].user_id, "name",
+						p->focal[i].name, "email",
+						p->focal[i].email, "title",
+						p->focal[i].title));
+	return json_pack("{ss ss ss ss ss so so so ss? sI}", "org_id",
+			 p->org_id, "mandate", p->mandate, "areas", p->areas,
+			 "services", p->services, "website", p->website,
+			 "works_in", works, "themes", themes, "focal_points",
+			 focal, "updated_at",
+			 p->updated_at[0] ? p->updated_at : NULL, "version",
+			 (json_int_t)p->version);
+}
+
+void
+orgs_http_profile(struct http_request *req)
+{
+	struct org_profile p;
+	struct access_record r;
+	struct org o;
+	enum err e;
+
+	if (!load(req, &o))
+		return;
+	r = org_record(o.id, o.country);
+	if (!access_allow(req, ACT_READ, &r))
+		return;
+	e = orgs_profile_get(req->db, &req->arena, o.id, &p);
+	if (e != ERR_OK) {
+		http_problem(req, e, "The profile could not be read.", NULL);
+		return;
+	}
+	http_json(req, 200, profile_json(&p));
+}
+
+struct profile_change {
+	struct http_request *req;
+	const char *org_id;
+	struct profile_input in;
+	long long version;
+	struct org_profile p;
+	const char *field, *why;
+	enum err e;
+};
+
+static enum db_status
+profile_tx(struct db_conn *c, void *arg)
+{
+	struct profile_change *x = arg;
+
+	x->e = orgs_profile_set(c, &x->req->arena, x->org_id, x->version,
+				&x->in, &x->p, &x->field, &x->why);
+	if (x->e != ERR_OK)
+		return db_status_of(x->e);
+	return auth_audit(c, x->req, "org.profile", "org", x->org_id);
+}
+
+/* A JSON list of strings into arena memory; false when it is not one. */
+static bool
+strings(struct http_request *req, json_t *v, const char *const **out, size_t *n,
+	bool *has)
+{
+	const char **list;
+	size_t i;
+	json_t *item;
+
+	*has = v != NULL && !json_is_null(v);
+	*n = 0;
+	if (!*has)
+		return true;
+	if (!json_is_array(v) || json_array_size(v) > 100)
+		return false;
+	list = arena_alloc(&req->arena,
+			   (json_array_size(v) + 1) * sizeof(*list));
+	json_array_foreach (v, i, item) {
+		if (!json_is_string(item))
+			return false;
+		list[i] = json_string_value(item);
+	}
+	*out = list;
+	*n = json_array_size(v);
+	return true;
+}
+
+void
+orgs_http_profile_set(struct http_request *req)
+{
+	struct profile_change x = { .req = req };
+	json_t *works = NULL, *themes = NULL;
+	const struct http_field fields[] = {
+		{ .name = "mandate", .string = &x.in.mandate },
+		{ .name = "areas", .string = &x.in.areas },
+		{ .name = "services", .string = &x.in.services },
+		{ .name = "website", .string = &x.in.website },
+		{ .name = "works_in", .any = &works },
+		{ .name = "themes", .any = &themes },
+		{ .name = "version", .required = true, .integer = &x.version },
+	};
+	struct access_record r;
+	struct org o;
+
+	if (!load(req, &o))
+		return;
+	/* Run by the organisation's admins (as its accounts are). */
+	r = (struct access_record){ .kind = KIND_USER,
+				    .owner_org = o.id,
+				    .owner_country = o.country,
+				    .level = LEVEL_ORG,
+				    .tlp = TLP_CLEAR };
+	if (!access_allow(req, ACT_ADMIN, &r) ||
+	    !http_body_fields(req, fields, 7))
+		return;
+	if (!strings(req, works, &x.in.works_in, &x.in.nworks_in,
+		     &x.in.has_works_in)) {
+		http_invalid(req, "works_in",
+			     "must be a list of country codes");
+		return;
+	}
+	if (!strings(req, themes, &x.in.themes, &x.in.nthemes,
+		     &x.in.has_themes)) {
+		http_invalid(req, "themes", "must be a list of themes");
+		return;
+	}
+	x.org_id = o.id;
+	if (db_tx_conn_err(req->db, profile_tx, &x, &x.e) != ERR_OK) {
+		if (x.e == ERR_INVALID)
+			http_invalid(req, x.field, x.why);
+		else
+			http_problem(req, x.e,
+				     x.e == ERR_CONFLICT
+					     ? "The profile changed since you "
+					       "read it; read it again."
+					     : "The profile was not saved.",
+				     NULL);
+		return;
+	}
+	http_json(req, 200, profile_json(&x.p));
+}
+
+struct focal {
+	struct http_request *req;
+	const char *title;
+	enum err e;
+};
+
+static enum db_status
+focal_tx(struct db_conn *c, void *arg)
+{
+	struct focal *f = arg;
+	const struct auth_actor *a = f->req->actor;
+
+	f->e = orgs_focal_point(c, a->user.org_id, a->user.id, f->title);
+	if (f->e != ERR_OK)
+		return db_status_of(f->e);
+	return auth_audit(c, f->req, f->title ? "focal.list" : "focal.unlist",
+			  "user", a->user.id);
+}
+
+void
+orgs_http_focal_set(struct http_request *req)
+{
+	struct focal f = { .req = req };
+	const char *title = NULL, *why;
+	const struct http_field fields[] = {
+		{ .name = "title", .required = true, .string = &title },
+	};
+
+	if (!http_body_fields(req, fields, 1))
+		return;
+	f.title = text_clean(&req->arena, title, FOCAL_TITLE_MAX, 0, &why);
+	if (!f.title || !*f.title) {
+		http_invalid(req, "title", f.title ? "is required" : why);
+		return;
+	}
+	if (db_tx_conn_err(req->db, focal_tx, &f, &f.e) != ERR_OK) {
+		http_problem(req, f.e, "Nothing was changed.", NULL);
+		return;
+	}
+	http_json(req, 200,
+		  json_pack("{ss sb}", "title", f.title, "listed", 1));
+}
+
+void
+orgs_http_focal_unset(struct http_request *req)
+{
+	struct focal f = { .req = req };
+
+	if (db_tx_conn_err(req->db, focal_tx, &f, &f.e) != ERR_OK) {
+		http_problem(req, f.e, "Nothing was changed.", NULL);
+		return;
+	}
+	http_send(req, 204, NULL, "", 0);
 }

@@ -15,4 +15,16 @@ void orgs_groups_http_create(struct http_request *req);
 void orgs_groups_http_add(struct http_request *req);
 void orgs_groups_http_remove(struct http_request *req);
 
+/* GET /api/v1/orgs/{id}/profile: the member directory's entry. */
+void orgs_http_profile(struct http_request *req);
+
+/* PUT /api/v1/orgs/{id}/profile: its org admins (or platform admins). */
+void orgs_http_profile_set(struct http_request *req);
+
+/* PUT /api/v1/me/focal-point {title}: list yourself as a contact. */
+void orgs_http_focal_set(struct http_request *req);
+
+/* DELETE /api/v1/me/focal-point: no longer listed. */
+void orgs_http_focal_unset(struct http_request *req);
+
 #endif
