@@ -126,7 +126,11 @@ enum err notify_webhook_list(struct db_conn *c, struct arena *a,
 enum err notify_webhook_delete(struct db_conn *c, const char *org_id,
 			       const char *id);
 
-/* A webhook's delivery log, newest first, after cursor (an id or NULL). */
+/*
+ * A webhook's delivery log, newest first, after cursor (an id or NULL);
+ * ERR_NOT_FOUND when org_id has no such webhook (a removed one keeps its
+ * log).
+ */
 enum err notify_webhook_deliveries(struct db_conn *c, struct arena *a,
 				   const char *org_id, const char *webhook_id,
 				   const char *cursor, long long limit,

@@ -169,4 +169,8 @@ const struct db_stmt notify_sql[NOTIFY_SQL_COUNT] = {
 			      "UPDATE webhooks SET secret = $2"
 			      " WHERE id = $1 AND secret = $3",
 			      NULL, NULL },
+	/* Removed webhooks too: their log stays readable. */
+	[HOOK_OWNED] = { "hook_owned",
+			 "SELECT 1 FROM webhooks WHERE org_id = $1 AND id = $2",
+			 NULL, NULL },
 };

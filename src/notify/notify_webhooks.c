@@ -387,9 +387,17 @@ notify_webhook_deliveries(struct db_conn *c, struct arena *a,
 				  db_text(cursor ? cursor : "g"),
 				  DB_INT(limit) };
 	struct db_rows rows;
+	bool owned;
+	enum err e;
 
 	*n = 0;
 	*out = arena_alloc(a, (size_t)limit * sizeof(**out));
+	db_query(c, &notify_sql[HOOK_OWNED], args, 2, &rows);
+	owned = db_next(&rows);
+	if ((e = db_err(db_rows_close(&rows))) != ERR_OK)
+		return e;
+	if (!owned)
+		return ERR_NOT_FOUND;
 	db_query(c, &notify_sql[HOOK_DELIVERIES], args, 4, &rows);
 	while (db_next(&rows)) {
 		struct webhook_delivery *d = &(*out)[(*n)++];

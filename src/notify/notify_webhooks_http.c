@@ -213,7 +213,11 @@ notify_http_webhook_deliveries(struct http_request *req)
 	e = notify_webhook_deliveries(req->db, &req->arena, a->user.org_id, id,
 				      cursor_s ? cursor : NULL, limit, &v, &n);
 	if (e != ERR_OK) {
-		http_problem(req, e, "The deliveries could not be read.", NULL);
+		http_problem(req, e,
+			     e == ERR_NOT_FOUND ? "There is nothing here."
+						: "The deliveries could not be "
+						  "read.",
+			     NULL);
 		return;
 	}
 	items = json_array();
