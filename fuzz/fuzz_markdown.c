@@ -29,13 +29,12 @@ static void
 check_tags(const char *html)
 {
 	static const char *const tags[] = {
-		"p",  "em", "strong", "a",  "img", "code",	 "pre",
-		"h1", "h2", "h3",     "h4", "h5",  "h6",	 "ul",
-		"ol", "li", "blockquote", "hr", "br", "!--", NULL
+		"p",  "em", "strong",	  "a",	"img", "code", "pre",
+		"h1", "h2", "h3",	  "h4", "h5",  "h6",   "ul",
+		"ol", "li", "blockquote", "hr", "br",  "!--",  NULL
 	};
-	static const char *const attrs[] = { "href", "src",   "alt",
-					     "title", "start", "class",
-					     NULL };
+	static const char *const attrs[] = { "href",  "src",   "alt", "title",
+					     "start", "class", NULL };
 
 	for (const char *p = strchr(html, '<'); p; p = strchr(p + 1, '<')) {
 		const char *q = p + 1 + (p[1] == '/');

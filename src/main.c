@@ -51,8 +51,12 @@ static const struct command commands[] = {
 	  "Writes clearly fictional demonstration data into an empty database "
 	  "(member\norganisations in Nepal, India, Sri Lanka and Bangladesh, "
 	  "a platform\nsecretariat, and one account per role with a random "
-	  "password) and prints\nit.  Running it again changes nothing.\n",
-	  NULL },
+	  "password) and prints\nit, with a living coordination workspace: "
+	  "member profiles, a regional\nforum whose decisions became joint "
+	  "actions, good practices, a discussion.\n--only accounts writes "
+	  "the organisations and accounts alone (for tests\nthat start from "
+	  "an empty workspace).  Running it again changes nothing.\n",
+	  "[--only accounts]" },
 	{ "org", cmd_org, "add and list member organisations",
 	  "atip org add --name NAME --type TYPE --country CC [--subdivision CODE]\n"
 	  "  adds an organisation and prints its id.  NAME: 1 to 200 "

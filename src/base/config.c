@@ -61,7 +61,7 @@ static const struct setting settings[] = {
 	  1024, 1048576, "request line and header bytes at most (413)" },
 	{ "json-depth", "ATIP_JSON_DEPTH", K_LONG, OFF(json_depth), "32", 2,
 	  1000, "nesting depth of a JSON body at most" },
-	{ "json-string", "ATIP_JSON_STRING", K_LONG, OFF(json_string), "65536",
+	{ "json-string", "ATIP_JSON_STRING", K_LONG, OFF(json_string), "262144",
 	  16, 1073741824, "bytes in one JSON string at most" },
 	{ "job-workers", "ATIP_JOB_WORKERS", K_LONG, OFF(job_workers), "2", 0,
 	  64, "background job threads (0: run no jobs)" },

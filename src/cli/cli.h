@@ -83,4 +83,12 @@ int cmd_token(struct config *c, int argc, char **argv);
 int cmd_audit(struct config *c, int argc, char **argv);
 int cmd_keys(struct config *c, int argc, char **argv);
 
+/*
+ * The coordination workspace of the demo (cli_demo_coord.c), in c's
+ * transaction: orgs are the five demo organisations, users the ids of
+ * the demo accounts in their order.
+ */
+enum err cli_demo_coord(struct db_conn *c, const struct org *orgs,
+			const char *const *users);
+
 #endif

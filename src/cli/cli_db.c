@@ -61,6 +61,7 @@ enum { NDEMO_ORGS = sizeof(demo_orgs) / sizeof(demo_orgs[0]) };
 
 struct demo {
 	enum err e;
+	bool accounts_only;
 	bool already;
 	struct org orgs[NDEMO_ORGS];
 	int norgs;
@@ -68,7 +69,8 @@ struct demo {
 	char passwords[NDEMO_USERS][24];
 	char *totp[NDEMO_USERS]; /* base32 secrets, to print once */
 	char hashes[NDEMO_USERS][AUTH_HASH_MAX];
-	int nusers;
+	char user_ids[NDEMO_USERS][UUID_STR_LEN];
+	int nusers, made; /* printed; made now */
 };
 
 /* Random passwords for the demo accounts, hashed before the transaction. */
@@ -114,7 +116,9 @@ demo_users_create(struct db_conn *conn, struct demo *d)
 			e = auth_totp_enrol_now(conn, d->kr, u.id, &d->totp[i]);
 		if (e != ERR_OK)
 			return e;
+		memcpy(d->user_ids[i], u.id, UUID_STR_LEN);
 		d->nusers = i + 1;
+		d->made++;
 	}
 	return ERR_OK;
 }
@@ -145,6 +149,14 @@ write_demo(struct db_conn *conn, void *arg)
 		d->norgs++;
 	}
 	d->e = demo_users_create(conn, d);
+	/* The workspace needs every demo account. */
+	if (d->e == ERR_OK && d->made == NDEMO_USERS && !d->accounts_only) {
+		const char *ids[NDEMO_USERS];
+
+		for (i = 0; i < NDEMO_USERS; i++)
+			ids[i] = d->user_ids[i];
+		d->e = cli_demo_coord(conn, d->orgs, ids);
+	}
 	return db_status_of(d->e);
 }
 
@@ -152,13 +164,19 @@ int
 cmd_demo(struct config *c, int argc, char **argv)
 {
 	struct demo d = { 0 };
+	const char *only = NULL;
+	struct cli_opt opts[] = { { "only", &only } };
 	struct crypto_keyring *kr;
 	struct db *db;
 	enum err e;
 	int i;
 
-	(void)argc;
-	(void)argv;
+	if (!cli_opts("demo", argc, argv, opts, 1) ||
+	    (only && strcmp(only, "accounts"))) {
+		fprintf(stderr, "usage: atip demo [--only accounts]\n");
+		return EXIT_USAGE;
+	}
+	d.accounts_only = only != NULL;
 	if (!cli_iso_ready() || !crypto_init() || !demo_passwords(&d))
 		return 1;
 	db = cli_open_db(c);

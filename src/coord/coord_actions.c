@@ -234,11 +234,14 @@ organisations(struct db_conn *c, struct arena *a, const struct action_input *in,
 	size_t np = x->npartners, n = 0;
 	const char *const *old = x->partners;
 
-	if (lead_in &&
-	    !coord_org_ids(c, a, "lead_org", &lead_in, 1, &lead, errs))
-		return false;
+	bool ok = !lead_in ||
+		  coord_org_ids(c, a, "lead_org", &lead_in, 1, &lead, errs);
+
+	/* Both lists are checked, so one 422 names both. */
 	if (in->has_partners && !coord_org_ids(c, a, "partners", in->partners,
 					       in->npartners, &partners, errs))
+		ok = false;
+	if (!ok)
 		return false;
 	if (lead)
 		copy(x->lead_org, sizeof(x->lead_org), lead[0]);
@@ -387,8 +390,16 @@ coord_action_create(struct db_conn *c, struct arena *a,
 	out->priority = PRIORITY_MEDIUM;
 	out->status = ACTION_PROPOSED;
 	e = apply(c, a, in, true, out, errs);
-	if (e == ERR_OK && in->decision_id && *in->decision_id)
-		e = from_decision(c, a, in->decision_id, out, errs);
+	/* The decision is checked whatever else is wrong, so one 422 names
+	 * every field. */
+	if ((e == ERR_OK || e == ERR_INVALID) && in->decision_id &&
+	    *in->decision_id) {
+		enum err d = from_decision(c, a, in->decision_id, out, errs);
+
+		if (d != ERR_OK && d != ERR_INVALID)
+			return d;
+		e = errs->n ? ERR_INVALID : e;
+	}
 	if (e != ERR_OK)
 		return e;
 	uuid_v7(out->id);
@@ -476,6 +487,18 @@ coord_action_progress(struct db_conn *c, struct arena *a, struct action *x,
 	int i = -1;
 	enum err e;
 
+	char id[UUID_STR_LEN];
+	struct db_arg lock = db_text(memcpy(id, x->id, sizeof(id)));
+
+	/* Updates sent at once are taken one after the other, each on the
+	 * action as the one before left it. */
+	if ((e = db_err(db_exec(c, &coord_sql[ACTION_LOCK], &lock, 1, NULL))) !=
+		    ERR_OK ||
+	    (e = coord_action_get(c, a, id, x)) != ERR_OK)
+		return e;
+	owner = !strcmp(org_id, x->share.owner_org);
+	lead = !strcmp(org_id, x->lead_org);
+	holder = owner;
 	for (size_t k = 0; k < x->norgs; k++)
 		holder = holder || !strcmp(org_id, x->orgs[k]);
 	if (!holder)

@@ -307,11 +307,14 @@ coord_practice_search(struct db_conn *c, struct arena *a,
 			    "must be prevention, protection, prosecution or "
 			    "partnership");
 	if (f->tag) {
-		char *low = arena_strndup(a, f->tag, strlen(f->tag));
+		/* Lower case, and LIKE's own characters taken literally. */
+		char *low = arena_alloc(a, 2 * strlen(f->tag) + 1), *o = low;
 
-		for (char *q = low; *q; q++)
-			if (*q >= 'A' && *q <= 'Z')
-				*q = (char)(*q + 32);
+		for (const char *q = f->tag; *q; q++) {
+			if (*q == '!' || *q == '%' || *q == '_')
+				*o++ = '!';
+			*o++ = *q >= 'A' && *q <= 'Z' ? (char)(*q + 32) : *q;
+		}
 		tag = low;
 	}
 	if (errs->n)

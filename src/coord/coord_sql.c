@@ -156,7 +156,7 @@ const size_t coord_nmigrations =
 #define PRACTICE_FILTER                                                  \
 	COORD_VISIBLE("p", "1 = 0")                                      \
 	" AND ($4 = '' OR p.country = $4) AND ($5 = '' OR p.theme = $5)" \
-	" AND ($6 = '' OR p.tags LIKE '%,' || $6 || ',%')"
+	" AND ($6 = '' OR p.tags LIKE '%,' || $6 || ',%' ESCAPE '!')"
 
 /* The lead and partners of an action hold need-to-know grants to it. */
 #define ACTION_GRANTS \
@@ -394,11 +394,17 @@ const struct db_stmt coord_sql[COORD_SQL_COUNT] = {
 			      " LIMIT $8 OFFSET $9",
 			      "SELECT " PRACTICE_COLUMNS
 			      ", ts_headline('simple',"
-			      " p.summary || ' ' || p.body, plainto_tsquery('simple', $7),"
+			      " p.title || ' ' || p.summary || ' ' ||"
+			      " replace(p.tags, ',', ' ') || ' ' || p.body,"
+			      " plainto_tsquery('simple', $7),"
 			      " 'StartSel=' || chr(2) || ', StopSel=' || chr(3) ||"
 			      " ', MaxWords=30, MinWords=12')"
 			      " FROM practices p WHERE p.search @@ plainto_tsquery('simple', $7)"
 			      " AND " PRACTICE_FILTER
 			      " ORDER BY ts_rank(p.search, plainto_tsquery('simple', $7)) DESC,"
 			      " p.id LIMIT $8 OFFSET $9" },
+	/* Takes the action's row lock: progress is recorded one at a time. */
+	[ACTION_LOCK] = { "action_lock",
+			  "UPDATE actions SET version = version WHERE id = $1",
+			  NULL, NULL },
 };

@@ -89,29 +89,30 @@ user_org(struct db_conn *c, const char *user_id, char org[UUID_STR_LEN])
 	return db_err(db_rows_close(&rows));
 }
 
-/* Checks every mention against the record; false after an error. */
+/* Checks every mention against the record, naming each list at fault. */
 static enum err
 check_mentions(struct db_conn *c, struct arena *a,
-	       const struct access_record *r, struct comment *x,
+	       const struct access_record *r, const char *const *orgs,
+	       size_t norgs, const char *const *users, size_t nusers,
 	       struct coord_errors *errs)
 {
 	enum err e;
 	bool yes;
 
-	for (size_t i = 0; i < x->nmention_orgs; i++) {
-		if ((e = org_sees(c, a, x->mention_orgs[i], r, &yes)) != ERR_OK)
+	for (size_t i = 0; orgs && i < norgs; i++) {
+		if ((e = org_sees(c, a, orgs[i], r, &yes)) != ERR_OK)
 			return e;
 		if (!yes) {
 			coord_error(errs, "mention_orgs",
 				    "names an organisation that cannot see "
 				    "this record");
-			return ERR_INVALID;
+			break;
 		}
 	}
-	for (size_t i = 0; i < x->nmention_users; i++) {
+	for (size_t i = 0; users && i < nusers; i++) {
 		char org[UUID_STR_LEN];
 
-		if ((e = user_org(c, x->mention_users[i], org)) != ERR_OK)
+		if ((e = user_org(c, users[i], org)) != ERR_OK)
 			return e;
 		yes = false;
 		if (org[0] && (e = org_sees(c, a, org, r, &yes)) != ERR_OK)
@@ -120,7 +121,7 @@ check_mentions(struct db_conn *c, struct arena *a,
 			coord_error(errs, "mention_users",
 				    "names someone who cannot see this "
 				    "record");
-			return ERR_INVALID;
+			break;
 		}
 	}
 	return ERR_OK;
@@ -144,7 +145,8 @@ parent_author(struct db_conn *c, const struct comment_input *in,
 }
 
 static enum err
-tell(struct db_conn *c, const struct comment_input *in, const struct comment *x,
+tell(struct db_conn *c, struct arena *a, const struct access_record *r,
+     const struct comment_input *in, const struct comment *x,
      const char *parent_author)
 {
 	struct notify_event ev = { .event = "mention",
@@ -152,16 +154,24 @@ tell(struct db_conn *c, const struct comment_input *in, const struct comment *x,
 				   .record_id = in->record_id,
 				   .actor_org = x->org_id,
 				   .actor_user = x->user_id };
+	char org[UUID_STR_LEN];
 	enum err e = ERR_OK;
+	bool sees = false;
 
 	for (size_t i = 0; e == ERR_OK && i < x->nmention_orgs; i++)
 		e = notify_org(c, x->mention_orgs[i], &ev);
 	for (size_t i = 0; e == ERR_OK && i < x->nmention_users; i++)
 		e = notify_user(c, x->mention_users[i], &ev);
+	if (e != ERR_OK || !parent_author || !*parent_author)
+		return e;
+	/* The author of the comment replied to hears of it only while
+	 * their organisation still sees the record. */
+	if ((e = user_org(c, parent_author, org)) != ERR_OK)
+		return e;
+	if (org[0] && (e = org_sees(c, a, org, r, &sees)) != ERR_OK)
+		return e;
 	ev.event = "reply";
-	if (e == ERR_OK && parent_author && *parent_author)
-		e = notify_user(c, parent_author, &ev);
-	return e;
+	return sees ? notify_user(c, parent_author, &ev) : ERR_OK;
 }
 
 enum err
@@ -172,36 +182,40 @@ coord_comment_add(struct db_conn *c, struct arena *a,
 {
 	char author[UUID_STR_LEN] = "";
 	struct db_arg args[10];
+	bool found, orgs_ok, users_ok;
 	enum err e;
-	bool found;
 
 	memset(out, 0, sizeof(*out));
 	coord_text(a, "body", in->body, COMMENT_MAX, TEXT_LINES, true,
 		   &out->body, errs);
-	mention_ids(a, "mention_orgs", in->mention_orgs, in->nmention_orgs,
-		    &out->mention_orgs, errs);
-	out->nmention_orgs = in->nmention_orgs;
-	mention_ids(a, "mention_users", in->mention_users, in->nmention_users,
-		    &out->mention_users, errs);
-	out->nmention_users = in->nmention_users;
+	orgs_ok = mention_ids(a, "mention_orgs", in->mention_orgs,
+			      in->nmention_orgs, &out->mention_orgs, errs);
+	out->nmention_orgs = orgs_ok ? in->nmention_orgs : 0;
+	users_ok = mention_ids(a, "mention_users", in->mention_users,
+			       in->nmention_users, &out->mention_users, errs);
+	out->nmention_users = users_ok ? in->nmention_users : 0;
 	if (in->parent_id &&
 	    !uuid_normalise(str_of(in->parent_id), out->parent_id))
 		coord_error(errs, "parent_id",
 			    "must name a comment on this record");
-	if (errs->n)
-		return ERR_INVALID;
+	/* What needs the database is checked too, so one 422 names every
+	 * wrong field. */
 	if (out->parent_id[0]) {
 		e = parent_author(c, in, out->parent_id, author, &found);
 		if (e != ERR_OK)
 			return e;
-		if (!found) {
+		if (!found)
 			coord_error(errs, "parent_id",
 				    "must name a comment on this record");
-			return ERR_INVALID;
-		}
 	}
-	if ((e = check_mentions(c, a, r, out, errs)) != ERR_OK)
+	e = check_mentions(c, a, r, orgs_ok ? out->mention_orgs : NULL,
+			   out->nmention_orgs,
+			   users_ok ? out->mention_users : NULL,
+			   out->nmention_users, errs);
+	if (e != ERR_OK)
 		return e;
+	if (errs->n)
+		return ERR_INVALID;
 	uuid_v7(out->id);
 	copy(out->org_id, sizeof(out->org_id), org_id);
 	copy(out->user_id, sizeof(out->user_id), user_id);
@@ -219,7 +233,7 @@ coord_comment_add(struct db_conn *c, struct arena *a,
 		text_join(a, out->mention_users, out->nmention_users, false));
 	args[9] = db_text(out->created_at);
 	e = db_err(db_exec(c, &coord_sql[COMMENT_INSERT], args, 10, NULL));
-	return e == ERR_OK ? tell(c, in, out, author) : e;
+	return e == ERR_OK ? tell(c, a, r, in, out, author) : e;
 }
 
 enum err

@@ -70,6 +70,7 @@ struct post {
 	struct app_record *rec;
 	struct comment_input in;
 	struct comment x;
+	struct coord_errors body_errs; /* the body's shape */
 	struct coord_errors errs;
 	enum err e;
 };
@@ -80,7 +81,7 @@ post_tx(struct db_conn *c, void *arg)
 	struct post *p = arg;
 	const struct auth_actor *a = p->req->actor;
 
-	memset(&p->errs, 0, sizeof(p->errs));
+	p->errs = p->body_errs; /* then the values' */
 	p->e = coord_comment_add(c, &p->req->arena, &p->rec->access, &p->in,
 				 a->user.org_id, a->user.id, &p->x, &p->errs);
 	if (p->e != ERR_OK)
@@ -107,24 +108,26 @@ coord_http_thread_post(struct http_request *req)
 	};
 	bool has;
 
-	if (!http_body_fields(req, fields, 6) ||
-	    !app_record_allow(req, kind, id, ACT_CONTRIBUTE, &rec))
+	coord_body(req, fields, 6, &p.body_errs);
+	/* Without the record nothing else can be checked. */
+	if (coord_has_error(&p.body_errs, "record_kind") ||
+	    coord_has_error(&p.body_errs, "record_id")) {
+		coord_invalid(req, &p.body_errs);
+		return;
+	}
+	if (!app_record_allow(req, kind, id, ACT_CONTRIBUTE, &rec))
 		return;
 	p.in.record_kind = rec.kind->name;
 	p.in.record_id = rec.id;
 	coord_strings(req, orgs, "mention_orgs", &p.in.mention_orgs,
-		      &p.in.nmention_orgs, &has, &p.errs);
+		      &p.in.nmention_orgs, &has, &p.body_errs);
 	coord_strings(req, users, "mention_users", &p.in.mention_users,
-		      &p.in.nmention_users, &has, &p.errs);
-	if (p.errs.n) {
-		coord_invalid(req, &p.errs);
-		return;
-	}
+		      &p.in.nmention_users, &has, &p.body_errs);
 	if (db_tx_conn_err(req->db, post_tx, &p, &p.e) != ERR_OK) {
 		coord_failed(req, p.e, &p.errs, "The comment was not saved.");
 		return;
 	}
-	p.x.org_name = NULL;
+	p.x.org_name = NULL; /* the list names it */
 	p.x.user_name = a->user.name;
 	http_json(req, 201, comment_json(&p.x));
 }

@@ -423,10 +423,11 @@ export function serve(env, vars = {}) {
  * `atip demo` on an environment, asserted: { orgs (as parseDemo), accounts:
  * {role: {email, role, password, totp, lastStep}}, stdout }; lastStep: the
  * last TOTP step the server accepted for the account (client.mjs).  Every
- * password and TOTP secret goes into secrets.
+ * password and TOTP secret goes into secrets.  Organisations and accounts
+ * only (tests start from an empty workspace) unless workspace is true.
  */
-export function demo(env) {
-  const r = atip(['demo', ...env.args]);
+export function demo(env, { workspace = false } = {}) {
+  const r = atip(['demo', ...(workspace ? [] : ['--only', 'accounts']), ...env.args]);
   assert.equal(r.status, 0, r.stderr);
   const printed = parseDemo(r.stdout); // 5 fields per organisation, 4 per account
   for (const o of printed.orgs) assert.match(o.id, uuid, JSON.stringify(o));
