@@ -1,11 +1,22 @@
 #include "base/uuid.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/random.h>
 
 #include "base/timeutil.h"
+
+/*
+ * Ids made by one process sort in the order they were made, even within a
+ * millisecond (RFC 9562, section 6.2, method 1): the 12 bits after the
+ * version count up from a random start below 2048, and a millisecond that
+ * runs out of them borrows the next.
+ */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t last_ms;
+static unsigned seq;
 
 void
 uuid_v7(char out[UUID_STR_LEN])
@@ -17,6 +28,18 @@ uuid_v7(char out[UUID_STR_LEN])
 
 	if (getrandom(b + 6, 10, 0) != 10)
 		abort();
+	pthread_mutex_lock(&lock);
+	if (ms > last_ms) {
+		last_ms = ms;
+		seq = ((unsigned)b[6] << 8 | b[7]) & 0x7ff;
+	} else if (++seq > 0xfff) {
+		last_ms++;
+		seq = 0;
+	}
+	ms = last_ms;
+	b[6] = (unsigned char)(seq >> 8);
+	b[7] = (unsigned char)seq;
+	pthread_mutex_unlock(&lock);
 	for (i = 0; i < 6; i++)
 		b[i] = (unsigned char)(ms >> (40 - 8 * i));
 	b[6] = (unsigned char)(0x70 | (b[6] & 0x0f));

@@ -27,22 +27,22 @@
 	" UNIQUE (country, name_key))"
 
 /* works_in and themes are kept as ",NP,IN," and ",prevention,". */
-#define PROFILES_TABLE                                     \
-	"CREATE TABLE org_profiles ("                      \
-	" org_id TEXT PRIMARY KEY REFERENCES orgs (id),"   \
-	" mandate TEXT NOT NULL,"                          \
-	" areas TEXT NOT NULL,"                            \
-	" services TEXT NOT NULL,"                         \
-	" website TEXT NOT NULL,"                          \
-	" works_in TEXT NOT NULL,"                         \
-	" themes TEXT NOT NULL,"                           \
-	" updated_at TEXT NOT NULL,"                       \
-	" version BIGINT NOT NULL);"                       \
-	"CREATE TABLE focal_points ("                      \
-	" user_id TEXT PRIMARY KEY REFERENCES users (id)," \
-	" org_id TEXT NOT NULL REFERENCES orgs (id),"      \
-	" title TEXT NOT NULL,"                            \
-	" listed_at TEXT NOT NULL);"                       \
+#define PROFILES_TABLE                                          \
+	"CREATE TABLE org_profiles ("                           \
+	" org_id TEXT PRIMARY KEY REFERENCES orgs (id),"        \
+	" mandate TEXT NOT NULL,"                               \
+	" areas TEXT NOT NULL,"                                 \
+	" services TEXT NOT NULL,"                              \
+	" website TEXT NOT NULL,"                               \
+	" works_in TEXT NOT NULL,"                              \
+	" themes TEXT NOT NULL,"                                \
+	" updated_at TEXT NOT NULL,"                            \
+	" version BIGINT NOT NULL);"                            \
+	"CREATE TABLE focal_points ("                           \
+	" user_id TEXT PRIMARY KEY," /* an account of auth's */ \
+	" org_id TEXT NOT NULL REFERENCES orgs (id),"           \
+	" title TEXT NOT NULL,"                                 \
+	" listed_at TEXT NOT NULL);"                            \
 	"CREATE INDEX focal_points_org ON focal_points (org_id);"
 
 const struct db_migration orgs_migrations[] = {

@@ -106,6 +106,23 @@ uuid_v7_is_canonical_versioned_and_time_ordered(void **state)
 }
 
 static void
+uuid_v7_sorts_in_the_order_made_within_a_millisecond(void **state)
+{
+	char prev[UUID_STR_LEN], next[UUID_STR_LEN];
+
+	(void)state;
+	uuid_v7(prev);
+	/* Far more than one millisecond's 4096: the next ones borrow. */
+	for (int i = 0; i < 20000; i++) {
+		uuid_v7(next);
+		assert_true(strcmp(prev, next) < 0);
+		assert_int_equal(next[14], '7');
+		assert_true(strchr("89ab", next[19]) != NULL);
+		memcpy(prev, next, sizeof(prev));
+	}
+}
+
+static void
 text_nfc_composes_validates_and_keeps_ascii(void **state)
 {
 	char *out;
@@ -301,6 +318,8 @@ main(void)
 			str_to_i64_accepts_only_whole_numbers_in_range),
 		cmocka_unit_test(
 			uuid_v7_is_canonical_versioned_and_time_ordered),
+		cmocka_unit_test(
+			uuid_v7_sorts_in_the_order_made_within_a_millisecond),
 		cmocka_unit_test(text_nfc_composes_validates_and_keeps_ascii),
 		cmocka_unit_test(
 			text_clean_trims_composes_and_refuses_what_hides_text),

@@ -468,10 +468,12 @@ static void
 lists_filter_by_country_type_and_status(void **state)
 {
 	struct fixture *f = *state;
-	struct orgs_filter np = { "np", NULL, NULL },
-			   shelters = { NULL, "shelter", NULL },
-			   suspended = { NULL, NULL, "suspended" },
-			   np_police = { "NP", "law_enforcement", "active" };
+	struct orgs_filter np = { .country = "np" },
+			   shelters = { .type = "shelter" },
+			   suspended = { .status = "suspended" },
+			   np_police = { .country = "NP",
+					 .type = "law_enforcement",
+					 .status = "active" };
 	struct status_call sc = { .status = ORG_SUSPENDED, .version = 1 };
 	struct org_page p;
 	struct org o;

@@ -1,0 +1,119 @@
+// `atip demo` with its coordination workspace: what the README's first
+// command shows must be there, and must follow the same access rules as
+// anything else.  The forum and two of its actions are platform-level (every
+// member sees them), the Kathmandu unit's own action is country-level (Nepal
+// only), two practices are public and one is for members.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { client, ok } from './client.mjs';
+import { atip, auditVerify, demo, dropDatabases, environment, serve } from './server.mjs';
+
+let env;
+let server;
+let accounts;
+let orgs;
+const { call, signInWithCode } = client(() => server);
+const sessions = {};
+
+async function as(role) {
+  sessions[role] ??= await signInWithCode(accounts[role]);
+  return sessions[role];
+}
+
+const org = (words) => orgs.find((o) => o.name.includes(words)).id;
+
+before(async () => {
+  env = environment('demo_workspace');
+  ({ accounts, orgs } = demo(env, { workspace: true }));
+  server = await serve(env);
+});
+
+after(async () => {
+  await server?.stop();
+  if (env) auditVerify(env);
+  dropDatabases();
+});
+
+test('a second run changes nothing: one forum, not two', async () => {
+  const again = atip(['demo', ...env.args]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(again.stdout, 'the database already holds the demo data\n');
+  const list = ok(await call('GET', '/api/v1/meetings', { session: await as('case_worker') }), 200, 'meetings');
+  assert.equal(list.items.filter((m) => m.title.startsWith('Regional forum')).length, 1);
+});
+
+test('the forum was held, with its agenda, minutes, two decisions and every member taking part', async () => {
+  const s = await as('case_worker');
+  const list = ok(await call('GET', '/api/v1/meetings?when=past', { session: s }), 200, 'past meetings');
+  const forum = list.items.find((m) => m.title.startsWith('Regional forum'));
+  assert.ok(forum, JSON.stringify(list.items.map((m) => m.title)));
+  const whole = ok(await call('GET', `/api/v1/meetings/${forum.id}`, { session: s }), 200, 'the forum');
+  assert.equal(whole.status, 'held');
+  assert.equal(whole.level, 'platform');
+  assert.equal(whole.agenda.length, 3);
+  assert.deepEqual(whole.decisions.map((d) => d.number), [1, 2]);
+  assert.equal(whole.participants.length, 5);
+  assert.match(whole.minutes, /fictional/);
+});
+
+test('the forum\'s decisions became actions: one due soon, one overdue, each led and partnered', async () => {
+  const s = await as('case_worker'); // Pune: a partner in both
+  const mine = ok(await call('GET', '/api/v1/actions?view=mine', { session: s }), 200, 'my commitments');
+  const titles = mine.items.map((x) => x.title).sort();
+  assert.deepEqual(titles, ['Publish a shared referral contact sheet', 'Train border officials on victim identification']);
+  for (const x of mine.items) assert.ok(x.decision_id && x.meeting_id, `${x.title} comes from a decision`);
+  const overdue = ok(await call('GET', '/api/v1/actions?view=overdue', { session: s }), 200, 'overdue');
+  assert.deepEqual(overdue.items.map((x) => x.title), ['Train border officials on victim identification']);
+  assert.equal(overdue.items[0].lead_org, org('Border Force'));
+  const training = ok(await call('GET', `/api/v1/actions/${overdue.items[0].id}`, { session: s }), 200, 'the training');
+  assert.equal(training.updates.length, 1);
+  assert.equal(training.updates[0].org_id, org('Pune'));
+});
+
+test('the Kathmandu unit\'s own action is seen in Nepal only', async () => {
+  const title = 'Hotline awareness in Sindhupalchok schools';
+  const nepal = ok(await call('GET', '/api/v1/actions', { session: await as('platform_admin') }), 200, 'secretariat (NP)');
+  assert.ok(nepal.items.some((x) => x.title === title));
+  for (const role of ['case_worker', 'analyst', 'viewer']) {
+    const list = ok(await call('GET', '/api/v1/actions', { session: await as(role) }), 200, role);
+    assert.ok(!list.items.some((x) => x.title === title), `${role} outside Nepal does not see it`);
+  }
+});
+
+test('two practices are public, read without an account; the third is for members', async () => {
+  const anon = ok(await call('GET', '/api/v1/practices'), 200, 'anonymous library');
+  assert.deepEqual(anon.items.map((p) => p.title).sort(), ['Survivor peer counselling at intake', 'Verifying online job offers before departure']);
+  const found = ok(await call('GET', '/api/v1/practices?q=peer'), 200, 'anonymous search');
+  assert.equal(found.items.length, 1);
+  assert.ok(found.items[0].snippet.some((seg) => seg.hit && /peer/i.test(seg.text)));
+  const members = ok(await call('GET', '/api/v1/practices?q=checklist', { session: await as('viewer') }), 200, 'member search');
+  assert.deepEqual(members.items.map((p) => p.title), ['A border screening checklist']);
+  const none = ok(await call('GET', '/api/v1/practices?q=checklist'), 200, 'anonymous search for it');
+  assert.equal(none.items.length, 0);
+});
+
+test('the Pune shelter was mentioned in the forum\'s discussion and told of its commitments', async () => {
+  const s = await as('case_worker');
+  const inbox = ok(await call('GET', '/api/v1/notifications', { session: s }), 200, 'inbox');
+  const events = inbox.items.map((n) => n.event).sort();
+  assert.deepEqual(events, ['action.assigned', 'action.assigned', 'mention']);
+  const count = ok(await call('GET', '/api/v1/notifications/count', { session: s }), 200, 'count');
+  assert.equal(count.unread, 3);
+  const mention = inbox.items.find((n) => n.event === 'mention');
+  const thread = ok(await call('GET', `/api/v1/threads?record_kind=meeting&record_id=${mention.record_id}`, { session: s }), 200, 'thread');
+  assert.equal(thread.items.length, 2);
+  assert.equal(thread.items[1].parent_id, thread.items[0].id);
+});
+
+test('every member has a directory profile; the Kathmandu unit lists a focal point', async () => {
+  const s = await as('analyst');
+  for (const o of orgs) {
+    const p = ok(await call('GET', `/api/v1/orgs/${o.id}/profile`, { session: s }), 200, o.name);
+    assert.equal(p.version, 1);
+    assert.ok(p.mandate.includes('fictional'), o.name);
+  }
+  const ktm = ok(await call('GET', `/api/v1/orgs/${org('Kathmandu')}/profile`, { session: s }), 200, 'Kathmandu');
+  assert.deepEqual(ktm.focal_points.map((f) => f.email), [accounts.org_admin.email]);
+  const protection = ok(await call('GET', '/api/v1/orgs?theme=protection', { session: s }), 200, 'protection');
+  assert.deepEqual(protection.items.map((o) => o.id).sort(), [org('Kathmandu'), org('Pune'), org('Border Force')].sort());
+});
