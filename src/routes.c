@@ -191,6 +191,11 @@ const struct http_route app_routes[] = {
 	  "An organisation's audit trail, newest first (org admins: their "
 	  "own; platform admins: any, and org_id=platform)",
 	  "audit", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "GET", "/api/v1/audit/record", audit_http_record_trail, HTTP_DB,
+	  "audit.read",
+	  "Who did what to one of your organisation's records, from every "
+	  "organisation (record_kind, record_id; its writers and org admins)",
+	  "audit", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
 	{ "GET", "/api/v1/audit/flags", audit_http_flags, HTTP_DB, "audit.read",
 	  "Break-glass accesses to an organisation's records, for review "
 	  "(state=open|reviewed|all; org admins: their own; platform admins: "
@@ -549,4 +554,15 @@ app_migrations(size_t *n)
 	}
 	qsort(all, *n, sizeof(*all), by_version);
 	return all;
+}
+
+void
+audit_http_record_trail(struct http_request *req)
+{
+	struct app_record rec;
+
+	/* Those who may change the record: its owner's writers. */
+	if (app_record_allow(req, http_query(req, "record_kind"),
+			     http_query(req, "record_id"), ACT_UPDATE, &rec))
+		audit_http_record(req, rec.kind->name, rec.id);
 }

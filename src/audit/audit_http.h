@@ -31,4 +31,11 @@ void audit_http_review(struct http_request *req);
 void audit_http_record(struct http_request *req, const char *kind,
 		       const char *id);
 
+/*
+ * GET /api/v1/audit/record?record_kind=&record_id=: who did what to one of
+ * your organisation's records (its writers and org admins; 404 for a
+ * record that is not yours or that you may not see).
+ */
+void audit_http_record_trail(struct http_request *req);
+
 #endif
