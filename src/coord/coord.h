@@ -71,6 +71,24 @@ enum err coord_share_parse(struct db_conn *c, const char *level,
 			   struct coord_errors *errs);
 
 /*
+ * Reads a record's id and sharing: the first six columns of its rows (id,
+ * owner_org, owner_country, level, group_id, tlp).
+ */
+void coord_read_head(struct db_rows *rows, char id[UUID_STR_LEN],
+		     struct coord_share *s);
+
+/* Binds id and the sharing of a new record as args[0..5], in that order. */
+void coord_head_args(struct db_arg *args, const char *id,
+		     const struct coord_share *s);
+
+/* Binds the sharing of a changed record as args[0..2]: level, group, TLP. */
+void coord_share_args(struct db_arg *args, const struct coord_share *s);
+
+/* An arena copy of s (NULL stays NULL); a bounded copy ("" for NULL). */
+const char *coord_dup(struct arena *a, const char *s);
+void coord_copy(char *dst, size_t size, const char *s);
+
+/*
  * The access view of a record shared as s, with need-to-know grants to
  * the organisations in grants (arena memory, may be NULL).
  */

@@ -36,18 +36,6 @@ coord_priority_name(enum action_priority p)
 	return (unsigned)p < PRIORITY_COUNT ? priorities[p] : NULL;
 }
 
-static const char *
-dup(struct arena *a, const char *s)
-{
-	return s ? arena_strndup(a, s, strlen(s)) : NULL;
-}
-
-static void
-copy(char *dst, size_t size, const char *s)
-{
-	snprintf(dst, size, "%s", s ? s : "");
-}
-
 static void
 read_action(struct db_rows *rows, struct arena *a, const char *today,
 	    struct action *x)
@@ -55,31 +43,24 @@ read_action(struct db_rows *rows, struct arena *a, const char *today,
 	int i;
 
 	memset(x, 0, sizeof(*x));
-	copy(x->id, sizeof(x->id), db_col_text(rows, 0));
-	copy(x->share.owner_org, sizeof(x->share.owner_org),
-	     db_col_text(rows, 1));
-	copy(x->share.owner_country, sizeof(x->share.owner_country),
-	     db_col_text(rows, 2));
-	access_level_parse(db_col_text(rows, 3), &x->share.level);
-	copy(x->share.group_id, sizeof(x->share.group_id),
-	     db_col_text(rows, 4));
-	access_tlp_parse(db_col_text(rows, 5), &x->share.tlp);
-	x->title = dup(a, db_col_text(rows, 6));
-	x->description = dup(a, db_col_text(rows, 7));
+	coord_read_head(rows, x->id, &x->share);
+	x->title = coord_dup(a, db_col_text(rows, 6));
+	x->description = coord_dup(a, db_col_text(rows, 7));
 	theme_parse(db_col_text(rows, 8), &x->theme);
 	text_split(a, db_col_text(rows, 9), &x->countries, &x->ncountries);
-	copy(x->lead_org, sizeof(x->lead_org), db_col_text(rows, 10));
-	x->lead_name = dup(a, db_col_text(rows, 11));
+	coord_copy(x->lead_org, sizeof(x->lead_org), db_col_text(rows, 10));
+	x->lead_name = coord_dup(a, db_col_text(rows, 11));
 	i = find(priorities, PRIORITY_COUNT, db_col_text(rows, 12));
 	x->priority = i >= 0 ? (enum action_priority)i : PRIORITY_MEDIUM;
-	copy(x->due_date, sizeof(x->due_date), db_col_text(rows, 13));
+	coord_copy(x->due_date, sizeof(x->due_date), db_col_text(rows, 13));
 	i = find(statuses, ACTION_STATUS_COUNT, db_col_text(rows, 14));
 	x->status = i >= 0 ? (enum action_status)i : ACTION_PROPOSED;
-	copy(x->meeting_id, sizeof(x->meeting_id), db_col_text(rows, 15));
-	copy(x->decision_id, sizeof(x->decision_id), db_col_text(rows, 16));
-	copy(x->created_by, sizeof(x->created_by), db_col_text(rows, 17));
-	copy(x->created_at, sizeof(x->created_at), db_col_text(rows, 18));
-	copy(x->updated_at, sizeof(x->updated_at), db_col_text(rows, 19));
+	coord_copy(x->meeting_id, sizeof(x->meeting_id), db_col_text(rows, 15));
+	coord_copy(x->decision_id, sizeof(x->decision_id),
+		   db_col_text(rows, 16));
+	coord_copy(x->created_by, sizeof(x->created_by), db_col_text(rows, 17));
+	coord_copy(x->created_at, sizeof(x->created_at), db_col_text(rows, 18));
+	coord_copy(x->updated_at, sizeof(x->updated_at), db_col_text(rows, 19));
 	x->version = db_col_int(rows, 20);
 	x->overdue = x->due_date[0] && strcmp(x->due_date, today) < 0 &&
 		     x->status != ACTION_DONE && x->status != ACTION_DROPPED;
@@ -105,7 +86,7 @@ read_orgs(struct db_conn *c, struct arena *a, struct action *x)
 			x->orgs = more;
 			cap *= 2;
 		}
-		x->orgs[x->norgs++] = dup(a, db_col_text(&rows, 0));
+		x->orgs[x->norgs++] = coord_dup(a, db_col_text(&rows, 0));
 	}
 	x->partners = x->orgs + (x->norgs > 0);
 	x->npartners = x->norgs ? x->norgs - 1 : 0;
@@ -134,12 +115,13 @@ read_updates(struct db_conn *c, struct arena *a, struct action *x)
 			cap *= 2;
 		}
 		u = &x->updates[x->nupdates++];
-		copy(u->id, sizeof(u->id), db_col_text(&rows, 0));
-		copy(u->org_id, sizeof(u->org_id), db_col_text(&rows, 1));
-		copy(u->user_id, sizeof(u->user_id), db_col_text(&rows, 2));
-		u->note = dup(a, db_col_text(&rows, 3));
-		u->status = dup(a, db_col_text(&rows, 4));
-		copy(u->at, sizeof(u->at), db_col_text(&rows, 5));
+		coord_copy(u->id, sizeof(u->id), db_col_text(&rows, 0));
+		coord_copy(u->org_id, sizeof(u->org_id), db_col_text(&rows, 1));
+		coord_copy(u->user_id, sizeof(u->user_id),
+			   db_col_text(&rows, 2));
+		u->note = coord_dup(a, db_col_text(&rows, 3));
+		u->status = coord_dup(a, db_col_text(&rows, 4));
+		coord_copy(u->at, sizeof(u->at), db_col_text(&rows, 5));
 	}
 	return db_err(db_rows_close(&rows));
 }
@@ -244,11 +226,11 @@ organisations(struct db_conn *c, struct arena *a, const struct action_input *in,
 	if (!ok)
 		return false;
 	if (lead)
-		copy(x->lead_org, sizeof(x->lead_org), lead[0]);
+		coord_copy(x->lead_org, sizeof(x->lead_org), lead[0]);
 	if (in->has_partners)
 		np = in->npartners;
 	x->orgs = arena_alloc(a, (np + 1) * sizeof(*x->orgs));
-	x->orgs[n++] = dup(a, x->lead_org);
+	x->orgs[n++] = coord_dup(a, x->lead_org);
 	for (size_t i = 0; i < np; i++) {
 		const char *p = in->has_partners ? partners[i] : old[i];
 
@@ -360,8 +342,8 @@ from_decision(struct db_conn *c, struct arena *a, const char *decision,
 	db_query(c, &coord_sql[MEET_DECISION_GET], &arg, 1, &rows);
 	found = db_next(&rows);
 	if (found)
-		copy(x->meeting_id, sizeof(x->meeting_id),
-		     db_col_text(&rows, 0));
+		coord_copy(x->meeting_id, sizeof(x->meeting_id),
+			   db_col_text(&rows, 0));
 	if ((e = db_err(db_rows_close(&rows))) != ERR_OK)
 		return e;
 	if (!found ||
@@ -372,7 +354,7 @@ from_decision(struct db_conn *c, struct arena *a, const char *decision,
 			    "organisation convened");
 		return e == ERR_OK || e == ERR_NOT_FOUND ? ERR_INVALID : e;
 	}
-	copy(x->decision_id, sizeof(x->decision_id), id);
+	coord_copy(x->decision_id, sizeof(x->decision_id), id);
 	return ERR_OK;
 }
 
@@ -403,16 +385,11 @@ coord_action_create(struct db_conn *c, struct arena *a,
 	if (e != ERR_OK)
 		return e;
 	uuid_v7(out->id);
-	copy(out->created_by, sizeof(out->created_by), user_id);
+	coord_copy(out->created_by, sizeof(out->created_by), user_id);
 	time_rfc3339(time_now_ms(), out->created_at, sizeof(out->created_at));
 	memcpy(out->updated_at, out->created_at, sizeof(out->created_at));
 	out->version = 1;
-	args[0] = db_text(out->id);
-	args[1] = db_text(out->share.owner_org);
-	args[2] = db_text(out->share.owner_country);
-	args[3] = db_text(access_level_name(out->share.level));
-	args[4] = db_text(out->share.group_id[0] ? out->share.group_id : NULL);
-	args[5] = db_text(access_tlp_name(out->share.tlp));
+	coord_head_args(args, out->id, &out->share);
 	args[6] = db_text(out->title);
 	args[7] = db_text(out->description);
 	args[8] = db_text(theme_name(out->theme));
@@ -453,9 +430,7 @@ coord_action_update(struct db_conn *c, struct arena *a, const char *id,
 	time_rfc3339(time_now_ms(), out->updated_at, sizeof(out->updated_at));
 	args[0] = db_text(out->id);
 	args[1] = DB_INT(expected);
-	args[2] = db_text(access_level_name(out->share.level));
-	args[3] = db_text(out->share.group_id[0] ? out->share.group_id : NULL);
-	args[4] = db_text(access_tlp_name(out->share.tlp));
+	coord_share_args(args + 2, &out->share);
 	args[5] = db_text(out->title);
 	args[6] = db_text(out->description);
 	args[7] = db_text(theme_name(out->theme));
@@ -518,8 +493,8 @@ coord_action_progress(struct db_conn *c, struct arena *a, struct action *x,
 	if (errs->n)
 		return ERR_INVALID;
 	uuid_v7(out->id);
-	copy(out->org_id, sizeof(out->org_id), org_id);
-	copy(out->user_id, sizeof(out->user_id), user_id);
+	coord_copy(out->org_id, sizeof(out->org_id), org_id);
+	coord_copy(out->user_id, sizeof(out->user_id), user_id);
 	out->status = i >= 0 ? statuses[i] : NULL;
 	time_rfc3339(time_now_ms(), out->at, sizeof(out->at));
 	args[0] = db_text(out->id);
@@ -701,9 +676,11 @@ coord_actions_remind(struct db *db, long long *count)
 		while (db_next(&rows)) {
 			struct due *d = &r.batch[r.n++];
 
-			copy(d->id, sizeof(d->id), db_col_text(&rows, 0));
-			copy(d->owner, sizeof(d->owner), db_col_text(&rows, 1));
-			copy(d->lead, sizeof(d->lead), db_col_text(&rows, 2));
+			coord_copy(d->id, sizeof(d->id), db_col_text(&rows, 0));
+			coord_copy(d->owner, sizeof(d->owner),
+				   db_col_text(&rows, 1));
+			coord_copy(d->lead, sizeof(d->lead),
+				   db_col_text(&rows, 2));
 			d->overdue = strcmp(db_col_text(&rows, 3), r.today) < 0;
 		}
 		st = db_rows_close(&rows);

@@ -25,43 +25,23 @@ status_parse(const char *s, enum meeting_status *out)
 	return false;
 }
 
-static const char *
-dup(struct arena *a, const char *s)
-{
-	return s ? arena_strndup(a, s, strlen(s)) : NULL;
-}
-
-static void
-copy(char *dst, size_t size, const char *s)
-{
-	snprintf(dst, size, "%s", s ? s : "");
-}
-
 /* Reads a row of MEET_COLUMNS. */
 static void
 read_meeting(struct db_rows *rows, struct arena *a, struct meeting *m)
 {
 	memset(m, 0, sizeof(*m));
-	copy(m->id, sizeof(m->id), db_col_text(rows, 0));
-	copy(m->share.owner_org, sizeof(m->share.owner_org),
-	     db_col_text(rows, 1));
-	copy(m->share.owner_country, sizeof(m->share.owner_country),
-	     db_col_text(rows, 2));
-	access_level_parse(db_col_text(rows, 3), &m->share.level);
-	copy(m->share.group_id, sizeof(m->share.group_id),
-	     db_col_text(rows, 4));
-	access_tlp_parse(db_col_text(rows, 5), &m->share.tlp);
-	m->title = dup(a, db_col_text(rows, 6));
-	m->description = dup(a, db_col_text(rows, 7));
-	copy(m->starts_at, sizeof(m->starts_at), db_col_text(rows, 8));
-	copy(m->ends_at, sizeof(m->ends_at), db_col_text(rows, 9));
-	m->place = dup(a, db_col_text(rows, 10));
-	m->online_url = dup(a, db_col_text(rows, 11));
-	m->minutes = dup(a, db_col_text(rows, 12));
+	coord_read_head(rows, m->id, &m->share);
+	m->title = coord_dup(a, db_col_text(rows, 6));
+	m->description = coord_dup(a, db_col_text(rows, 7));
+	coord_copy(m->starts_at, sizeof(m->starts_at), db_col_text(rows, 8));
+	coord_copy(m->ends_at, sizeof(m->ends_at), db_col_text(rows, 9));
+	m->place = coord_dup(a, db_col_text(rows, 10));
+	m->online_url = coord_dup(a, db_col_text(rows, 11));
+	m->minutes = coord_dup(a, db_col_text(rows, 12));
 	status_parse(db_col_text(rows, 13), &m->status);
-	copy(m->created_by, sizeof(m->created_by), db_col_text(rows, 14));
-	copy(m->created_at, sizeof(m->created_at), db_col_text(rows, 15));
-	copy(m->updated_at, sizeof(m->updated_at), db_col_text(rows, 16));
+	coord_copy(m->created_by, sizeof(m->created_by), db_col_text(rows, 14));
+	coord_copy(m->created_at, sizeof(m->created_at), db_col_text(rows, 15));
+	coord_copy(m->updated_at, sizeof(m->updated_at), db_col_text(rows, 16));
 	m->version = db_col_int(rows, 17);
 }
 
@@ -86,7 +66,7 @@ read_list(struct db_conn *c, struct arena *a, enum coord_sql_id s,
 			*out = more;
 			cap *= 2;
 		}
-		(*out)[(*n)++] = dup(a, db_col_text(&rows, 0));
+		(*out)[(*n)++] = coord_dup(a, db_col_text(&rows, 0));
 	}
 	return db_err(db_rows_close(&rows));
 }
@@ -113,11 +93,11 @@ read_decisions(struct db_conn *c, struct arena *a, struct meeting *m)
 			cap *= 2;
 		}
 		d = &m->decisions[m->ndecisions++];
-		copy(d->id, sizeof(d->id), db_col_text(&rows, 0));
+		coord_copy(d->id, sizeof(d->id), db_col_text(&rows, 0));
 		d->position = (int)db_col_int(&rows, 1);
-		d->text = dup(a, db_col_text(&rows, 2));
-		copy(d->created_at, sizeof(d->created_at),
-		     db_col_text(&rows, 3));
+		d->text = coord_dup(a, db_col_text(&rows, 2));
+		coord_copy(d->created_at, sizeof(d->created_at),
+			   db_col_text(&rows, 3));
 	}
 	return db_err(db_rows_close(&rows));
 }
@@ -315,16 +295,11 @@ coord_meeting_create(struct db_conn *c, struct arena *a,
 	if ((e = apply(c, a, in, true, out, errs)) != ERR_OK)
 		return e;
 	uuid_v7(out->id);
-	copy(out->created_by, sizeof(out->created_by), user_id);
+	coord_copy(out->created_by, sizeof(out->created_by), user_id);
 	time_rfc3339(time_now_ms(), out->created_at, sizeof(out->created_at));
 	memcpy(out->updated_at, out->created_at, sizeof(out->created_at));
 	out->version = 1;
-	args[0] = db_text(out->id);
-	args[1] = db_text(out->share.owner_org);
-	args[2] = db_text(out->share.owner_country);
-	args[3] = db_text(access_level_name(out->share.level));
-	args[4] = db_text(out->share.group_id[0] ? out->share.group_id : NULL);
-	args[5] = db_text(access_tlp_name(out->share.tlp));
+	coord_head_args(args, out->id, &out->share);
 	args[6] = db_text(out->title);
 	args[7] = db_text(out->description);
 	args[8] = db_text(out->starts_at);
@@ -360,9 +335,7 @@ coord_meeting_update(struct db_conn *c, struct arena *a, const char *id,
 	time_rfc3339(time_now_ms(), out->updated_at, sizeof(out->updated_at));
 	args[0] = db_text(out->id);
 	args[1] = DB_INT(expected);
-	args[2] = db_text(access_level_name(out->share.level));
-	args[3] = db_text(out->share.group_id[0] ? out->share.group_id : NULL);
-	args[4] = db_text(access_tlp_name(out->share.tlp));
+	coord_share_args(args + 2, &out->share);
 	args[5] = db_text(out->title);
 	args[6] = db_text(out->description);
 	args[7] = db_text(out->starts_at);
@@ -454,7 +427,8 @@ coord_meeting_list(struct db_conn *c, struct arena *a,
 		if (f->when)
 			time_rfc3339(time_now_ms(), start, sizeof(start));
 		else
-			copy(start, sizeof(start), "~"); /* after any date */
+			coord_copy(start, sizeof(start),
+				   "~"); /* after any date */
 	}
 	args[0] = db_text(v->org_id);
 	args[1] = db_text(v->country);

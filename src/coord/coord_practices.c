@@ -9,25 +9,13 @@
 #include "coord/coord.h"
 #include "coord/coord_sql.h"
 
-static const char *
-dup(struct arena *a, const char *s)
-{
-	return s ? arena_strndup(a, s, strlen(s)) : NULL;
-}
-
-static void
-copy(char *dst, size_t size, const char *s)
-{
-	snprintf(dst, size, "%s", s ? s : "");
-}
-
 const char *
 coord_markdown(struct arena *a, const char *md)
 {
 	/* cmark's default is safe: raw HTML and javascript:, vbscript:,
 	 * file: and most data: links are left out. */
 	char *html = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_DEFAULT);
-	const char *out = dup(a, html ? html : "");
+	const char *out = coord_dup(a, html ? html : "");
 
 	free(html);
 	return out;
@@ -39,30 +27,23 @@ read_practice(struct db_rows *rows, struct arena *a, struct practice *p,
 	      bool snippet)
 {
 	memset(p, 0, sizeof(*p));
-	copy(p->id, sizeof(p->id), db_col_text(rows, 0));
-	copy(p->share.owner_org, sizeof(p->share.owner_org),
-	     db_col_text(rows, 1));
-	copy(p->share.owner_country, sizeof(p->share.owner_country),
-	     db_col_text(rows, 2));
-	access_level_parse(db_col_text(rows, 3), &p->share.level);
-	copy(p->share.group_id, sizeof(p->share.group_id),
-	     db_col_text(rows, 4));
-	access_tlp_parse(db_col_text(rows, 5), &p->share.tlp);
-	p->title = dup(a, db_col_text(rows, 6));
-	p->summary = dup(a, db_col_text(rows, 7));
-	p->source = dup(a, db_col_text(rows, 8));
-	copy(p->country, sizeof(p->country), db_col_text(rows, 9));
+	coord_read_head(rows, p->id, &p->share);
+	p->title = coord_dup(a, db_col_text(rows, 6));
+	p->summary = coord_dup(a, db_col_text(rows, 7));
+	p->source = coord_dup(a, db_col_text(rows, 8));
+	coord_copy(p->country, sizeof(p->country), db_col_text(rows, 9));
 	theme_parse(db_col_text(rows, 10), &p->theme);
 	text_split(a, db_col_text(rows, 11), &p->tags, &p->ntags);
-	copy(p->published_on, sizeof(p->published_on), db_col_text(rows, 12));
-	copy(p->created_by, sizeof(p->created_by), db_col_text(rows, 13));
-	copy(p->created_at, sizeof(p->created_at), db_col_text(rows, 14));
-	copy(p->updated_at, sizeof(p->updated_at), db_col_text(rows, 15));
+	coord_copy(p->published_on, sizeof(p->published_on),
+		   db_col_text(rows, 12));
+	coord_copy(p->created_by, sizeof(p->created_by), db_col_text(rows, 13));
+	coord_copy(p->created_at, sizeof(p->created_at), db_col_text(rows, 14));
+	coord_copy(p->updated_at, sizeof(p->updated_at), db_col_text(rows, 15));
 	p->version = db_col_int(rows, 16);
 	if (snippet)
-		p->snippet = dup(a, db_col_text(rows, 17));
+		p->snippet = coord_dup(a, db_col_text(rows, 17));
 	else
-		p->body = dup(a, db_col_text(rows, 17));
+		p->body = coord_dup(a, db_col_text(rows, 17));
 }
 
 enum err
@@ -163,7 +144,7 @@ apply(struct db_conn *c, struct arena *a, const struct practice_input *in,
 			coord_error(errs, "country",
 				    "must be an ISO 3166-1 alpha-2 code");
 		else
-			copy(p->country, sizeof(p->country), up);
+			coord_copy(p->country, sizeof(p->country), up);
 	}
 	if (creating && !in->theme)
 		coord_error(errs, "theme", "is required");
@@ -202,16 +183,11 @@ coord_practice_create(struct db_conn *c, struct arena *a,
 	if ((e = apply(c, a, in, true, out, errs)) != ERR_OK)
 		return e;
 	uuid_v7(out->id);
-	copy(out->created_by, sizeof(out->created_by), user_id);
+	coord_copy(out->created_by, sizeof(out->created_by), user_id);
 	time_rfc3339(time_now_ms(), out->created_at, sizeof(out->created_at));
 	memcpy(out->updated_at, out->created_at, sizeof(out->created_at));
 	out->version = 1;
-	args[0] = db_text(out->id);
-	args[1] = db_text(out->share.owner_org);
-	args[2] = db_text(out->share.owner_country);
-	args[3] = db_text(access_level_name(out->share.level));
-	args[4] = db_text(out->share.group_id[0] ? out->share.group_id : NULL);
-	args[5] = db_text(access_tlp_name(out->share.tlp));
+	coord_head_args(args, out->id, &out->share);
 	args[6] = db_text(out->title);
 	args[7] = db_text(out->summary);
 	args[8] = db_text(out->body);
@@ -243,9 +219,7 @@ coord_practice_update(struct db_conn *c, struct arena *a, const char *id,
 	time_rfc3339(time_now_ms(), out->updated_at, sizeof(out->updated_at));
 	args[0] = db_text(out->id);
 	args[1] = DB_INT(expected);
-	args[2] = db_text(access_level_name(out->share.level));
-	args[3] = db_text(out->share.group_id[0] ? out->share.group_id : NULL);
-	args[4] = db_text(access_tlp_name(out->share.tlp));
+	coord_share_args(args + 2, &out->share);
 	args[5] = db_text(out->title);
 	args[6] = db_text(out->summary);
 	args[7] = db_text(out->body);

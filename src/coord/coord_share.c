@@ -1,4 +1,5 @@
 /* What every coordination record shares: ownership, sharing, text. */
+#include <stdio.h>
 #include <string.h>
 
 #include "base/text.h"
@@ -166,4 +167,47 @@ coord_org_ids(struct db_conn *c, struct arena *a, const char *field,
 	}
 	*out = ids;
 	return true;
+}
+
+const char *
+coord_dup(struct arena *a, const char *s)
+{
+	return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+void
+coord_copy(char *dst, size_t size, const char *s)
+{
+	snprintf(dst, size, "%s", s ? s : "");
+}
+
+void
+coord_read_head(struct db_rows *rows, char id[UUID_STR_LEN],
+		struct coord_share *s)
+{
+	coord_copy(id, UUID_STR_LEN, db_col_text(rows, 0));
+	coord_copy(s->owner_org, sizeof(s->owner_org), db_col_text(rows, 1));
+	coord_copy(s->owner_country, sizeof(s->owner_country),
+		   db_col_text(rows, 2));
+	access_level_parse(db_col_text(rows, 3), &s->level);
+	coord_copy(s->group_id, sizeof(s->group_id), db_col_text(rows, 4));
+	access_tlp_parse(db_col_text(rows, 5), &s->tlp);
+}
+
+void
+coord_share_args(struct db_arg *args, const struct coord_share *s)
+{
+	args[0] = db_text(access_level_name(s->level));
+	args[1] = db_text(s->group_id[0] ? s->group_id : NULL);
+	args[2] = db_text(access_tlp_name(s->tlp));
+}
+
+void
+coord_head_args(struct db_arg *args, const char *id,
+		const struct coord_share *s)
+{
+	args[0] = db_text(id);
+	args[1] = db_text(s->owner_org);
+	args[2] = db_text(s->owner_country);
+	coord_share_args(args + 3, s);
 }

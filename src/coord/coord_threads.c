@@ -8,18 +8,6 @@
 #include "notify/notify.h"
 #include "orgs/orgs.h"
 
-static const char *
-dup(struct arena *a, const char *s)
-{
-	return s ? arena_strndup(a, s, strlen(s)) : NULL;
-}
-
-static void
-copy(char *dst, size_t size, const char *s)
-{
-	snprintf(dst, size, "%s", s ? s : "");
-}
-
 /* May members of org see r?  As access_check() decides for any of them. */
 static enum err
 org_sees(struct db_conn *c, struct arena *a, const char *org_id,
@@ -85,7 +73,7 @@ user_org(struct db_conn *c, const char *user_id, char org[UUID_STR_LEN])
 	org[0] = '\0';
 	db_query(c, &coord_sql[USER_ORG], &arg, 1, &rows);
 	if (db_next(&rows))
-		copy(org, UUID_STR_LEN, db_col_text(&rows, 0));
+		coord_copy(org, UUID_STR_LEN, db_col_text(&rows, 0));
 	return db_err(db_rows_close(&rows));
 }
 
@@ -140,7 +128,7 @@ parent_author(struct db_conn *c, const struct comment_input *in,
 	db_query(c, &coord_sql[COMMENT_PARENT], args, 3, &rows);
 	*found = db_next(&rows);
 	if (*found)
-		copy(author, UUID_STR_LEN, db_col_text(&rows, 0));
+		coord_copy(author, UUID_STR_LEN, db_col_text(&rows, 0));
 	return db_err(db_rows_close(&rows));
 }
 
@@ -217,8 +205,8 @@ coord_comment_add(struct db_conn *c, struct arena *a,
 	if (errs->n)
 		return ERR_INVALID;
 	uuid_v7(out->id);
-	copy(out->org_id, sizeof(out->org_id), org_id);
-	copy(out->user_id, sizeof(out->user_id), user_id);
+	coord_copy(out->org_id, sizeof(out->org_id), org_id);
+	coord_copy(out->user_id, sizeof(out->user_id), user_id);
 	time_rfc3339(time_now_ms(), out->created_at, sizeof(out->created_at));
 	args[0] = db_text(out->id);
 	args[1] = db_text(in->record_kind);
@@ -253,19 +241,21 @@ coord_comment_list(struct db_conn *c, struct arena *a, const char *record_kind,
 		struct comment *x = &(*out)[(*n)++];
 
 		memset(x, 0, sizeof(*x));
-		copy(x->id, sizeof(x->id), db_col_text(&rows, 0));
-		copy(x->parent_id, sizeof(x->parent_id), db_col_text(&rows, 1));
-		copy(x->org_id, sizeof(x->org_id), db_col_text(&rows, 2));
-		x->org_name = dup(a, db_col_text(&rows, 3));
-		copy(x->user_id, sizeof(x->user_id), db_col_text(&rows, 4));
-		x->user_name = dup(a, db_col_text(&rows, 5));
-		x->body = dup(a, db_col_text(&rows, 6));
+		coord_copy(x->id, sizeof(x->id), db_col_text(&rows, 0));
+		coord_copy(x->parent_id, sizeof(x->parent_id),
+			   db_col_text(&rows, 1));
+		coord_copy(x->org_id, sizeof(x->org_id), db_col_text(&rows, 2));
+		x->org_name = coord_dup(a, db_col_text(&rows, 3));
+		coord_copy(x->user_id, sizeof(x->user_id),
+			   db_col_text(&rows, 4));
+		x->user_name = coord_dup(a, db_col_text(&rows, 5));
+		x->body = coord_dup(a, db_col_text(&rows, 6));
 		text_split(a, db_col_text(&rows, 7), &x->mention_orgs,
 			   &x->nmention_orgs);
 		text_split(a, db_col_text(&rows, 8), &x->mention_users,
 			   &x->nmention_users);
-		copy(x->created_at, sizeof(x->created_at),
-		     db_col_text(&rows, 9));
+		coord_copy(x->created_at, sizeof(x->created_at),
+			   db_col_text(&rows, 9));
 	}
 	return db_err(db_rows_close(&rows));
 }
