@@ -115,3 +115,36 @@ export async function listAll(path, params = {}, max = 2000) {
 			return { ok: true, status: 200, items };
 	}
 }
+
+/**
+ * Sends a file's bytes as the raw body of POST /api/v1<path>, its name in
+ * X-File-Name (%-escaped UTF-8).  Resolves as api() does.
+ */
+export async function upload(path, file) {
+	const headers = {
+		Accept: 'application/json',
+		'Content-Type': file.type || 'application/octet-stream',
+		'X-File-Name': encodeURIComponent(file.name),
+	};
+	if (state.csrf)
+		headers['X-CSRF-Token'] = state.csrf;
+	let res;
+	try {
+		res = await fetch(`/api/v1${path}`, { method: 'POST', headers, body: file, credentials: 'same-origin', cache: 'no-store' });
+	} catch {
+		return { ok: false, status: 0, data: null, retryAfter: null };
+	}
+	let data = null;
+	if (/json/.test(res.headers.get('Content-Type') || '')) {
+		try {
+			data = await res.json();
+		} catch {
+			data = null;
+		}
+	}
+	if (res.status === 401 && state.csrf) {
+		endSession();
+		onSignedOut();
+	}
+	return { ok: res.ok, status: res.status, data, retryAfter: null };
+}

@@ -4,14 +4,30 @@ import { api, endSession, mustEnrol, signedIn, whenSignedOut } from './api.js';
 import { h, problemText } from './dom.js';
 import { label, loadCatalogue, t, translate } from './i18n.js';
 import * as account from './pages/account.js';
+import * as action from './pages/action.js';
+import * as actions from './pages/actions.js';
 import * as audit from './pages/audit.js';
 import * as enrol from './pages/enrol.js';
+import * as inbox from './pages/inbox.js';
+import * as meeting from './pages/meeting.js';
+import * as meetings from './pages/meetings.js';
+import * as org from './pages/org.js';
 import * as orgs from './pages/orgs.js';
+import * as practice from './pages/practice.js';
+import * as practices from './pages/practices.js';
 import * as signin from './pages/signin.js';
 import * as users from './pages/users.js';
+import * as webhooks from './pages/webhooks.js';
 
-const routes = { signin, enrol, orgs, users, audit, account };
+const routes = {
+	signin, enrol, orgs, org, users, audit, account, webhooks,
+	meetings, meeting, actions, action, practices, practice, inbox,
+};
 const home = 'orgs';
+// What anyone may open without signing in: the public good practices.
+const open = new Set(['signin', 'practices', 'practice']);
+// A record's page lights up its list in the menu.
+const section = { meeting: 'meetings', action: 'actions', practice: 'practices', org: 'orgs' };
 
 // What the signed-in user is: { user, country } from GET /api/v1/me.
 let me = null;
@@ -40,16 +56,37 @@ function layout(route) {
 	const inside = Boolean(me) && !mustEnrol();
 	$('nav').hidden = !inside;
 	$('who').hidden = !me;
+	$('signin-link').hidden = Boolean(me) || route === 'signin';
 	if (me)
 		$('who-name').textContent = t('nav.signed_in_as', { name: me.user.name, role: label('role', me.user.role) });
 	for (const li of $('nav').querySelectorAll('[data-roles]'))
 		li.hidden = !me || !li.dataset.roles.split(' ').includes(me.user.role);
 	for (const a of $('nav').querySelectorAll('a[data-route]')) {
-		if (a.dataset.route === route)
+		if (a.dataset.route === (section[route] || route))
 			a.setAttribute('aria-current', 'page');
 		else
 			a.removeAttribute('aria-current');
 	}
+}
+
+/**
+ * Shows how many notifications are unread next to the inbox in the menu;
+ * read again on every page.
+ */
+let counting = 0;
+async function refreshCount() {
+	const badge = $('inbox-count');
+	const token = ++counting;
+	if (!me) {
+		badge.hidden = true;
+		return;
+	}
+	const res = await api('GET', '/notifications/count');
+	if (token !== counting)
+		return; // a later count is on its way
+	const n = res.ok ? res.data.unread : 0;
+	badge.textContent = n ? t('nav.unread', { n }) : '';
+	badge.hidden = !n;
 }
 
 /** Reads who is signed in: the API's answer. */
@@ -78,7 +115,7 @@ async function render() {
 	const { name, params } = parseHash();
 	if (!signedIn()) {
 		me = null;
-		if (name !== 'signin')
+		if (!open.has(name))
 			return go('signin');
 	} else {
 		if (!me) {
@@ -100,12 +137,15 @@ async function render() {
 	document.title = `${t(`title.${name}`)} · ${t('app.name')}`;
 	const view = h('div', { class: 'page' });
 	replaceMain(view);
+	if (me && !mustEnrol())
+		refreshCount();
 	const ctx = {
 		me,
 		params,
 		go,
 		notice: takeNotice(),
 		refreshMe: whoAmI,
+		refreshCount,
 		signedIn: async () => {
 			await whoAmI();
 			go(mustEnrol() ? 'enrol' : home);

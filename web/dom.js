@@ -39,7 +39,7 @@ export function h(tag, props = {}, ...children) {
 
 /** Appends children (nodes or strings) to el, skipping null and false. */
 export function append(el, ...children) {
-	for (const c of children.flat())
+	for (const c of children.flat(Infinity))
 		if (c !== null && c !== undefined && c !== false)
 			el.append(c instanceof Node ? c : document.createTextNode(String(c)));
 	return el;
@@ -64,7 +64,9 @@ export function field(spec) {
 		'aria-required': spec.required ? 'true' : null,
 		autocomplete: spec.autocomplete,
 	};
-	if (spec.options) {
+	if (spec.multiline) {
+		control = h('textarea', { ...common, rows: spec.rows || 4, maxlength: spec.maxlength, spellcheck: spec.spellcheck, class: spec.class });
+	} else if (spec.options) {
 		control = h('select', common,
 			spec.placeholder ? h('option', { value: '', i18n: spec.placeholder }) : null,
 			spec.options.map((o) => h('option', o.key ? { value: o.value, i18n: o.key } : { value: o.value, text: o.text })));
@@ -90,6 +92,24 @@ export function field(spec) {
 	wrap.dataset.field = spec.name;
 	wrap.control = control;
 	return wrap;
+}
+
+/** Shows the catalogue's text for key as a field's hint. */
+export function setHint(wrap, key) {
+	const hint = wrap.querySelector('.hint');
+	hint.dataset.i18n = key;
+	hint.textContent = t(key);
+}
+
+/**
+ * Shows a failed answer in a form: each error next to its field, the rest
+ * (and the status's words) in the form's alert.  Returns nothing.
+ */
+export function showProblem(form, alert, res, words) {
+	const rest = showFieldErrors(form, res.data?.errors || []);
+	showAlert(alert, words || problemText(res));
+	if (rest.length)
+		alert.append(h('ul', {}, rest.map((x) => h('li', { text: `${x.field}: ${x.message}` }))));
 }
 
 /** A message shown in a form (role=alert announces it when it appears). */
@@ -133,7 +153,7 @@ export function showFieldErrors(form, errors = []) {
 		const err = wrap.querySelector('.field-error');
 		// The API's words for what is wrong with the value: a fragment
 		// ("is required") reads after the field's label.
-		const label = wrap.querySelector('label [data-i18n]').textContent;
+		const label = wrap.querySelector('legend [data-i18n], label [data-i18n]').textContent;
 		const text = /^[a-z]/.test(e.message)
 			? `${label} ${e.message}${/[.!?]$/.test(e.message) ? '' : '.'}`
 			: e.message;
@@ -155,6 +175,7 @@ export function problemText(res) {
 	case 404: return t('error.not_found');
 	case 409: return t('error.conflict');
 	case 413: return t('error.too_large');
+	case 415: return t('error.media_type');
 	case 422: return t('error.invalid');
 	case 429: return t('error.rate_limited');
 	case 503: return t('error.unavailable');

@@ -61,6 +61,46 @@ export function formatTime(iso) {
 	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(d);
 }
 
+/** An RFC 3339 time as local date and time, to the minute. */
+export function formatWhen(iso) {
+	const d = new Date(iso);
+	if (Number.isNaN(d.getTime()))
+		return iso || '';
+	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+
+/** A calendar date (YYYY-MM-DD, no time zone) in the UI's language. */
+export function formatDate(ymd) {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd || '');
+	if (!m)
+		return ymd || '';
+	const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(d);
+}
+
+/**
+ * The value of a datetime-local input (local wall time) as UTC RFC 3339,
+ * or '' when it is empty or no date.
+ */
+export function localToUtc(value) {
+	if (!value)
+		return '';
+	const d = new Date(value);
+	return Number.isNaN(d.getTime()) ? '' : d.toISOString();
+}
+
+/** A byte count as "12 kB" in the UI's language. */
+export function formatSize(bytes) {
+	const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'];
+	let n = Number(bytes) || 0;
+	let i = 0;
+	while (n >= 1000 && i < units.length - 1) {
+		n /= 1000;
+		i += 1;
+	}
+	return new Intl.NumberFormat(locale, { style: 'unit', unit: units[i], unitDisplay: i ? 'short' : 'long', maximumFractionDigits: i ? 1 : 0 }).format(n);
+}
+
 /** A country's name from its ISO 3166-1 code, in the UI's language. */
 export function countryName(code) {
 	try {

@@ -29,12 +29,17 @@ export function en(key) {
  * A fresh data dir filled by `atip demo` (always SQLite: the UI does not
  * depend on the engine), served with the repository's web/.  Returns
  * { url, accounts, database (the SQLite file), stop() }; accounts maps a role to { email, role,
- * password, secret } as `atip demo` printed them.
+ * password, secret } as `atip demo` printed them.  With { workspace:
+ * false }, organisations and accounts alone (`--only accounts`, where the
+ * binary has it): the coordination workspace starts empty.
  */
-export async function startDemo() {
+export async function startDemo({ workspace = true } = {}) {
 	const root = tempDir('atip-e2e-');
 	const dataDir = path.join(root, 'data');
-	const { stdout } = await promisify(execFile)(bin, ['demo', '--data-dir', dataDir], { cwd: root });
+	const args = ['demo', '--data-dir', dataDir];
+	if (!workspace && (await promisify(execFile)(bin, ['demo', '--help'])).stdout.includes('--only accounts'))
+		args.push('--only', 'accounts');
+	const { stdout } = await promisify(execFile)(bin, args, { cwd: root });
 	const accounts = {};
 	for (const line of stdout.split('\n')) {
 		const f = line.split('\t');
@@ -231,4 +236,41 @@ export async function heading(page, key) {
 /** Follows a link of the main menu. */
 export async function nav(page, key) {
 	await page.getByRole('navigation').getByRole('link', { name: en(key), exact: true }).click();
+}
+
+/**
+ * Calls /api/v1<path> from the page with its tab's session (to set a test
+ * up, or to look behind the UI); resolves { status, data }.
+ */
+export async function call(page, method, path, body) {
+	return page.evaluate(async ({ method, path, body }) => {
+		const csrf = JSON.parse(sessionStorage.getItem('atip.session') || '{}').csrf;
+		const headers = { Accept: 'application/json' };
+		if (body !== undefined)
+			headers['Content-Type'] = 'application/json';
+		if (csrf && method !== 'GET')
+			headers['X-CSRF-Token'] = csrf;
+		const res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+		const type = res.headers.get('Content-Type') || '';
+		return { status: res.status, data: type.includes('json') ? await res.json() : await res.text() };
+	}, { method, path, body });
+}
+
+/** A signed-in page for each of the demo accounts named by role. */
+export async function signedIn(browser, server, ...roles) {
+	const pages = {};
+	for (const role of roles) {
+		const page = await newPage(browser, server.url);
+		await signIn(page, server.accounts[role]);
+		await heading(page, 'orgs.title');
+		pages[role] = page;
+	}
+	return pages;
+}
+
+/** The demo organisations by a word of their name: { id, name, ... }. */
+export async function demoOrgs(page) {
+	const { data } = await call(page, 'GET', '/orgs?limit=500');
+	const find = (word) => data.items.find((o) => o.name.includes(word));
+	return { ktm: find('Kathmandu'), pune: find('Pune'), colombo: find('Colombo'), border: find('Border'), secretariat: find('Secretariat') };
 }

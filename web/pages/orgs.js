@@ -1,6 +1,7 @@
 // Organisations: the member directory for everyone; adding, suspending and
 // reactivating for platform admins.
 import { api, query } from '../api.js';
+import { countryOptions, directory, forgetDirectory, options, themes } from '../coord.js';
 import { addRow, alertBox, append, clearErrors, field, h, pageHeading, problemText, showAlert, showFieldErrors, table } from '../dom.js';
 import { countryName, label, t } from '../i18n.js';
 
@@ -9,12 +10,14 @@ export const orgTypes = ['government', 'law_enforcement', 'border_force', 'judic
 
 export async function render(view, ctx) {
 	const admin = ctx.me.user.role === 'platform_admin';
+	const filters = { theme: ctx.params.get('theme') || '', works_in: ctx.params.get('works_in') || '', q: ctx.params.get('q') || '' };
+	const filtered = Boolean(filters.theme || filters.works_in || filters.q);
 	const alert = alertBox();
 	const done = h('p', { class: 'alert alert-success', role: 'status', hidden: true });
 	const heads = ['orgs.col.name', 'orgs.col.type', 'orgs.col.country', 'orgs.col.subdivision', 'orgs.col.status'];
 	const list = table('orgs.caption', admin ? [...heads, 'orgs.col.actions'] : heads);
 	const more = h('button', { type: 'button', class: 'secondary', i18n: 'list.more', hidden: true });
-	const empty = h('p', { class: 'empty', i18n: 'orgs.empty', hidden: true });
+	const empty = h('p', { class: 'empty', i18n: filtered ? 'orgs.none_found' : 'orgs.empty', hidden: true });
 	let cursor = null;
 
 	const say = (text) => {
@@ -24,7 +27,7 @@ export async function render(view, ctx) {
 
 	async function load(reset) {
 		more.disabled = true;
-		const res = await api('GET', `/orgs${query({ cursor: reset ? null : cursor })}`);
+		const res = await api('GET', `/orgs${query({ ...filters, cursor: reset ? null : cursor })}`);
 		more.disabled = false;
 		if (!res.ok) {
 			showAlert(alert, problemText(res));
@@ -41,7 +44,7 @@ export async function render(view, ctx) {
 
 	function cells(org) {
 		const row = [
-			org.name,
+			h('a', { href: `#/org?id=${encodeURIComponent(org.id)}`, text: org.name }),
 			label('org_type', org.type),
 			h('span', { title: org.country }, countryName(org.country)),
 			org.subdivision || '',
@@ -89,16 +92,38 @@ export async function render(view, ctx) {
 		h('p', { class: 'lead', i18n: admin ? 'orgs.intro_admin' : 'orgs.intro' }),
 		alert, done,
 		admin ? addForm(async (org) => {
+			forgetDirectory();
 			await load(true);
 			say(t('orgs.added', { name: org.name }));
 		}) : null,
 		h('section', { 'aria-labelledby': 'orgs-list-title' },
 			h('h2', { id: 'orgs-list-title', i18n: 'orgs.list_title' }),
+			filterForm(filters, (await directory()).countries, (f) => ctx.go('orgs', Object.fromEntries(Object.entries(f).filter(([, v]) => v)))),
 			h('div', { class: 'table-wrap' }, list.el),
 			empty,
 			h('div', { class: 'actions' }, more)));
 	more.addEventListener('click', () => load(false));
 	await load(true);
+}
+
+/** Filters: theme, country of work, words in name, mandate or services. */
+function filterForm(now, countries, apply) {
+	const q = field({ name: 'q', label: 'orgs.filter.q', hint: 'orgs.filter.q_hint', type: 'search', maxlength: 100 });
+	const theme = field({ name: 'theme', label: 'orgs.filter.theme', placeholder: 'orgs.filter.any_theme', options: options(themes) });
+	const works = field({ name: 'works_in', label: 'orgs.filter.works_in', placeholder: 'orgs.filter.any_country', options: countryOptions(countries) });
+	q.control.value = now.q;
+	theme.control.value = now.theme;
+	works.control.value = now.works_in;
+	const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('orgs.filter.title') },
+		q, theme, works,
+		h('div', { class: 'actions' },
+			h('button', { type: 'submit', class: 'secondary', i18n: 'orgs.filter.apply' }),
+			now.q || now.theme || now.works_in ? h('a', { href: '#/orgs', i18n: 'orgs.filter.clear' }) : null));
+	form.addEventListener('submit', (e) => {
+		e.preventDefault();
+		apply({ q: q.control.value.trim(), theme: theme.control.value, works_in: works.control.value });
+	});
+	return form;
 }
 
 /** The form to add an organisation (platform admins). */

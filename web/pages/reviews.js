@@ -6,10 +6,17 @@ import { api, query } from '../api.js';
 import { addRow, alertBox, clearErrors, field, h, problemText, showAlert, showFieldErrors, table } from '../dom.js';
 import { formatTime, label, t } from '../i18n.js';
 
+// What the list shows, with its words and its words when empty.
+const states = {
+	open: { key: 'reviews.state.open', empty: 'reviews.empty.open' },
+	reviewed: { key: 'reviews.state.reviewed', empty: 'reviews.empty.reviewed' },
+	all: { key: 'reviews.state.all', empty: 'reviews.empty.all' },
+};
+
 /** The section for organisation org; canReview: the org's own admin. */
 export async function reviewsSection(org, canReview) {
 	const alert = alertBox();
-	const state = field({ name: 'state', label: 'reviews.state', options: ['open', 'reviewed', 'all'].map((s) => ({ value: s, key: `reviews.state.${s}` })) });
+	const state = field({ name: 'state', label: 'reviews.state', options: Object.entries(states).map(([value, s]) => ({ value, key: s.key })) });
 	const list = table('reviews.caption', ['reviews.col.at', 'reviews.col.who', 'reviews.col.record', 'reviews.col.reason', 'reviews.col.review']);
 	const empty = h('p', { class: 'empty', hidden: true });
 	const more = h('button', { type: 'button', class: 'secondary', i18n: 'list.more', hidden: true });
@@ -47,7 +54,7 @@ export async function reviewsSection(org, canReview) {
 			]);
 		cursor = res.data.next_cursor;
 		more.hidden = !cursor;
-		empty.textContent = t(`reviews.empty.${state.control.value}`);
+		empty.textContent = t(states[state.control.value].empty);
 		empty.hidden = list.body.children.length > 0;
 	}
 

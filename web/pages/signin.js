@@ -55,6 +55,9 @@ export async function render(view, ctx) {
 			h('p', { class: 'lead', i18n: 'signin.intro' }),
 			ctx.notice ? h('p', { class: 'alert alert-info', role: 'status', text: ctx.notice }) : null,
 			form,
+			h('p', { class: 'public-entry' },
+				h('span', { i18n: 'signin.public_intro' }), ' ',
+				h('a', { href: '#/practices', i18n: 'signin.public_library' })),
 			h('section', { class: 'platform-status', 'aria-labelledby': 'status-title' },
 				h('h2', { id: 'status-title', i18n: 'status.title' }),
 				status)));
