@@ -97,6 +97,7 @@ coord_http_thread_post(struct http_request *req)
 	struct app_record rec;
 	struct post p = { .req = req, .rec = &rec };
 	const char *kind = NULL, *id = NULL;
+	struct org org;
 	json_t *orgs = NULL, *users = NULL;
 	const struct http_field fields[] = {
 		{ .name = "record_kind", .required = true, .string = &kind },
@@ -127,7 +128,10 @@ coord_http_thread_post(struct http_request *req)
 		coord_failed(req, p.e, &p.errs, "The comment was not saved.");
 		return;
 	}
-	p.x.org_name = NULL; /* the list names it */
+	/* Named as the list names them. */
+	p.x.org_name = orgs_get(req->db, a->user.org_id, &org) == ERR_OK
+			       ? org.name
+			       : NULL;
 	p.x.user_name = a->user.name;
 	http_json(req, 201, comment_json(&p.x));
 }
