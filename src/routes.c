@@ -248,7 +248,8 @@ const struct http_route app_routes[] = {
 	  "{\"type\":\"object\",\"required\":[\"text\"]}" },
 	{ "GET", "/api/v1/actions", coord_http_actions_list, HTTP_DB, "actions",
 	  "Joint actions you may see, soonest due first (view=mine|overdue, "
-	  "country, theme, status; format=csv for the secretariat)",
+	  "country, theme, status, meeting_id; format=csv for the "
+	  "secretariat)",
 	  "actions", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
 	{ "POST", "/api/v1/actions", coord_http_action_create,
 	  HTTP_BODY | HTTP_DB, "actions",

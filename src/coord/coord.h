@@ -332,6 +332,7 @@ enum err coord_action_load(struct db_conn *c, const char *id, struct arena *a,
 struct action_filter {
 	const char *view; /* "mine", "overdue" or NULL */
 	const char *country, *theme, *status;
+	const char *meeting_id; /* made from this meeting's decisions */
 	const char *cursor;
 	long long limit;
 };

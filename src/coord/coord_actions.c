@@ -541,10 +541,10 @@ coord_action_list(struct db_conn *c, struct arena *a,
 		  struct action_page *out, struct coord_errors *errs)
 {
 	char due[11] = "0000-00-00", id[UUID_STR_LEN] = "", today[11];
-	char country[3] = "";
+	char country[3] = "", meeting[UUID_STR_LEN] = "";
 	long long limit = f->limit ? f->limit : COORD_LIST_DEFAULT;
 	enum theme theme;
-	struct db_arg args[12];
+	struct db_arg args[13];
 	struct db_rows rows;
 	size_t n = 0;
 	enum err e;
@@ -571,6 +571,8 @@ coord_action_list(struct db_conn *c, struct arena *a,
 	if (f->cursor && !parse_cursor(f->cursor, due, id))
 		coord_error(errs, "cursor",
 			    "must be a next_cursor of this list");
+	if (f->meeting_id && !uuid_normalise(str_of(f->meeting_id), meeting))
+		coord_error(errs, "meeting_id", "must be a meeting's id");
 	if (errs->n)
 		return ERR_INVALID;
 	time_today(today);
@@ -586,9 +588,10 @@ coord_action_list(struct db_conn *c, struct arena *a,
 	args[9] = db_text(due);
 	args[10] = db_text(id);
 	args[11] = DB_INT(limit);
+	args[12] = db_text(meeting);
 	out->items = arena_alloc(a, (size_t)limit * sizeof(*out->items));
 	out->next_cursor = NULL;
-	db_query(c, &coord_sql[ACTION_LIST], args, 12, &rows);
+	db_query(c, &coord_sql[ACTION_LIST], args, 13, &rows);
 	while (db_next(&rows))
 		read_action(&rows, a, today, &out->items[n++]);
 	if ((e = db_err(db_rows_close(&rows))) != ERR_OK)

@@ -149,6 +149,7 @@ coord_http_actions_list(struct http_request *req)
 				   .country = http_query(req, "country"),
 				   .theme = http_query(req, "theme"),
 				   .status = http_query(req, "status"),
+				   .meeting_id = http_query(req, "meeting_id"),
 				   .cursor = http_query(req, "cursor") };
 	struct coord_errors errs = { 0 };
 	struct action_page page;

@@ -303,7 +303,7 @@ const struct db_stmt coord_sql[COORD_SQL_COUNT] = {
 	/*
 	 * $4 country, $5 theme, $6 status ("" for any), $7 1: the viewer's
 	 * commitments only, $8 1: overdue only, $9 today, after the cursor
-	 * ($10 due date or 9999-12-31, $11 id).
+	 * ($10 due date or 9999-12-31, $11 id), $13 made at this meeting.
 	 */
 	[ACTION_LIST] = { "act_list",
 			  "SELECT " ACTION_COLUMNS " FROM actions x"
@@ -317,6 +317,7 @@ const struct db_stmt coord_sql[COORD_SQL_COUNT] = {
 						 ")"
 						 " AND ($8 = 0 OR (x.due_date < $9"
 						 " AND x.status NOT IN ('done', 'dropped')))"
+						 " AND ($13 = '' OR x.meeting_id = $13)"
 						 " AND (COALESCE(x.due_date, '9999-12-31') > $10"
 						 " OR (COALESCE(x.due_date, '9999-12-31') = $10"
 						 " AND x.id > $11))"

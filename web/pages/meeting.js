@@ -117,8 +117,8 @@ async function decisionsSection(m, mine, ctx) {
 	const none = h('p', { class: 'empty', i18n: 'meetings.no_decisions' });
 	const section = h('section', { class: 'card', 'aria-labelledby': 'decisions-title' },
 		h('h2', { id: 'decisions-title', i18n: 'meetings.decisions' }), list, none);
-	// The actions made from its decisions (the list has no filter for it).
-	const actions = m.decisions.length ? await listAll('/actions') : { items: [] };
+	// The actions made from its decisions.
+	const actions = m.decisions.length ? await listAll('/actions', { meeting_id: m.id }) : { items: [] };
 	const made = (d) => (actions.items || []).filter((a) => a.decision_id === d.id);
 
 	function show(decisions) {
