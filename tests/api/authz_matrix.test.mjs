@@ -1,0 +1,646 @@
+// The authorisation matrix over every route, against a real `atip serve`
+// whose data dir was filled by `atip demo`:
+//
+//  1. The rules table below has one entry per (method, path) of GET
+//     /api/v1/openapi.json, and no other: a route added without a rule (or a
+//     rule left behind by a removed route) fails here, by name.
+//  2. Anonymous clients: every route that is not public answers 401 (dummy
+//     ids, a JSON body {} or raw bytes where the route takes a body); every
+//     public one answers something else.
+//  3. Role x relation x level for the record routes: Kathmandu owns fixture
+//     meetings, actions and practices at levels org (AMBER), country (AMBER)
+//     and platform (GREEN); each account (same organisation, same country,
+//     other country) reads (200 or 404 hidden), writes (2xx, 403 when it
+//     sees the record but may not, 404 when hidden) and lists (never a hidden
+//     record).  The expected answer of every cell comes from expected() and
+//     expectedAdmin(), a re-statement of src/access/access.c (and of the few
+//     rules handlers add: only committed organisations report progress on an
+//     action, webhooks and tokens are their organisation's or user's own);
+//     every mismatching cell is reported at once.
+//
+// Who is who (`atip demo`): the platform admin in the Secretariat (NP); the
+// org admin and the investigator in the Kathmandu unit (NP); the case worker
+// in the Pune shelter (IN); the analyst in the Colombo collective (LK); the
+// viewer in the Border Force unit (BD).  Added here: a viewer, an analyst and
+// a case worker of Kathmandu (by its org admin), an analyst of the
+// Secretariat and an org admin of Pune (by the platform admin).  Colombo is a
+// member of a Kathmandu sharing group.  Every account signs in once.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { client, ok } from './client.mjs';
+import { codes, demo, dropDatabases, environment, nextTotp, secrets, serve, uuid } from './server.mjs';
+
+const dummyId = '01890a5d-ac96-774b-bcce-b302099a8057';
+const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+// ---- 1. the rules: one entry per (method, path) ---------------------------------
+//
+// public: anonymous clients are answered (not 401).  body: what an anonymous
+// probe sends ('json': {}, 'bytes': raw bytes).  family: where part 3 checks
+// the route by role and relation (null: no record to check it on).
+const rules = {
+  'GET /healthz': { public: true, family: null },
+  'GET /readyz': { public: true, family: null },
+  'GET /metrics': { public: true, family: null },
+  'GET /api/v1/ping': { public: true, family: null },
+  'POST /api/v1/ping': { public: true, body: 'json', family: null },
+  'GET /api/v1/openapi.json': { public: true, family: null },
+  'POST /api/v1/session': { public: true, body: 'json', family: null },
+  'DELETE /api/v1/session': { public: false, family: null },
+  'GET /api/v1/me': { public: false, family: null },
+  'PUT /api/v1/me/password': { public: false, body: 'json', family: null },
+  'POST /api/v1/me/totp': { public: false, family: null },
+  'POST /api/v1/me/totp/confirm': { public: false, body: 'json', family: null },
+  'PUT /api/v1/me/focal-point': { public: false, body: 'json', family: null },
+  'DELETE /api/v1/me/focal-point': { public: false, family: null },
+  'GET /api/v1/orgs': { public: false, family: null },
+  'POST /api/v1/orgs': { public: false, body: 'json', family: null },
+  'GET /api/v1/orgs/{id}': { public: false, family: null },
+  'PATCH /api/v1/orgs/{id}': { public: false, body: 'json', family: null },
+  'GET /api/v1/orgs/{id}/profile': { public: false, family: 'profiles' },
+  'PUT /api/v1/orgs/{id}/profile': { public: false, body: 'json', family: 'profiles' },
+  'GET /api/v1/groups': { public: false, family: 'groups' },
+  'POST /api/v1/groups': { public: false, body: 'json', family: 'groups' },
+  'POST /api/v1/groups/{id}/members': { public: false, body: 'json', family: 'groups' },
+  'DELETE /api/v1/groups/{id}/members/{org_id}': { public: false, family: 'groups' },
+  'GET /api/v1/users': { public: false, family: 'users' },
+  'POST /api/v1/users': { public: false, body: 'json', family: 'users' },
+  'PATCH /api/v1/users/{id}': { public: false, body: 'json', family: 'users' },
+  'POST /api/v1/users/{id}/reset': { public: false, body: 'json', family: 'users' },
+  'GET /api/v1/tokens': { public: false, family: 'tokens' },
+  'POST /api/v1/tokens': { public: false, body: 'json', family: 'tokens' },
+  'DELETE /api/v1/tokens/{id}': { public: false, family: 'tokens' },
+  'GET /api/v1/audit': { public: false, family: 'audit' },
+  'GET /api/v1/audit/record': { public: false, family: 'audit record' },
+  'GET /api/v1/audit/flags': { public: false, family: 'audit' },
+  'POST /api/v1/audit/flags/{id}/review': { public: false, body: 'json', family: 'audit' },
+  'GET /api/v1/files': { public: false, family: 'files' },
+  'POST /api/v1/files': { public: false, body: 'bytes', family: 'files' },
+  'GET /api/v1/files/{id}': { public: false, family: 'files' },
+  'GET /api/v1/files/{id}/content': { public: false, family: 'files' },
+  'DELETE /api/v1/files/{id}': { public: false, family: 'files' },
+  'GET /api/v1/meetings': { public: false, family: 'meetings' },
+  'POST /api/v1/meetings': { public: false, body: 'json', family: 'meetings' },
+  'GET /api/v1/meetings/{id}': { public: false, family: 'meetings' },
+  'PATCH /api/v1/meetings/{id}': { public: false, body: 'json', family: 'meetings' },
+  'POST /api/v1/meetings/{id}/decisions': { public: false, body: 'json', family: 'meetings' },
+  'GET /api/v1/actions': { public: false, family: 'actions' },
+  'POST /api/v1/actions': { public: false, body: 'json', family: 'actions' },
+  'GET /api/v1/actions/{id}': { public: false, family: 'actions' },
+  'PATCH /api/v1/actions/{id}': { public: false, body: 'json', family: 'actions' },
+  'POST /api/v1/actions/{id}/updates': { public: false, body: 'json', family: 'actions' },
+  'GET /api/v1/threads': { public: false, family: 'threads' },
+  'POST /api/v1/threads': { public: false, body: 'json', family: 'threads' },
+  'GET /api/v1/practices': { public: true, family: 'practices' },
+  'POST /api/v1/practices': { public: false, body: 'json', family: 'practices' },
+  'GET /api/v1/practices/{id}': { public: true, family: 'practices' },
+  'PATCH /api/v1/practices/{id}': { public: false, body: 'json', family: 'practices' },
+  'GET /api/v1/notifications': { public: false, family: 'notifications' },
+  'GET /api/v1/notifications/count': { public: false, family: 'notifications' },
+  'POST /api/v1/notifications/read': { public: false, family: 'notifications' },
+  'POST /api/v1/notifications/{id}/read': { public: false, family: 'notifications' },
+  'GET /api/v1/webhooks': { public: false, family: 'webhooks' },
+  'POST /api/v1/webhooks': { public: false, body: 'json', family: 'webhooks' },
+  'DELETE /api/v1/webhooks/{id}': { public: false, family: 'webhooks' },
+  'GET /api/v1/webhooks/{id}/deliveries': { public: false, family: 'webhooks' },
+};
+
+// ---- the rules of src/access/access.c, restated ----------------------------------
+
+const writers = ['org_admin', 'investigator', 'case_worker'];
+
+/**
+ * A record owned by Kathmandu at level (org, country, platform; TLP AMBER
+ * for the first two, GREEN for platform, so the level is never capped), as
+ * one of role in relation (same_org, same_country, other_country) to it:
+ * 'ok', 403 or 404.  action: read, update (create, delete and share alike),
+ * contribute, progress (contribute, by an organisation committed to the
+ * action: Kathmandu leads the fixture actions alone).
+ */
+function expected(role, relation, level, action) {
+  const visible = level === 'public' || level === 'platform' || relation === 'same_org' ||
+    (level === 'country' && relation === 'same_country');
+  if (!visible) return 404;
+  const own = relation === 'same_org';
+  switch (action) {
+    case 'read': return 'ok';
+    case 'update': return own && writers.includes(role) ? 'ok' : 403;
+    case 'contribute': return role !== 'viewer' ? 'ok' : 403;
+    case 'progress': return role !== 'viewer' && own ? 'ok' : 403;
+    default: throw new Error(`no rule for ${action}`);
+  }
+}
+
+/**
+ * An admin record (kind user: an organisation's accounts, webhooks and
+ * directory entry; group; audit: its trail) owned by Kathmandu, as one of
+ * role in relation to Kathmandu (member: of the group, for groups):
+ * 'ok', 403 or 404.  action: read, admin (create and update alike), review
+ * (an update of a trail).
+ */
+function expectedAdmin(kind, role, relation, action) {
+  const own = relation === 'same_org';
+  const visible = own || role === 'platform_admin' || (kind === 'group' && relation === 'member');
+  if (!visible) return 404;
+  if (action === 'read') return kind !== 'audit' || role === 'platform_admin' || (own && role === 'org_admin') ? 'ok' : 403;
+  if (kind === 'audit') return action === 'review' && own && role === 'org_admin' ? 'ok' : 403;
+  if (role === 'platform_admin') return 'ok';
+  return role === 'org_admin' && own && (kind === 'user' || kind === 'group') ? 'ok' : 403;
+}
+
+// ---- the environment ---------------------------------------------------------------
+
+let server;
+const { call, signInWithCode, signInPlain } = client(() => server);
+
+const orgNames = {
+  ktm: 'Demo Anti-Trafficking Unit, Kathmandu (fictional)',
+  pune: 'Demo Safe Home Shelter, Pune (fictional)',
+  colombo: 'Demo Rights Collective, Colombo (fictional)',
+  border: 'Demo Border Force Unit (fictional)',
+  secretariat: 'Demo Platform Secretariat (fictional)',
+};
+// Every account of the matrix: its role and its relation to Kathmandu.
+const actors = [
+  { who: 'org_admin', role: 'org_admin', relation: 'same_org' },
+  { who: 'investigator', role: 'investigator', relation: 'same_org' },
+  { who: 'ktm_case_worker', role: 'case_worker', relation: 'same_org' },
+  { who: 'ktm_analyst', role: 'analyst', relation: 'same_org' },
+  { who: 'ktm_viewer', role: 'viewer', relation: 'same_org' },
+  { who: 'platform_admin', role: 'platform_admin', relation: 'same_country' },
+  { who: 'sec_analyst', role: 'analyst', relation: 'same_country' },
+  { who: 'pune_org_admin', role: 'org_admin', relation: 'other_country' },
+  { who: 'case_worker', role: 'case_worker', relation: 'other_country' },
+  { who: 'analyst', role: 'analyst', relation: 'other_country' },
+  { who: 'viewer', role: 'viewer', relation: 'other_country' },
+];
+const levels = [['org', 'AMBER'], ['country', 'AMBER'], ['platform', 'GREEN']];
+
+let env;
+let data;
+const org = {};
+const sessions = {};
+const fixtures = { meeting: {}, action: {}, practice: {} }; // kind -> level -> record
+let publicPractice;
+let group; // Kathmandu's, with Colombo in it
+let target; // a Kathmandu viewer nobody signs in as: PATCHed and reset
+let hook; // a Kathmandu webhook
+const files = {}; // level -> a file on the level's meeting
+let adminToken; // one of the Kathmandu org admin's API tokens
+
+/** Adds an account through POST /api/v1/users as who; the account { email, password, id }. */
+async function addUser(who, name, role, orgId) {
+  const account = { email: `${name}.authz@demo.invalid`, password: crypto.randomBytes(18).toString('base64url') };
+  secrets.add(account.password);
+  const u = ok(await call('POST', '/api/v1/users', {
+    session: sessions[who], body: { org_id: orgId, email: account.email, name: `${name} (fictional)`, role, password: account.password },
+  }), 201, `POST /api/v1/users (${name}) as ${who}`);
+  assert.equal(u.org_id, orgId);
+  return { ...account, id: u.id };
+}
+
+/** Signs account in with its password and enrols a second factor: a full session. */
+async function signInEnrolled(account, what) {
+  const s = await signInPlain(account, what);
+  assert.equal(s.required, true, `${what}: must enrol`);
+  const e = ok(await call('POST', '/api/v1/me/totp', { session: s }), 201, `${what}: POST /api/v1/me/totp`);
+  secrets.add(e.secret);
+  const { code } = await nextTotp(e.secret);
+  codes.add(code);
+  const rc = ok(await call('POST', '/api/v1/me/totp/confirm', { session: s, body: { code } }), 200, `${what}: confirm`);
+  for (const c of rc.recovery_codes) secrets.add(c);
+  return s;
+}
+
+before(async () => {
+  env = environment('authz');
+  data = demo(env);
+  for (const [k, name] of Object.entries(orgNames)) {
+    const o = data.orgs.find((x) => x.name === name);
+    assert.ok(o, `a demo organisation named ${name}`);
+    org[k] = o.id;
+  }
+  assert.equal(data.orgs.find((o) => o.id === org.secretariat).country, 'NP', 'the Secretariat is in Nepal, as Kathmandu is');
+  server = await serve(env);
+  for (const role of Object.keys(data.accounts)) sessions[role] = await signInWithCode(data.accounts[role], `${role} signs in`);
+  for (const role of ['viewer', 'analyst']) sessions[`ktm_${role}`] = await signInPlain(await addUser('org_admin', `ktm.${role}`, role, org.ktm));
+  sessions.ktm_case_worker = await signInEnrolled(await addUser('org_admin', 'ktm.case_worker', 'case_worker', org.ktm), 'the Kathmandu case worker');
+  sessions.sec_analyst = await signInPlain(await addUser('platform_admin', 'sec.analyst', 'analyst', org.secretariat));
+  sessions.pune_org_admin = await signInEnrolled(await addUser('platform_admin', 'pune.org_admin', 'org_admin', org.pune), 'the Pune org admin');
+  for (const a of actors) {
+    assert.ok(sessions[a.who], `a session for ${a.who}`);
+    assert.equal(sessions[a.who].user.role, a.role, `${a.who} is a ${a.role}`);
+  }
+  target = await addUser('org_admin', 'ktm.target', 'viewer', org.ktm);
+
+  group = ok(await call('POST', '/api/v1/groups', { session: sessions.org_admin, body: { name: 'Authz corridor (fictional)' } }), 201, 'POST /api/v1/groups');
+  ok(await call('POST', `/api/v1/groups/${group.id}/members`, { session: sessions.org_admin, body: { org_id: org.colombo } }), 200, 'Colombo joins');
+
+  const as = { session: sessions.org_admin };
+  for (const [level, tlp] of levels) {
+    fixtures.meeting[level] = ok(await call('POST', '/api/v1/meetings', {
+      ...as, body: { title: `Authz meeting ${level} (fictional)`, starts_at: '2031-03-01T04:30:00Z', level, tlp },
+    }), 201, `meeting at ${level}`);
+    fixtures.action[level] = ok(await call('POST', '/api/v1/actions', {
+      ...as, body: { title: `Authz action ${level} (fictional)`, theme: 'protection', countries: ['NP'], lead_org: org.ktm, level, tlp },
+    }), 201, `action at ${level}`);
+    fixtures.practice[level] = ok(await call('POST', '/api/v1/practices', {
+      ...as, body: { title: `Authz practice ${level} (fictional)`, summary: 'A fictional practice.', theme: 'protection', level, tlp },
+    }), 201, `practice at ${level}`);
+    files[level] = await uploadFile('org_admin', fixtures.meeting[level].id, 201, `file on the ${level} meeting`);
+  }
+  publicPractice = ok(await call('POST', '/api/v1/practices', {
+    ...as, body: { title: 'Authz public practice (fictional)', summary: 'A fictional practice.', theme: 'protection', level: 'public', tlp: 'CLEAR' },
+  }), 201, 'a public practice');
+  hook = ok(await call('POST', '/api/v1/webhooks', {
+    ...as, body: { url: 'https://hooks.example.org/authz-fictional', events: ['action.update'] },
+  }), 201, 'a Kathmandu webhook');
+  secrets.add(hook.secret);
+  adminToken = ok(await call('POST', '/api/v1/tokens', { ...as, body: { name: 'authz fixture (fictional)' } }), 201, 'a token');
+  secrets.add(adminToken.token);
+});
+
+after(async () => {
+  if (server) await server.stop().catch(() => {});
+  dropDatabases();
+});
+
+/** POST /api/v1/files on a meeting as who; asserts status when given; the answer's JSON or the response. */
+async function uploadFile(who, meetingId, status, what) {
+  const s = sessions[who];
+  const res = await fetch(`${server.url}/api/v1/files?record_kind=meeting&record_id=${meetingId}`, {
+    method: 'POST',
+    headers: { cookie: `atip=${s.token}`, 'x-csrf-token': s.csrf, 'x-file-name': 'authz-note.txt', 'content-type': 'application/octet-stream' },
+    body: Buffer.from('A fictional note for the authorisation matrix.\n'),
+  });
+  const text = await res.text();
+  if (status === undefined) return { status: res.status, text };
+  assert.equal(res.status, status, `${what}: expected ${status}, got ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+// ---- the matrix's bookkeeping ---------------------------------------------------------
+
+/** Collects every cell; report() fails once with every mismatch. */
+function matrix() {
+  const cells = [];
+  const bad = [];
+  return {
+    /** want: 'ok' (the route's success status, okStatus) or an error status; got: the response's status. */
+    check(route, a, level, want, okStatus, got, text = '') {
+      const status = want === 'ok' ? okStatus : want;
+      cells.push(route);
+      if (got !== status) bad.push(`${route} as ${a.who} (${a.role}, ${a.relation}${level ? `, level ${level}` : ''}): expected ${status}, got ${got} ${text.slice(0, 200)}`);
+    },
+    /** A list: must hold the record iff it is visible. */
+    listed(route, a, level, visible, holds) {
+      cells.push(route);
+      if (visible !== holds) bad.push(`${route} as ${a.who} (${a.role}, ${a.relation}, level ${level}): ${visible ? 'missing a visible record' : 'lists a hidden record'}`);
+    },
+    report(min) {
+      assert.deepEqual(bad, [], `${bad.length} of ${cells.length} cells disagree:\n${bad.join('\n')}`);
+      assert.ok(cells.length >= min, `checked ${cells.length} cells, expected at least ${min}`);
+    },
+  };
+}
+
+const itemsOf = (res, what) => ok(res, 200, what).items;
+
+/** GET (as who) of a record route, for its version when a PATCH needs one. */
+async function versionOf(p) {
+  return ok(await call('GET', p, { session: sessions.org_admin }), 200, `GET ${p} as org_admin`).version;
+}
+
+// ---- 1. every route has a rule -----------------------------------------------------------
+
+let doc;
+
+test('the rules table holds exactly the (method, path) pairs of GET /api/v1/openapi.json', async () => {
+  doc = ok(await call('GET', '/api/v1/openapi.json'), 200, 'GET /api/v1/openapi.json');
+  const documented = [];
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const m of methods.filter((x) => x in item)) documented.push(`${m.toUpperCase()} ${p}`);
+  }
+  const missing = documented.filter((r) => !(r in rules));
+  const stale = Object.keys(rules).filter((r) => !documented.includes(r));
+  assert.deepEqual({ missing, stale }, { missing: [], stale: [] },
+    `routes without a rule: ${missing.join(', ') || 'none'}; rules of no route: ${stale.join(', ') || 'none'}`);
+  // The body the anonymous probe sends agrees with the document.
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const m of methods.filter((x) => x in item)) {
+      const r = rules[`${m.toUpperCase()} ${p}`];
+      if (r.body !== 'bytes') assert.equal(Boolean(item[m].requestBody), r.body === 'json', `${m.toUpperCase()} ${p}: takes a JSON body`);
+    }
+  }
+});
+
+// ---- 2. anonymous clients ---------------------------------------------------------------
+
+test('anonymous: every route that is not public answers 401; every public one answers something else', async () => {
+  const bad = [];
+  for (const [route, r] of Object.entries(rules)) {
+    const [method, p] = route.split(' ');
+    const init = { method, headers: {} };
+    if (r.body === 'json') {
+      init.headers['content-type'] = 'application/json';
+      init.body = '{}';
+    } else if (r.body === 'bytes') {
+      init.headers['content-type'] = 'application/octet-stream';
+      init.headers['x-file-name'] = 'anonymous.txt';
+      init.body = Buffer.from('anonymous bytes (fictional)\n');
+    }
+    const query = p === '/api/v1/files' || p === '/api/v1/threads' || p === '/api/v1/audit/record'
+      ? `?record_kind=meeting&record_id=${dummyId}` : '';
+    const res = await fetch(server.url + p.replace(/\{[^}]+\}/g, dummyId) + query, init);
+    await res.arrayBuffer();
+    if (r.public ? res.status === 401 : res.status !== 401) bad.push(`${route}: ${r.public ? 'public, yet' : 'not public:'} answered ${res.status}`);
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('anonymous: a public practice is read and listed; practices at every other level are 404 and not listed', async () => {
+  const m = matrix();
+  const anon = { who: 'anonymous', role: 'anonymous', relation: 'anonymous' };
+  const listed = itemsOf(await call('GET', '/api/v1/practices?limit=500'), 'GET /api/v1/practices anonymously').map((x) => x.id);
+  for (const [level, p] of [['public', publicPractice], ...levels.map(([l]) => [l, fixtures.practice[l]])]) {
+    const res = await call('GET', `/api/v1/practices/${p.id}`);
+    m.check('GET /api/v1/practices/{id}', anon, level, level === 'public' ? 'ok' : 404, 200, res.status, res.text);
+    m.listed('GET /api/v1/practices', anon, level, level === 'public', listed.includes(p.id));
+  }
+  m.report(8);
+});
+
+// ---- 3. role x relation x level ------------------------------------------------------------
+
+test('meetings: read, list, PATCH and decisions follow expected() for every role, relation and level', async () => {
+  const m = matrix();
+  for (const a of actors) {
+    const s = sessions[a.who];
+    const listed = itemsOf(await call('GET', '/api/v1/meetings?limit=500', { session: s }), `GET /api/v1/meetings as ${a.who}`).map((x) => x.id);
+    for (const [level] of levels) {
+      const id = fixtures.meeting[level].id;
+      m.listed('GET /api/v1/meetings', a, level, expected(a.role, a.relation, level, 'read') === 'ok', listed.includes(id));
+      let res = await call('GET', `/api/v1/meetings/${id}`, { session: s });
+      m.check('GET /api/v1/meetings/{id}', a, level, expected(a.role, a.relation, level, 'read'), 200, res.status, res.text);
+      const version = await versionOf(`/api/v1/meetings/${id}`);
+      res = await call('PATCH', `/api/v1/meetings/${id}`, { session: s, body: { version, minutes: `Minutes by ${a.who} (fictional)` } });
+      m.check('PATCH /api/v1/meetings/{id}', a, level, expected(a.role, a.relation, level, 'update'), 200, res.status, res.text);
+      res = await call('POST', `/api/v1/meetings/${id}/decisions`, { session: s, body: { text: `Decided by ${a.who} (fictional)` } });
+      m.check('POST /api/v1/meetings/{id}/decisions', a, level, expected(a.role, a.relation, level, 'update'), 201, res.status, res.text);
+    }
+    // Convening: a record of the actor's own organisation.
+    const res = await call('POST', '/api/v1/meetings', { session: s, body: { title: `Convened by ${a.who} (fictional)`, starts_at: '2031-05-01T08:00:00Z' } });
+    m.check('POST /api/v1/meetings', a, 'org (own)', expected(a.role, 'same_org', 'org', 'update'), 201, res.status, res.text);
+  }
+  m.report(actors.length * 13);
+});
+
+test('actions: read, list, PATCH and progress updates follow expected() for every role, relation and level', async () => {
+  const m = matrix();
+  for (const a of actors) {
+    const s = sessions[a.who];
+    const listed = itemsOf(await call('GET', '/api/v1/actions?limit=500', { session: s }), `GET /api/v1/actions as ${a.who}`).map((x) => x.id);
+    for (const [level] of levels) {
+      const id = fixtures.action[level].id;
+      m.listed('GET /api/v1/actions', a, level, expected(a.role, a.relation, level, 'read') === 'ok', listed.includes(id));
+      let res = await call('GET', `/api/v1/actions/${id}`, { session: s });
+      m.check('GET /api/v1/actions/{id}', a, level, expected(a.role, a.relation, level, 'read'), 200, res.status, res.text);
+      const version = await versionOf(`/api/v1/actions/${id}`);
+      res = await call('PATCH', `/api/v1/actions/${id}`, { session: s, body: { version, description: `Changed by ${a.who} (fictional)` } });
+      m.check('PATCH /api/v1/actions/{id}', a, level, expected(a.role, a.relation, level, 'update'), 200, res.status, res.text);
+      res = await call('POST', `/api/v1/actions/${id}/updates`, { session: s, body: { note: `Progress by ${a.who} (fictional)` } });
+      m.check('POST /api/v1/actions/{id}/updates', a, level, expected(a.role, a.relation, level, 'progress'), 201, res.status, res.text);
+    }
+    const res = await call('POST', '/api/v1/actions', {
+      session: s, body: { title: `Agreed by ${a.who} (fictional)`, theme: 'protection', countries: ['NP'], lead_org: s.user.org_id },
+    });
+    m.check('POST /api/v1/actions', a, 'org (own)', expected(a.role, 'same_org', 'org', 'update'), 201, res.status, res.text);
+  }
+  m.report(actors.length * 13);
+});
+
+test('threads: reading and commenting on meetings, actions and practices follow expected() (viewers read only)', async () => {
+  const m = matrix();
+  for (const a of actors) {
+    const s = sessions[a.who];
+    for (const kind of ['meeting', 'action', 'practice']) {
+      for (const [level] of levels) {
+        const id = fixtures[kind][level].id;
+        let res = await call('GET', `/api/v1/threads?record_kind=${kind}&record_id=${id}`, { session: s });
+        m.check(`GET /api/v1/threads (${kind})`, a, level, expected(a.role, a.relation, level, 'read'), 200, res.status, res.text);
+        res = await call('POST', '/api/v1/threads', { session: s, body: { record_kind: kind, record_id: id, body: `A comment by ${a.who} (fictional)` } });
+        m.check(`POST /api/v1/threads (${kind})`, a, level, expected(a.role, a.relation, level, 'contribute'), 201, res.status, res.text);
+      }
+    }
+  }
+  m.report(actors.length * 18);
+});
+
+test('practices: read, list, PATCH and sharing one follow expected() for every role, relation and level', async () => {
+  const m = matrix();
+  for (const a of actors) {
+    const s = sessions[a.who];
+    const listed = itemsOf(await call('GET', '/api/v1/practices?limit=500', { session: s }), `GET /api/v1/practices as ${a.who}`).map((x) => x.id);
+    for (const [level] of levels) {
+      const id = fixtures.practice[level].id;
+      m.listed('GET /api/v1/practices', a, level, expected(a.role, a.relation, level, 'read') === 'ok', listed.includes(id));
+      let res = await call('GET', `/api/v1/practices/${id}`, { session: s });
+      m.check('GET /api/v1/practices/{id}', a, level, expected(a.role, a.relation, level, 'read'), 200, res.status, res.text);
+      const version = await versionOf(`/api/v1/practices/${id}`);
+      res = await call('PATCH', `/api/v1/practices/${id}`, { session: s, body: { version, summary: `Summary by ${a.who} (fictional)` } });
+      m.check('PATCH /api/v1/practices/{id}', a, level, expected(a.role, a.relation, level, 'update'), 200, res.status, res.text);
+    }
+    const res = await call('POST', '/api/v1/practices', { session: s, body: { title: `Shared by ${a.who} (fictional)`, summary: 'Fictional.', theme: 'protection' } });
+    m.check('POST /api/v1/practices', a, 'org (own)', expected(a.role, 'same_org', 'org', 'update'), 201, res.status, res.text);
+  }
+  m.report(actors.length * 10);
+});
+
+test('files on meetings: upload, list, describe, download and erase follow expected() for every role, relation and level', async () => {
+  const m = matrix();
+  for (const a of actors) {
+    const s = sessions[a.who];
+    for (const [level] of levels) {
+      const meeting = fixtures.meeting[level].id;
+      const read = expected(a.role, a.relation, level, 'read');
+      const write = expected(a.role, a.relation, level, 'update');
+      const up = await uploadFile(a.who, meeting);
+      m.check('POST /api/v1/files', a, level, write, 201, up.status, up.text);
+      let res = await call('GET', `/api/v1/files?record_kind=meeting&record_id=${meeting}`, { session: s });
+      m.check('GET /api/v1/files', a, level, read, 200, res.status, res.text);
+      res = await call('GET', `/api/v1/files/${files[level].id}`, { session: s });
+      m.check('GET /api/v1/files/{id}', a, level, read, 200, res.status, res.text);
+      res = await call('GET', `/api/v1/files/${files[level].id}/content`, { session: s });
+      m.check('GET /api/v1/files/{id}/content', a, level, read, 200, res.status, res.text);
+      // Erasing: a fresh file of the org admin's, so that the fixtures stay.
+      const doomed = await uploadFile('org_admin', meeting, 201, 'a file to erase');
+      res = await call('DELETE', `/api/v1/files/${doomed.id}`, { session: s });
+      m.check('DELETE /api/v1/files/{id}', a, level, write, 204, res.status, res.text);
+    }
+  }
+  m.report(actors.length * 15);
+});
+
+test('audit record trail: GET /api/v1/audit/record answers the owner\'s writers (update), 403 to others who see the record, 404 when hidden', async () => {
+  const m = matrix();
+  for (const a of actors) {
+    for (const kind of ['meeting', 'action', 'practice']) {
+      for (const [level] of levels) {
+        const res = await call('GET', `/api/v1/audit/record?record_kind=${kind}&record_id=${fixtures[kind][level].id}`, { session: sessions[a.who] });
+        m.check(`GET /api/v1/audit/record (${kind})`, a, level, expected(a.role, a.relation, level, 'update'), 200, res.status, res.text);
+      }
+    }
+  }
+  m.report(actors.length * 9);
+});
+
+test('users: Kathmandu\'s accounts are read, added, changed and reset as expectedAdmin(user) says', async () => {
+  const m = matrix();
+  for (const a of actors) {
+    const s = sessions[a.who];
+    let res = await call('GET', `/api/v1/users?org_id=${org.ktm}`, { session: s });
+    m.check('GET /api/v1/users?org_id=Kathmandu', a, null, expectedAdmin('user', a.role, a.relation, 'read'), 200, res.status, res.text);
+    // An empty email: refused (422) only once the actor may add users here.
+    res = await call('POST', '/api/v1/users', { session: s, body: { org_id: org.ktm, email: '', name: 'Nobody (fictional)', role: 'viewer', password: 'x' } });
+    m.check('POST /api/v1/users (Kathmandu; an invalid body)', a, null, expectedAdmin('user', a.role, a.relation, 'admin'), 422, res.status, res.text);
+    const version = itemsOf(await call('GET', `/api/v1/users?org_id=${org.ktm}&limit=500`, { session: sessions.org_admin }), 'the users')
+      .find((u) => u.id === target.id).version;
+    res = await call('PATCH', `/api/v1/users/${target.id}`, { session: s, body: { active: true, version } });
+    m.check('PATCH /api/v1/users/{id}', a, null, expectedAdmin('user', a.role, a.relation, 'admin'), 200, res.status, res.text);
+    res = await call('POST', `/api/v1/users/${target.id}/reset`, { session: s, body: { reset_totp: true } });
+    m.check('POST /api/v1/users/{id}/reset', a, null, expectedAdmin('user', a.role, a.relation, 'admin'), 200, res.status, res.text);
+  }
+  m.report(actors.length * 4);
+});
+
+test('profiles: every member reads Kathmandu\'s directory entry; writing it follows expectedAdmin(user)', async () => {
+  const m = matrix();
+  for (const a of actors) {
+    const s = sessions[a.who];
+    let res = await call('GET', `/api/v1/orgs/${org.ktm}/profile`, { session: s });
+    m.check('GET /api/v1/orgs/{id}/profile', a, null, 'ok', 200, res.status, res.text);
+    const version = ok(await call('GET', `/api/v1/orgs/${org.ktm}/profile`, { session: sessions.org_admin }), 200, 'the profile').version ?? 0;
+    res = await call('PUT', `/api/v1/orgs/${org.ktm}/profile`, { session: s, body: { version, mandate: `Written by ${a.who} (fictional)` } });
+    m.check('PUT /api/v1/orgs/{id}/profile', a, null, expectedAdmin('user', a.role, a.relation, 'admin'), 200, res.status, res.text);
+  }
+  m.report(actors.length * 2);
+});
+
+test('groups: a Kathmandu group with Colombo in it is listed, joined and left as expectedAdmin(group) says', async () => {
+  const m = matrix();
+  for (const a of actors) {
+    const s = sessions[a.who];
+    const relation = a.relation !== 'same_org' && s.user.org_id === org.colombo ? 'member' : a.relation;
+    const cell = { ...a, relation };
+    const listed = itemsOf(await call('GET', '/api/v1/groups', { session: s }), `GET /api/v1/groups as ${a.who}`).map((g) => g.id);
+    // The list holds the groups the actor's organisation belongs to.
+    m.listed('GET /api/v1/groups', cell, 'group', relation === 'same_org' || relation === 'member', listed.includes(group.id));
+    const want = expectedAdmin('group', a.role, relation, 'admin');
+    let res = await call('POST', `/api/v1/groups/${group.id}/members`, { session: s, body: { org_id: org.border } });
+    m.check('POST /api/v1/groups/{id}/members', cell, null, want, 200, res.status, res.text);
+    res = await call('DELETE', `/api/v1/groups/${group.id}/members/${want === 'ok' ? org.border : org.colombo}`, { session: s });
+    m.check('DELETE /api/v1/groups/{id}/members/{org_id}', cell, null, want, 200, res.status, res.text);
+    // Making a group: a group of the actor's own organisation.
+    res = await call('POST', '/api/v1/groups', { session: s, body: { name: `Group of ${a.who} (fictional)` } });
+    m.check('POST /api/v1/groups', a, 'own', expectedAdmin('group', a.role, 'same_org', 'admin'), 201, res.status, res.text);
+  }
+  m.report(actors.length * 4);
+});
+
+test('webhooks: run by their organisation\'s admins (expectedAdmin(user) of the own organisation); another organisation\'s hook is not there', async () => {
+  const m = matrix();
+  for (const a of actors) {
+    const s = sessions[a.who];
+    const mine = expectedAdmin('user', a.role, 'same_org', 'admin');
+    let res = await call('GET', '/api/v1/webhooks', { session: s });
+    m.check('GET /api/v1/webhooks', a, 'own', mine, 200, res.status, res.text);
+    if (res.status === 200) m.listed('GET /api/v1/webhooks', a, 'Kathmandu hook', a.relation === 'same_org', res.json.items.some((h) => h.id === hook.id));
+    res = await call('POST', '/api/v1/webhooks', { session: s, body: { url: 'https://hooks.example.org/own-fictional', events: ['action.update'] } });
+    m.check('POST /api/v1/webhooks', a, 'own', mine, 201, res.status, res.text);
+    // Kathmandu's hook: the actor's admins' right first, then whose hook it is.
+    const theirs = mine !== 'ok' ? mine : a.relation === 'same_org' ? 'ok' : 404;
+    res = await call('GET', `/api/v1/webhooks/${hook.id}/deliveries`, { session: s });
+    m.check('GET /api/v1/webhooks/{id}/deliveries', a, 'Kathmandu hook', theirs, 200, res.status, res.text);
+    if (theirs !== 'ok') {
+      res = await call('DELETE', `/api/v1/webhooks/${hook.id}`, { session: s });
+      m.check('DELETE /api/v1/webhooks/{id}', a, 'Kathmandu hook', theirs, 204, res.status, res.text);
+    }
+  }
+  const res = await call('DELETE', `/api/v1/webhooks/${hook.id}`, { session: sessions.org_admin });
+  m.check('DELETE /api/v1/webhooks/{id}', actors[0], 'Kathmandu hook', 'ok', 204, res.status, res.text);
+  m.report(actors.length * 4);
+});
+
+test('tokens: everyone lists and makes their own; another user\'s token is not there (404); its owner revokes it', async () => {
+  const m = matrix();
+  for (const a of actors) {
+    const s = sessions[a.who];
+    let res = await call('GET', '/api/v1/tokens', { session: s });
+    m.check('GET /api/v1/tokens', a, 'own', 'ok', 200, res.status, res.text);
+    if (res.status === 200) m.listed('GET /api/v1/tokens', a, 'the org admin\'s token', a.who === 'org_admin', res.json.items.some((t) => t.id === adminToken.id));
+    res = await call('POST', '/api/v1/tokens', { session: s, body: { name: `Token of ${a.who} (fictional)` } });
+    m.check('POST /api/v1/tokens', a, 'own', 'ok', 201, res.status, res.text);
+    if (res.json?.token) secrets.add(res.json.token);
+    if (a.who !== 'org_admin') {
+      res = await call('DELETE', `/api/v1/tokens/${adminToken.id}`, { session: s });
+      m.check('DELETE /api/v1/tokens/{id}', a, 'another user\'s', 404, 204, res.status, res.text);
+    }
+  }
+  const res = await call('DELETE', `/api/v1/tokens/${adminToken.id}`, { session: sessions.org_admin });
+  m.check('DELETE /api/v1/tokens/{id}', actors[0], 'own', 'ok', 204, res.status, res.text);
+  m.report(actors.length * 4);
+});
+
+test('audit: Kathmandu\'s trail and flags are read as expectedAdmin(audit) says; a review is for the own org admins alone', async () => {
+  const m = matrix();
+  for (const a of actors) {
+    const s = sessions[a.who];
+    let res = await call('GET', `/api/v1/audit?org_id=${org.ktm}`, { session: s });
+    m.check('GET /api/v1/audit?org_id=Kathmandu', a, null, expectedAdmin('audit', a.role, a.relation, 'read'), 200, res.status, res.text);
+    res = await call('GET', `/api/v1/audit/flags?org_id=${org.ktm}`, { session: s });
+    m.check('GET /api/v1/audit/flags?org_id=Kathmandu', a, null, expectedAdmin('audit', a.role, a.relation, 'read'), 200, res.status, res.text);
+    // The own trail: its org admins read it; a review of a flag nobody has
+    // is 404 once allowed.
+    res = await call('GET', '/api/v1/audit', { session: s });
+    m.check('GET /api/v1/audit (own)', a, 'own', expectedAdmin('audit', a.role, 'same_org', 'read'), 200, res.status, res.text);
+    res = await call('POST', `/api/v1/audit/flags/${dummyId}/review`, { session: s, body: { note: 'Reviewed (fictional).' } });
+    m.check('POST /api/v1/audit/flags/{id}/review (own, no such flag)', a, 'own', expectedAdmin('audit', a.role, 'same_org', 'review'), 404, res.status, res.text);
+  }
+  m.report(actors.length * 4);
+});
+
+test('notifications: everyone reads and counts their own; another user\'s notification is not there (404)', async () => {
+  const m = matrix();
+  const theirs = itemsOf(await call('GET', '/api/v1/notifications?limit=500', { session: sessions.org_admin }), 'the org admin\'s notifications');
+  assert.ok(theirs.length > 0, 'progress on Kathmandu\'s actions notified its org admin');
+  const one = theirs[0];
+  assert.equal(one.read_at, null, 'the org admin has not read it');
+  for (const a of actors) {
+    const s = sessions[a.who];
+    let res = await call('GET', '/api/v1/notifications', { session: s });
+    m.check('GET /api/v1/notifications', a, 'own', 'ok', 200, res.status, res.text);
+    if (res.status === 200 && a.who !== 'org_admin') m.listed('GET /api/v1/notifications', a, 'the org admin\'s', false, res.json.items.some((n) => n.id === one.id));
+    res = await call('GET', '/api/v1/notifications/count', { session: s });
+    m.check('GET /api/v1/notifications/count', a, 'own', 'ok', 200, res.status, res.text);
+    if (a.who !== 'org_admin') {
+      res = await call('POST', `/api/v1/notifications/${one.id}/read`, { session: s });
+      m.check('POST /api/v1/notifications/{id}/read', a, 'another user\'s', 404, 200, res.status, res.text);
+      res = await call('POST', '/api/v1/notifications/read', { session: s });
+      m.check('POST /api/v1/notifications/read', a, 'own', 'ok', 200, res.status, res.text);
+    }
+  }
+  const after = itemsOf(await call('GET', '/api/v1/notifications?limit=500', { session: sessions.org_admin }), 'the org admin\'s notifications');
+  assert.equal(after.find((n) => n.id === one.id).read_at, null, 'nobody else marked it read');
+  m.report(actors.length * 4);
+});
+
+test('the fixtures are what the matrix assumes: Kathmandu owns them at their levels', () => {
+  for (const kind of Object.keys(fixtures)) {
+    for (const [level, tlp] of levels) {
+      const r = fixtures[kind][level];
+      assert.match(r.id, uuid, `${kind} ${level}`);
+      assert.deepEqual([r.owner_org, r.level, r.tlp], [org.ktm, level, tlp], `${kind} at ${level}`);
+    }
+  }
+});
