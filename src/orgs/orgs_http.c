@@ -432,14 +432,20 @@ orgs_http_profile_set(struct http_request *req)
 
 	if (!load(req, &o))
 		return;
-	/* Run by the organisation's admins (as its accounts are). */
+	/* Run by the organisation's admins (as its accounts are); every
+	 * member sees the entry, so others are forbidden, not answered 404. */
 	r = (struct access_record){ .kind = KIND_USER,
 				    .owner_org = o.id,
 				    .owner_country = o.country,
 				    .level = LEVEL_ORG,
 				    .tlp = TLP_CLEAR };
-	if (!access_allow(req, ACT_ADMIN, &r) ||
-	    !http_body_fields(req, fields, 7))
+	if (access_check(access_actor_of(req), ACT_ADMIN, &r) != ACCESS_ALLOW) {
+		http_problem(req, ERR_FORBIDDEN,
+			     "Only the organisation's admins write its entry.",
+			     NULL);
+		return;
+	}
+	if (!http_body_fields(req, fields, 7))
 		return;
 	if (!strings(req, works, &x.in.works_in, &x.in.nworks_in,
 		     &x.in.has_works_in)) {

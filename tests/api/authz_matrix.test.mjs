@@ -141,12 +141,13 @@ function expected(role, relation, level, action) {
  */
 function expectedAdmin(kind, role, relation, action) {
   const own = relation === 'same_org';
-  const visible = own || role === 'platform_admin' || (kind === 'group' && relation === 'member');
+  // The directory (profiles) is seen by every member.
+  const visible = own || role === 'platform_admin' || kind === 'profile' || (kind === 'group' && relation === 'member');
   if (!visible) return 404;
   if (action === 'read') return kind !== 'audit' || role === 'platform_admin' || (own && role === 'org_admin') ? 'ok' : 403;
   if (kind === 'audit') return action === 'review' && own && role === 'org_admin' ? 'ok' : 403;
   if (role === 'platform_admin') return 'ok';
-  return role === 'org_admin' && own && (kind === 'user' || kind === 'group') ? 'ok' : 403;
+  return role === 'org_admin' && own && (kind === 'user' || kind === 'group' || kind === 'profile') ? 'ok' : 403;
 }
 
 // ---- the environment ---------------------------------------------------------------
@@ -522,7 +523,7 @@ test('profiles: every member reads Kathmandu\'s directory entry; writing it foll
     m.check('GET /api/v1/orgs/{id}/profile', a, null, 'ok', 200, res.status, res.text);
     const version = ok(await call('GET', `/api/v1/orgs/${org.ktm}/profile`, { session: sessions.org_admin }), 200, 'the profile').version ?? 0;
     res = await call('PUT', `/api/v1/orgs/${org.ktm}/profile`, { session: s, body: { version, mandate: `Written by ${a.who} (fictional)` } });
-    m.check('PUT /api/v1/orgs/{id}/profile', a, null, expectedAdmin('user', a.role, a.relation, 'admin'), 200, res.status, res.text);
+    m.check('PUT /api/v1/orgs/{id}/profile', a, null, expectedAdmin('profile', a.role, a.relation, 'admin'), 200, res.status, res.text);
   }
   m.report(actors.length * 2);
 });
