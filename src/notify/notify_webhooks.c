@@ -608,12 +608,15 @@ notify_webhook_deliver(struct db *db, const struct crypto_keyring *kr,
 		t = time_now_ms() / 1000;
 		buf_init(&msg, 0);
 		buf_printf(&msg, "%lld.%s", t, payload);
-		if (!crypto_webhook_sign(kr, hook, secret, msg.p, msg.len, hex))
-			o.error = "the secret does not open";
-		buf_release(&msg);
-		snprintf(signature, sizeof(signature), "t=%lld,v1=%s", t, hex);
-		if (!o.error)
+		if (crypto_webhook_sign(kr, hook, secret, msg.p, msg.len,
+					hex)) {
+			snprintf(signature, sizeof(signature), "t=%lld,v1=%s",
+				 t, hex);
 			o = post(url, delivery_id, event, payload, signature);
+		} else {
+			o.error = "the secret does not open";
+		}
+		buf_release(&msg);
 	}
 	r.last_status = o.status;
 	r.error = o.error;
