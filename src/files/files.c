@@ -238,22 +238,15 @@ files_get(struct db_conn *c, const char *id, struct arena *a,
 
 /* The data key of a sealed file, unwrapped; NULL when it does not open. */
 static struct crypto_dek *
-file_key(struct db_conn *c, const struct crypto_keyring *kr, const char *id,
-	 struct buf *content)
+file_key(struct db_conn *c, const struct crypto_keyring *kr, const char *id)
 {
 	struct db_arg arg = db_text(id);
 	struct crypto_dek *dek = NULL;
 	struct db_rows rows;
 
-	db_query(c, &files_sql[FILES_CONTENT], &arg, 1, &rows);
-	if (db_next(&rows)) {
-		if (!db_col_null(&rows, 1))
-			dek = crypto_dek_unwrap(kr, db_col_text(&rows, 1), id);
-		if (content && !db_col_blob(&rows, 0, content)) {
-			crypto_dek_free(dek);
-			dek = NULL;
-		}
-	}
+	db_query(c, &files_sql[FILES_KEY], &arg, 1, &rows);
+	if (db_next(&rows) && !db_col_null(&rows, 0))
+		dek = crypto_dek_unwrap(kr, db_col_text(&rows, 0), id);
 	db_rows_close(&rows);
 	return dek;
 }
@@ -268,7 +261,7 @@ files_open_name(const struct crypto_keyring *kr, struct db_conn *c,
 
 	if (!m->encrypted)
 		return true;
-	dek = file_key(c, kr, m->id, NULL);
+	dek = file_key(c, kr, m->id);
 	if (!dek)
 		return false;
 	ok = crypto_field_decrypt(dek, m->id, "name", m->name, &plain);

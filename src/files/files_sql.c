@@ -39,6 +39,9 @@ const struct db_stmt files_sql[FILES_SQL_COUNT] = {
 			    "SELECT content, data_key FROM files"
 			    " WHERE id = $1",
 			    NULL, NULL },
+	/* The wrapped key alone: opening a name reads no content. */
+	[FILES_KEY] = { "files_key", "SELECT data_key FROM files WHERE id = $1",
+			NULL, NULL },
 	[FILES_LIST] = { "files_list",
 			 "SELECT " FILES_META " FROM files"
 			 " WHERE record_kind = $1 AND record_id = $2"
