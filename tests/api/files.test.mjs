@@ -291,10 +291,13 @@ test('GET /api/v1/files/{id}/content: the same bytes as an attachment named with
   // The Devanagari and en-dash names round-trip through filename*.
   assert.equal(dispositionNames((await download('org_admin', uploaded.text.id)).headers.get('content-disposition')).utf8, 'बैठक-नोट्स (काल्पनिक).txt');
   assert.equal(dispositionNames((await download('org_admin', uploaded.csv.id)).headers.get('content-disposition')).utf8, 'attendance – list (fictional).csv');
-  problem(await download(undefined, uploaded.pdf.id), 401, 'GET content anonymous');
-  problem(await call('GET', `/api/v1/files/${uploaded.pdf.id}`), 401, 'GET a file anonymous');
-  problem(await call('GET', `/api/v1/files?record_kind=meeting&record_id=${meetings.ktm.id}`), 401, 'GET the list anonymous');
+  // Signed out, files of records that are not public do not exist.
+  problem(await download(undefined, uploaded.pdf.id), 404, 'GET content anonymous');
+  problem(await call('GET', `/api/v1/files/${uploaded.pdf.id}`), 404, 'GET a file anonymous');
+  problem(await call('GET', `/api/v1/files?record_kind=meeting&record_id=${meetings.ktm.id}`), 404, 'GET the list anonymous');
+  problem(await call('GET', `/api/v1/files/${uploaded.pdf.id}`, { cookie: 'atip=not-a-session' }), 401, 'a bad session is still 401');
 });
+
 
 // ---- 3. refusals -------------------------------------------------------------------
 
