@@ -166,6 +166,9 @@ test('signed out: the library shows public practices only, and nothing else open
 	await page.getByRole('heading', { level: 1, name: 'Village vigilance committees (fictional)' }).waitFor();
 	await page.locator('.practice-body strong').filter({ hasText: 'schoolteachers' }).waitFor();
 	await page.getByRole('link', { name: en('practices.sign_in_discuss') }).waitFor();
+	// Its documents are listed too (none yet), with no form to attach one.
+	await page.getByRole('heading', { level: 2, name: en('files.title') }).waitFor();
+	assert.equal(await page.locator('input[type=file]').count(), 0, 'no upload signed out');
 	await assertCatalogued(page, 'practice signed out');
 
 	// The members' practice: not found, with the way to sign in.

@@ -1,9 +1,10 @@
 // One good practice: its summary, facts and body (the server's Markdown
 // rendering, copied through safeFragment), and the discussion for members.
 import { api } from '../api.js';
-import { directory, orgLink, shareText, themes, tlpBadge, word } from '../coord.js';
+import { directory, orgLink, shareText, themes, tlpBadge, word, writes } from '../coord.js';
 import { append, h } from '../dom.js';
 import { countryName, formatDate, t } from '../i18n.js';
+import { documents } from '../files.js';
 import { safeFragment } from '../safehtml.js';
 import { discussion } from '../thread.js';
 import { notFound, recordHeading } from './record.js';
@@ -35,6 +36,7 @@ export async function render(view, ctx) {
 		h('section', { class: 'card', 'aria-labelledby': 'practice-body-title' },
 			h('h2', { id: 'practice-body-title', i18n: 'practices.body' }),
 			x.body_html ? body : h('p', { class: 'empty', i18n: 'practices.no_body' })),
+		await documents('practice', x.id, Boolean(ctx.me) && writes(ctx.me) && x.owner_org === ctx.me.user.org_id),
 		ctx.me ? await discussion('practice', x.id, ctx)
 			: h('p', { class: 'muted' }, h('a', { href: '#/signin', i18n: 'practices.sign_in_discuss' })));
 }
