@@ -448,6 +448,17 @@ auth_password_set(struct db_conn *c, const struct auth_actor *a,
 }
 
 enum err
+auth_password_upgrade(struct db_conn *c, const char *user_id,
+		      const char *old_hash, const char *new_hash)
+{
+	struct db_arg arg[3] = { db_text(user_id), db_text(new_hash),
+				 db_text(old_hash) };
+
+	return db_err(
+		db_exec(c, &auth_sql[AUTH_USER_UPGRADE_HASH], arg, 3, NULL));
+}
+
+enum err
 auth_user_set_active(struct db_conn *c, const char *user_id, bool active,
 		     long long expected_version)
 {

@@ -242,6 +242,14 @@ enum err auth_password_stored(struct db_conn *c, const char *user_id,
 enum err auth_password_set(struct db_conn *c, const struct auth_actor *a,
 			   const char *hash);
 
+/*
+ * Replaces a user's password hash made with older parameters by one of the
+ * same password made with today's (at sign-in), unless the stored hash is
+ * no longer old_hash.
+ */
+enum err auth_password_upgrade(struct db_conn *c, const char *user_id,
+			       const char *old_hash, const char *new_hash);
+
 /* The stored form of a secret token (session, CSRF, API): BLAKE2b, hex. */
 void auth_token_hash(const char *token, char hash[65]);
 

@@ -115,6 +115,8 @@ struct signin {
 	const char *totp;
 	struct auth_user account;
 	char hash[AUTH_HASH_MAX];
+	char old[AUTH_HASH_MAX];      /* a hash with older parameters, */
+	char rehash[AUTH_HASH_MAX];   /* and its successor; else "" */
 	const struct auth_user *user; /* NULL: no such active account */
 	bool ok;		      /* the password matched */
 	bool factor_missing; /* ... but the second factor was not sent */
@@ -195,6 +197,9 @@ signin_tx(struct db_conn *c, void *arg)
 	s->e = ERR_OK;
 	if (s->ok) {
 		s->e = auth_attempt_clear(c, s->attempt);
+		if (s->e == ERR_OK && s->old[0])
+			s->e = auth_password_upgrade(c, s->user->id, s->old,
+						     s->rehash);
 		if (s->e == ERR_OK)
 			s->e = auth_session_create(c, s->user->id, now,
 						   s->must_enrol, s->token,
@@ -250,6 +255,11 @@ signin_verify(struct http_request *req)
 	s->ok = auth_password_verify(s->user ? s->hash : dummy_hash(),
 				     s->password, strlen(s->password)) &&
 		s->user;
+	/* Parameters rose since it was hashed: hash it again, here on the
+	 * pool, to store once the sign-in succeeds. */
+	if (s->ok && auth_password_needs_rehash(s->hash) &&
+	    auth_password_hash(s->password, strlen(s->password), s->rehash))
+		memcpy(s->old, s->hash, sizeof(s->old));
 	sodium_memzero(s->hash, sizeof(s->hash));
 }
 
@@ -260,6 +270,9 @@ signin_finish(struct http_request *req)
 	struct signin *s = req->state;
 	char cookie[160];
 	enum err e = step(req, signin_tx, s);
+
+	sodium_memzero(s->old, sizeof(s->old));
+	sodium_memzero(s->rehash, sizeof(s->rehash));
 
 	if (e != ERR_OK) {
 		http_problem(req, e, "Sign-in is unavailable.", NULL);

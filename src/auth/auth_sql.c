@@ -167,6 +167,12 @@ const struct db_stmt auth_sql[AUTH_SQL_COUNT] = {
 				     " updated_at = $3, version = version + 1"
 				     " WHERE id = $1",
 				     NULL, NULL },
+	/* The same password under today's parameters: nothing else changes,
+	 * and only if no one changed the password meanwhile. */
+	[AUTH_USER_UPGRADE_HASH] = { "auth_user_upgrade_hash",
+				     "UPDATE users SET password_hash = $2"
+				     " WHERE id = $1 AND password_hash = $3",
+				     NULL, NULL },
 	[AUTH_USER_SET_STATUS] = { "auth_user_set_status",
 				   "UPDATE users SET status = $2, updated_at = $3,"
 				   " version = version + 1"
