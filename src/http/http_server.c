@@ -791,6 +791,12 @@ set_url(struct http_server *srv, bool v6)
 		 srv->tls ? "https" : "http", host, port);
 }
 
+/* GnuTLS's priorities for atip's own TLS (libmicrohttpd takes a char *). */
+static char tls_priorities[] =
+	"SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:"
+	"+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD:"
+	"-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:%SERVER_PRECEDENCE";
+
 struct http_server *
 http_server_start(const struct http_settings *s,
 		  const struct http_route *routes, size_t nroutes,
@@ -858,6 +864,8 @@ http_server_start(const struct http_settings *s,
 	if (srv->tls) {
 		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, srv->tls_cert);
 		OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, srv->tls_key);
+		/* TLS 1.2 and 1.3 only, forward-secret AEAD suites only. */
+		OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, tls_priorities);
 	}
 	OPT(MHD_OPTION_END, 0, NULL);
 #undef OPT

@@ -45,3 +45,29 @@ test('HTTPS: ping answers 200 with Strict-Transport-Security', async () => {
     await server.stop();
   }
 });
+
+/** Whether openssl s_client completes a handshake with these options; the line it prints. */
+function handshake(url, options) {
+  const { port } = new URL(url);
+  const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...options], { input: '', encoding: 'utf8', timeout: 15000 });
+  const line = (r.stdout.match(/^New, .*Cipher is .*$/m) || [''])[0];
+  return { ok: /Cipher is (?!\(NONE\))\S+/.test(line), line };
+}
+
+test('HTTPS: TLS 1.2 and 1.3 with forward-secret AEAD suites only; TLS 1.0, 1.1 and CBC or static-RSA suites refused', async () => {
+  const { key, cert } = makeCert();
+  const server = await startServer({ args: ['--tls-cert', cert, '--tls-key', key], scheme: 'https' });
+  try {
+    const t13 = handshake(server.url, ['-tls1_3']);
+    assert.ok(t13.ok, `TLS 1.3: ${t13.line}`);
+    const t12 = handshake(server.url, ['-tls1_2']);
+    assert.ok(t12.ok, `TLS 1.2: ${t12.line}`);
+    assert.match(t12.line, /ECDHE-(RSA|ECDSA)-(AES(128|256)-GCM|CHACHA20-POLY1305)/, 'an ECDHE AEAD suite');
+    for (const options of [['-tls1'], ['-tls1_1'], ['-tls1_2', '-cipher', 'AES128-SHA'], ['-tls1_2', '-cipher', 'ECDHE-RSA-AES128-SHA'], ['-tls1_2', '-cipher', 'AES256-GCM-SHA384']]) {
+      const r = handshake(server.url, options);
+      assert.ok(!r.ok, `${options.join(' ')} must be refused: ${r.line}`);
+    }
+  } finally {
+    await server.stop();
+  }
+});
