@@ -16,9 +16,9 @@
 
 /* Over TLS the cookie carries the __Host- prefix (and Secure). */
 static const char *
-cookie_name(const struct http_request *req)
+cookie_name(struct http_request *req)
 {
-	return http_is_tls(req) ? "__Host-atip" : "atip";
+	return http_is_secure(req) ? "__Host-atip" : "atip";
 }
 
 static bool
@@ -298,7 +298,7 @@ signin_finish(struct http_request *req)
 			    "totp_enrolment_required", s->must_enrol));
 	snprintf(cookie, sizeof(cookie),
 		 "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", cookie_name(req),
-		 s->token, http_is_tls(req) ? "; Secure" : "");
+		 s->token, http_is_secure(req) ? "; Secure" : "");
 	http_add_header(req, "Set-Cookie", cookie);
 }
 
@@ -378,7 +378,7 @@ auth_signout(struct http_request *req)
 	http_send(req, 204, NULL, "", 0);
 	snprintf(cookie, sizeof(cookie),
 		 "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
-		 cookie_name(req), http_is_tls(req) ? "; Secure" : "");
+		 cookie_name(req), http_is_secure(req) ? "; Secure" : "");
 	http_add_header(req, "Set-Cookie", cookie);
 }
 

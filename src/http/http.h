@@ -130,6 +130,13 @@ void http_server_set_auth(struct http_server *srv,
 bool http_is_tls(const struct http_request *req);
 
 /*
+ * True when the client reached atip over HTTPS: TLS here, or a trusted
+ * proxy (ATIP_TRUSTED_PROXIES) that terminated it says so in
+ * X-Forwarded-Proto.  Decides the session cookie's Secure and __Host-.
+ */
+bool http_is_secure(struct http_request *req);
+
+/*
  * Writes the client's address ("192.0.2.1", "2001:db8::1") into out: the
  * peer's, or, when the peer is a trusted proxy, the nearest address in
  * X-Forwarded-For that is not one.

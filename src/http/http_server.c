@@ -903,6 +903,41 @@ http_is_tls(const struct http_request *req)
 	return req->srv->tls;
 }
 
+/* The address of the peer of the connection ("unknown" when none). */
+static void
+peer_ip(struct http_request *req, char *out, size_t len)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(out, len, "unknown");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  out, (socklen_t)len);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+			  (socklen_t)len);
+}
+
+static bool listed_proxy(const char *list, const char *addr, size_t len);
+
+bool
+http_is_secure(struct http_request *req)
+{
+	const char *proto = http_header(req, "X-Forwarded-Proto");
+	const char *proxies = req->srv->set.trusted_proxies;
+	char peer[INET6_ADDRSTRLEN];
+
+	if (req->srv->tls)
+		return true;
+	if (!proto || strcasecmp(proto, "https") || !proxies || !*proxies)
+		return false;
+	peer_ip(req, peer, sizeof(peer));
+	return listed_proxy(proxies, peer, strlen(peer));
+}
+
 /* True when addr is one of the comma-separated addresses in list. */
 static bool
 listed_proxy(const char *list, const char *addr, size_t len)
@@ -936,19 +971,9 @@ numeric_ip(const char *p, size_t len)
 void
 http_client_ip(struct http_request *req, char *out, size_t len)
 {
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-		req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 	const char *proxies = req->srv->set.trusted_proxies, *xff;
 
-	snprintf(out, len, "unknown");
-	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
-			  out, (socklen_t)len);
-	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
-			  (socklen_t)len);
+	peer_ip(req, out, len);
 	xff = http_header(req, "X-Forwarded-For");
 	if (!proxies || !*proxies || !xff ||
 	    !listed_proxy(proxies, out, strlen(out)))

@@ -5,7 +5,7 @@
 // from 127.0.0.1.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { privateDatabase, startServer } from './server.mjs';
+import { demo, dropDatabases, environment, nextTotp, privateDatabase, serve, startServer } from './server.mjs';
 
 async function failSignIn(url, email, forwardedFor) {
   const res = await fetch(`${url}/api/v1/session`, {
@@ -44,5 +44,45 @@ test('no trusted proxy: X-Forwarded-For changes nothing', async () => {
   } finally {
     await server.stop();
     db.drop();
+  }
+});
+
+/** Signs a demo account in, sending headers; the Set-Cookie it got. */
+async function cookieOf(url, account, headers) {
+  const { code, step } = await nextTotp(account.totp, account.lastStep);
+  const res = await fetch(`${url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ email: account.email, password: account.password, totp: code }),
+  });
+  await res.arrayBuffer();
+  assert.equal(res.status, 201);
+  account.lastStep = step;
+  return res.headers.get('set-cookie');
+}
+
+test('behind a trusted proxy that terminates TLS, the session cookie is __Host- and Secure; not on its word from anyone else', async () => {
+  const env = environment('proxy_cookie');
+  const { accounts } = demo(env);
+  const proxied = await serve(env, { ATIP_TRUSTED_PROXIES: '127.0.0.1,::1' });
+  try {
+    const secure = await cookieOf(proxied.url, accounts.analyst, { 'x-forwarded-proto': 'https' });
+    assert.match(secure, /^__Host-atip=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
+    const plain = await cookieOf(proxied.url, accounts.viewer, { 'x-forwarded-proto': 'http' });
+    assert.match(plain, /^atip=[^;]+; Path=\/; HttpOnly; SameSite=Strict$/);
+    // The session cookie is read under the same name it was set with.
+    const token = secure.split(';')[0];
+    const me = await fetch(`${proxied.url}/api/v1/me`, { headers: { cookie: token, 'x-forwarded-proto': 'https' } });
+    assert.equal(me.status, 200);
+  } finally {
+    await proxied.stop();
+  }
+  const direct = await serve(env);
+  try {
+    const plain = await cookieOf(direct.url, accounts.investigator, { 'x-forwarded-proto': 'https' });
+    assert.match(plain, /^atip=[^;]+; Path=\/; HttpOnly; SameSite=Strict$/, 'the header of a peer that is no trusted proxy counts for nothing');
+  } finally {
+    await direct.stop();
+    dropDatabases();
   }
 });
