@@ -213,9 +213,8 @@ auth_second_factor(struct db_conn *c, const struct crypto_keyring *kr,
 }
 
 struct rewrap {
+	struct db_batches b; /* first: db_tx_batches() hands over &b */
 	const struct crypto_keyring *kr;
-	long long changed;
-	bool more;
 };
 
 /* Re-seals one secret, or keeps it (NULL stays NULL). */
@@ -256,7 +255,7 @@ rewrap_tx(struct db_conn *c, void *arg)
 		n++;
 	}
 	st = db_rows_close(&rows);
-	r->more = n == 100;
+	r->b.more = n == 100;
 	for (int i = 0; i < n; i++) {
 		char *s = reseal(r->kr, batch[i].id, batch[i].secret);
 		char *p = reseal(r->kr, batch[i].id, batch[i].pending);
@@ -270,7 +269,7 @@ rewrap_tx(struct db_conn *c, void *arg)
 		if (st == DB_OK)
 			st = db_exec(c, &auth_sql[AUTH_TOTP_RESEAL], a, 5,
 				     &changed);
-		r->changed += changed;
+		r->b.changed += changed;
 		free(s);
 		free(p);
 		free(batch[i].secret);
@@ -283,18 +282,9 @@ enum err
 auth_totp_rewrap(struct db *db, const struct crypto_keyring *kr,
 		 long long *count)
 {
-	struct rewrap r = { kr, 0, true };
-	enum db_status st = DB_OK;
+	struct rewrap r = { .kr = kr };
+	enum db_status st = db_tx_batches(db, rewrap_tx, &r.b);
 
-	/* A secret that does not open stays as it is, so stop when a batch
-	 * changes nothing. */
-	while (st == DB_OK && r.more) {
-		long long before = r.changed;
-
-		st = db_tx(db, rewrap_tx, &r);
-		if (r.changed == before)
-			break;
-	}
-	*count = r.changed;
+	*count = r.b.changed;
 	return db_err(st);
 }

@@ -435,3 +435,20 @@ db_fts_query(const struct db_conn *c, struct arena *a, const char *q)
 	buf_release(&b);
 	return out;
 }
+
+enum db_status
+db_tx_batches(struct db *db, enum db_status (*fn)(struct db_conn *, void *),
+	      struct db_batches *ctx)
+{
+	enum db_status st = DB_OK;
+
+	ctx->more = true;
+	while (st == DB_OK && ctx->more) {
+		long long before = ctx->changed;
+
+		st = db_tx(db, fn, ctx);
+		if (ctx->changed == before)
+			break;
+	}
+	return st;
+}

@@ -137,6 +137,25 @@ enum db_status db_script(struct db_conn *c, const char *sql);
 enum db_status db_tx(struct db *db,
 		     enum db_status (*fn)(struct db_conn *, void *), void *ctx);
 
+/*
+ * Work done in batches, one transaction each (re-sealing after key
+ * rotation): fn adds what it changed to changed and says whether rows may
+ * remain.  A context passed to db_tx_batches() begins with this struct.
+ */
+struct db_batches {
+	long long changed;
+	bool more;
+};
+
+/*
+ * Runs fn in one transaction after another while the batch before said
+ * more and changed something (a row fn cannot change stays, and must not
+ * make it loop).  Returns the first failing status, else DB_OK.
+ */
+enum db_status db_tx_batches(struct db *db,
+			     enum db_status (*fn)(struct db_conn *, void *),
+			     struct db_batches *ctx);
+
 /* Like db_tx, on a connection the caller has already borrowed. */
 enum db_status db_tx_conn(struct db_conn *c,
 			  enum db_status (*fn)(struct db_conn *, void *),

@@ -347,9 +347,8 @@ files_delete_record(struct db_conn *c, const char *record_kind,
 }
 
 struct rewrap {
+	struct db_batches b; /* first: db_tx_batches() hands over &b */
 	const struct crypto_keyring *kr;
-	long long changed;
-	bool more;
 };
 
 static enum db_status
@@ -370,7 +369,7 @@ rewrap_tx(struct db_conn *c, void *arg)
 		keys[n++] = xstrdup(db_col_text(&rows, 1));
 	}
 	st = db_rows_close(&rows);
-	r->more = n == 100;
+	r->b.more = n == 100;
 	for (i = 0; i < n; i++) {
 		char *fresh =
 			st == DB_OK ? crypto_dek_rewrap(r->kr, keys[i], ids[i])
@@ -383,7 +382,7 @@ rewrap_tx(struct db_conn *c, void *arg)
 			set[2] = db_text(keys[i]);
 			st = db_exec(c, &files_sql[FILES_SET_KEY], set, 3,
 				     &changed);
-			r->changed += changed;
+			r->b.changed += changed;
 		}
 		free(fresh);
 		free(ids[i]);
@@ -395,18 +394,9 @@ rewrap_tx(struct db_conn *c, void *arg)
 enum err
 files_rewrap(struct db *db, const struct crypto_keyring *kr, long long *count)
 {
-	struct rewrap r = { kr, 0, true };
-	enum db_status st = DB_OK;
+	struct rewrap r = { .kr = kr };
+	enum db_status st = db_tx_batches(db, rewrap_tx, &r.b);
 
-	/* A key that does not open stays as it is, so stop when a batch
-	 * changes nothing. */
-	while (st == DB_OK && r.more) {
-		long long before = r.changed;
-
-		st = db_tx(db, rewrap_tx, &r);
-		if (r.changed == before)
-			break;
-	}
-	*count = r.changed;
+	*count = r.b.changed;
 	return db_err(st);
 }

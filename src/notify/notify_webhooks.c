@@ -637,9 +637,8 @@ out:
 }
 
 struct rewrap {
+	struct db_batches b; /* first: db_tx_batches() hands over &b */
 	const struct crypto_keyring *kr;
-	long long changed;
-	bool more;
 };
 
 static enum db_status
@@ -660,7 +659,7 @@ rewrap_tx(struct db_conn *c, void *arg)
 		old[n++] = xstrdup(db_col_text(&rows, 1));
 	}
 	st = db_rows_close(&rows);
-	r->more = n == 100;
+	r->b.more = n == 100;
 	for (size_t i = 0; i < n; i++) {
 		char *fresh = st == DB_OK ? crypto_reseal(r->kr, CRYPTO_WEBHOOK,
 							  ids[i], old[i])
@@ -673,7 +672,7 @@ rewrap_tx(struct db_conn *c, void *arg)
 			set[2] = db_text(old[i]);
 			st = db_exec(c, &notify_sql[HOOK_SET_SECRET], set, 3,
 				     &changed);
-			r->changed += changed;
+			r->b.changed += changed;
 		}
 		free(fresh);
 		free(ids[i]);
@@ -686,16 +685,9 @@ enum err
 notify_webhooks_rewrap(struct db *db, const struct crypto_keyring *kr,
 		       long long *count)
 {
-	struct rewrap r = { kr, 0, true };
-	enum db_status st = DB_OK;
+	struct rewrap r = { .kr = kr };
+	enum db_status st = db_tx_batches(db, rewrap_tx, &r.b);
 
-	while (st == DB_OK && r.more) {
-		long long before = r.changed;
-
-		st = db_tx(db, rewrap_tx, &r);
-		if (r.changed == before)
-			break;
-	}
-	*count = r.changed;
+	*count = r.b.changed;
 	return db_err(st);
 }
