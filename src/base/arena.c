@@ -80,6 +80,12 @@ arena_strndup(struct arena *a, const char *p, size_t len)
 }
 
 char *
+arena_strdup(struct arena *a, const char *s)
+{
+	return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *
 arena_printf(struct arena *a, const char *fmt, ...)
 {
 	va_list ap;

@@ -25,6 +25,9 @@ void *arena_alloc(struct arena *a, size_t size);
 /* Returns an arena copy of p[0..len), NUL-terminated. */
 char *arena_strndup(struct arena *a, const char *p, size_t len);
 
+/* Returns an arena copy of the NUL-terminated s; NULL for NULL. */
+char *arena_strdup(struct arena *a, const char *s);
+
 /* Returns an arena string formatted like printf. */
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -25,7 +25,7 @@ when(struct arena *a, int days, bool date_only)
 		t[10] = '\0';
 	else
 		memcpy(t + 11, "04:15:00.000Z", 14); /* 10:00 in Kathmandu */
-	return arena_strndup(a, t, strlen(t));
+	return arena_strdup(a, t);
 }
 
 static struct coord_share

@@ -84,8 +84,7 @@ void coord_head_args(struct db_arg *args, const char *id,
 /* Binds the sharing of a changed record as args[0..2]: level, group, TLP. */
 void coord_share_args(struct db_arg *args, const struct coord_share *s);
 
-/* An arena copy of s (NULL stays NULL); a bounded copy ("" for NULL). */
-const char *coord_dup(struct arena *a, const char *s);
+/* A bounded copy of s ("" for NULL). */
 void coord_copy(char *dst, size_t size, const char *s);
 
 /*

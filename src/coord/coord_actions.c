@@ -44,12 +44,12 @@ read_action(struct db_rows *rows, struct arena *a, const char *today,
 
 	memset(x, 0, sizeof(*x));
 	coord_read_head(rows, x->id, &x->share);
-	x->title = coord_dup(a, db_col_text(rows, 6));
-	x->description = coord_dup(a, db_col_text(rows, 7));
+	x->title = arena_strdup(a, db_col_text(rows, 6));
+	x->description = arena_strdup(a, db_col_text(rows, 7));
 	theme_parse(db_col_text(rows, 8), &x->theme);
 	text_split(a, db_col_text(rows, 9), &x->countries, &x->ncountries);
 	coord_copy(x->lead_org, sizeof(x->lead_org), db_col_text(rows, 10));
-	x->lead_name = coord_dup(a, db_col_text(rows, 11));
+	x->lead_name = arena_strdup(a, db_col_text(rows, 11));
 	i = find(priorities, PRIORITY_COUNT, db_col_text(rows, 12));
 	x->priority = i >= 0 ? (enum action_priority)i : PRIORITY_MEDIUM;
 	coord_copy(x->due_date, sizeof(x->due_date), db_col_text(rows, 13));
@@ -86,7 +86,7 @@ read_orgs(struct db_conn *c, struct arena *a, struct action *x)
 			x->orgs = more;
 			cap *= 2;
 		}
-		x->orgs[x->norgs++] = coord_dup(a, db_col_text(&rows, 0));
+		x->orgs[x->norgs++] = arena_strdup(a, db_col_text(&rows, 0));
 	}
 	x->partners = x->orgs + (x->norgs > 0);
 	x->npartners = x->norgs ? x->norgs - 1 : 0;
@@ -119,8 +119,8 @@ read_updates(struct db_conn *c, struct arena *a, struct action *x)
 		coord_copy(u->org_id, sizeof(u->org_id), db_col_text(&rows, 1));
 		coord_copy(u->user_id, sizeof(u->user_id),
 			   db_col_text(&rows, 2));
-		u->note = coord_dup(a, db_col_text(&rows, 3));
-		u->status = coord_dup(a, db_col_text(&rows, 4));
+		u->note = arena_strdup(a, db_col_text(&rows, 3));
+		u->status = arena_strdup(a, db_col_text(&rows, 4));
 		coord_copy(u->at, sizeof(u->at), db_col_text(&rows, 5));
 	}
 	return db_err(db_rows_close(&rows));
@@ -230,7 +230,7 @@ organisations(struct db_conn *c, struct arena *a, const struct action_input *in,
 	if (in->has_partners)
 		np = in->npartners;
 	x->orgs = arena_alloc(a, (np + 1) * sizeof(*x->orgs));
-	x->orgs[n++] = coord_dup(a, x->lead_org);
+	x->orgs[n++] = arena_strdup(a, x->lead_org);
 	for (size_t i = 0; i < np; i++) {
 		const char *p = in->has_partners ? partners[i] : old[i];
 

@@ -62,9 +62,8 @@ coord_body(struct http_request *req, const struct http_field *f, size_t n,
 		const char *message =
 			json_string_value(json_object_get(e, "message"));
 
-		coord_error(
-			errs, arena_strndup(&req->arena, field, strlen(field)),
-			arena_strndup(&req->arena, message, strlen(message)));
+		coord_error(errs, arena_strdup(&req->arena, field),
+			    arena_strdup(&req->arena, message));
 	}
 	json_decref(list);
 }

@@ -31,13 +31,13 @@ read_meeting(struct db_rows *rows, struct arena *a, struct meeting *m)
 {
 	memset(m, 0, sizeof(*m));
 	coord_read_head(rows, m->id, &m->share);
-	m->title = coord_dup(a, db_col_text(rows, 6));
-	m->description = coord_dup(a, db_col_text(rows, 7));
+	m->title = arena_strdup(a, db_col_text(rows, 6));
+	m->description = arena_strdup(a, db_col_text(rows, 7));
 	coord_copy(m->starts_at, sizeof(m->starts_at), db_col_text(rows, 8));
 	coord_copy(m->ends_at, sizeof(m->ends_at), db_col_text(rows, 9));
-	m->place = coord_dup(a, db_col_text(rows, 10));
-	m->online_url = coord_dup(a, db_col_text(rows, 11));
-	m->minutes = coord_dup(a, db_col_text(rows, 12));
+	m->place = arena_strdup(a, db_col_text(rows, 10));
+	m->online_url = arena_strdup(a, db_col_text(rows, 11));
+	m->minutes = arena_strdup(a, db_col_text(rows, 12));
 	status_parse(db_col_text(rows, 13), &m->status);
 	coord_copy(m->created_by, sizeof(m->created_by), db_col_text(rows, 14));
 	coord_copy(m->created_at, sizeof(m->created_at), db_col_text(rows, 15));
@@ -66,7 +66,7 @@ read_list(struct db_conn *c, struct arena *a, enum coord_sql_id s,
 			*out = more;
 			cap *= 2;
 		}
-		(*out)[(*n)++] = coord_dup(a, db_col_text(&rows, 0));
+		(*out)[(*n)++] = arena_strdup(a, db_col_text(&rows, 0));
 	}
 	return db_err(db_rows_close(&rows));
 }
@@ -95,7 +95,7 @@ read_decisions(struct db_conn *c, struct arena *a, struct meeting *m)
 		d = &m->decisions[m->ndecisions++];
 		coord_copy(d->id, sizeof(d->id), db_col_text(&rows, 0));
 		d->position = (int)db_col_int(&rows, 1);
-		d->text = coord_dup(a, db_col_text(&rows, 2));
+		d->text = arena_strdup(a, db_col_text(&rows, 2));
 		coord_copy(d->created_at, sizeof(d->created_at),
 			   db_col_text(&rows, 3));
 	}

@@ -15,7 +15,7 @@ coord_markdown(struct arena *a, const char *md)
 	/* cmark's default is safe: raw HTML and javascript:, vbscript:,
 	 * file: and most data: links are left out. */
 	char *html = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_DEFAULT);
-	const char *out = coord_dup(a, html ? html : "");
+	const char *out = arena_strdup(a, html ? html : "");
 
 	free(html);
 	return out;
@@ -28,9 +28,9 @@ read_practice(struct db_rows *rows, struct arena *a, struct practice *p,
 {
 	memset(p, 0, sizeof(*p));
 	coord_read_head(rows, p->id, &p->share);
-	p->title = coord_dup(a, db_col_text(rows, 6));
-	p->summary = coord_dup(a, db_col_text(rows, 7));
-	p->source = coord_dup(a, db_col_text(rows, 8));
+	p->title = arena_strdup(a, db_col_text(rows, 6));
+	p->summary = arena_strdup(a, db_col_text(rows, 7));
+	p->source = arena_strdup(a, db_col_text(rows, 8));
 	coord_copy(p->country, sizeof(p->country), db_col_text(rows, 9));
 	theme_parse(db_col_text(rows, 10), &p->theme);
 	text_split(a, db_col_text(rows, 11), &p->tags, &p->ntags);
@@ -41,9 +41,9 @@ read_practice(struct db_rows *rows, struct arena *a, struct practice *p,
 	coord_copy(p->updated_at, sizeof(p->updated_at), db_col_text(rows, 15));
 	p->version = db_col_int(rows, 16);
 	if (snippet)
-		p->snippet = coord_dup(a, db_col_text(rows, 17));
+		p->snippet = arena_strdup(a, db_col_text(rows, 17));
 	else
-		p->body = coord_dup(a, db_col_text(rows, 17));
+		p->body = arena_strdup(a, db_col_text(rows, 17));
 }
 
 enum err
@@ -98,7 +98,7 @@ tags(struct arena *a, const struct practice_input *in, struct practice *p,
 			coord_error(errs, "tags", "must not contain commas");
 			return;
 		}
-		low = arena_strndup(a, t, strlen(t));
+		low = arena_strdup(a, t);
 		for (char *q = low; *q; q++)
 			if (*q >= 'A' && *q <= 'Z')
 				*q = (char)(*q + 32);

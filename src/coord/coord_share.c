@@ -163,16 +163,10 @@ coord_org_ids(struct db_conn *c, struct arena *a, const char *field,
 					    "names an organisation twice");
 				return false;
 			}
-		ids[i] = arena_strndup(a, id, strlen(id));
+		ids[i] = arena_strdup(a, id);
 	}
 	*out = ids;
 	return true;
-}
-
-const char *
-coord_dup(struct arena *a, const char *s)
-{
-	return s ? arena_strndup(a, s, strlen(s)) : NULL;
 }
 
 void

@@ -57,7 +57,7 @@ mention_ids(struct arena *a, const char *field, const char *const *in, size_t n,
 				coord_error(errs, field, "names one twice");
 				return false;
 			}
-		v[i] = arena_strndup(a, id, strlen(id));
+		v[i] = arena_strdup(a, id);
 	}
 	*out = v;
 	return true;
@@ -245,11 +245,11 @@ coord_comment_list(struct db_conn *c, struct arena *a, const char *record_kind,
 		coord_copy(x->parent_id, sizeof(x->parent_id),
 			   db_col_text(&rows, 1));
 		coord_copy(x->org_id, sizeof(x->org_id), db_col_text(&rows, 2));
-		x->org_name = coord_dup(a, db_col_text(&rows, 3));
+		x->org_name = arena_strdup(a, db_col_text(&rows, 3));
 		coord_copy(x->user_id, sizeof(x->user_id),
 			   db_col_text(&rows, 4));
-		x->user_name = coord_dup(a, db_col_text(&rows, 5));
-		x->body = coord_dup(a, db_col_text(&rows, 6));
+		x->user_name = arena_strdup(a, db_col_text(&rows, 5));
+		x->body = arena_strdup(a, db_col_text(&rows, 6));
 		text_split(a, db_col_text(&rows, 7), &x->mention_orgs,
 			   &x->nmention_orgs);
 		text_split(a, db_col_text(&rows, 8), &x->mention_users,

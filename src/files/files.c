@@ -58,7 +58,7 @@ files_type(struct arena *a, const void *data, size_t len, const char **found)
 	}
 	if (cookie)
 		t = magic_buffer(cookie, data, len);
-	*found = t ? arena_strndup(a, t, strlen(t)) : "an unknown type";
+	*found = t ? arena_strdup(a, t) : "an unknown type";
 	pthread_mutex_unlock(&magic_lock);
 	for (i = 0; t && i < sizeof(kept) / sizeof(kept[0]); i++)
 		if (!strcmp(*found, kept[i]))
@@ -207,8 +207,8 @@ read_meta(struct db_rows *rows, struct arena *a, struct file_meta *m)
 		 db_col_text(rows, 3));
 	m->encrypted = db_col_int(rows, 7) == 1;
 	/* A sealed name stays sealed until files_open_name(). */
-	m->name = arena_strndup(a, name, strlen(name));
-	m->media_type = arena_strndup(a, type, strlen(type));
+	m->name = arena_strdup(a, name);
+	m->media_type = arena_strdup(a, type);
 	m->size = db_col_int(rows, 6);
 	if (!db_col_null(rows, 8))
 		snprintf(m->created_by, sizeof(m->created_by), "%s",

@@ -117,7 +117,7 @@ http_header_decoded(struct http_request *req, const char *name)
 
 	if (!v)
 		return NULL;
-	copy = arena_strndup(&req->arena, v, strlen(v));
+	copy = arena_strdup(&req->arena, v);
 	n = MHD_http_unescape(copy);
 	copy[n] = '\0';
 	/* %00 would cut the value short: refuse it rather. */
@@ -176,7 +176,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	req->route_index = (int)srv->nroutes + 1; /* "unmatched" until routed */
 	buf_init(&req->upload, srv->set.max_body);
 	/* The raw URI, before libmicrohttpd decodes it: checked by the guards. */
-	req->path = arena_strndup(&req->arena, uri, strlen(uri));
+	req->path = arena_strdup(&req->arena, uri);
 	atomic_fetch_add(&srv->inflight, 1);
 	return req;
 }
@@ -496,7 +496,7 @@ begin(struct http_request *req, const char *url, const char *method,
 	MHD_get_connection_values_n(req->conn, MHD_HEADER_KIND, scan_header,
 				    &hs);
 	req->method = method;
-	req->path = arena_strndup(&req->arena, url, strlen(url));
+	req->path = arena_strdup(&req->arena, url);
 	req->loopback = is_loopback(req->conn);
 	set_request_id(req);
 	e = http_guard(&in, &detail);

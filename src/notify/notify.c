@@ -55,12 +55,6 @@ notify_org(struct db_conn *c, const char *org_id, const struct notify_event *ev)
 	return e == ERR_OK ? notify_webhooks_enqueue(c, org_id, ev) : e;
 }
 
-static const char *
-dup(struct arena *a, const char *s)
-{
-	return s ? arena_strndup(a, s, strlen(s)) : NULL;
-}
-
 enum err
 notify_list(struct db_conn *c, struct arena *a, const char *user_id,
 	    bool unread_only, const char *cursor, long long limit,
@@ -79,11 +73,11 @@ notify_list(struct db_conn *c, struct arena *a, const char *user_id,
 		struct notification *x = &(*out)[(*n)++];
 
 		snprintf(x->id, sizeof(x->id), "%s", db_col_text(&rows, 0));
-		x->event = dup(a, db_col_text(&rows, 1));
-		x->record_kind = dup(a, db_col_text(&rows, 2));
-		x->record_id = dup(a, db_col_text(&rows, 3));
-		x->actor_org = dup(a, db_col_text(&rows, 4));
-		x->actor_user = dup(a, db_col_text(&rows, 5));
+		x->event = arena_strdup(a, db_col_text(&rows, 1));
+		x->record_kind = arena_strdup(a, db_col_text(&rows, 2));
+		x->record_id = arena_strdup(a, db_col_text(&rows, 3));
+		x->actor_org = arena_strdup(a, db_col_text(&rows, 4));
+		x->actor_user = arena_strdup(a, db_col_text(&rows, 5));
 		snprintf(x->created_at, sizeof(x->created_at), "%s",
 			 db_col_text(&rows, 6));
 		snprintf(x->read_at, sizeof(x->read_at), "%s",

@@ -298,10 +298,10 @@ notify_webhook_create(struct db_conn *c, const struct crypto_keyring *kr,
 	memset(out, 0, sizeof(*out));
 	uuid_v7(out->id);
 	snprintf(out->org_id, sizeof(out->org_id), "%s", org_id);
-	out->url = arena_strndup(a, url, strlen(url));
+	out->url = arena_strdup(a, url);
 	out->events = arena_alloc(a, nev * sizeof(*out->events));
 	for (size_t i = 0; i < nev; i++)
-		out->events[i] = arena_strndup(a, ev[i], strlen(ev[i]));
+		out->events[i] = arena_strdup(a, ev[i]);
 	out->nevents = nev;
 	time_rfc3339(time_now_ms(), out->created_at, sizeof(out->created_at));
 	if (!crypto_webhook_secret(kr, out->id, &sealed, secret)) {
@@ -371,12 +371,6 @@ notify_webhook_delete(struct db_conn *c, const char *org_id, const char *id)
 	return e != ERR_OK ? e : n ? ERR_OK : ERR_NOT_FOUND;
 }
 
-static const char *
-dup(struct arena *a, const char *s)
-{
-	return s ? arena_strndup(a, s, strlen(s)) : NULL;
-}
-
 enum err
 notify_webhook_deliveries(struct db_conn *c, struct arena *a,
 			  const char *org_id, const char *webhook_id,
@@ -405,13 +399,13 @@ notify_webhook_deliveries(struct db_conn *c, struct arena *a,
 		snprintf(d->id, sizeof(d->id), "%s", db_col_text(&rows, 0));
 		snprintf(d->webhook_id, sizeof(d->webhook_id), "%s",
 			 webhook_id);
-		d->event = dup(a, db_col_text(&rows, 1));
-		d->record_kind = dup(a, db_col_text(&rows, 2));
-		d->record_id = dup(a, db_col_text(&rows, 3));
-		d->status = dup(a, db_col_text(&rows, 4));
+		d->event = arena_strdup(a, db_col_text(&rows, 1));
+		d->record_kind = arena_strdup(a, db_col_text(&rows, 2));
+		d->record_id = arena_strdup(a, db_col_text(&rows, 3));
+		d->status = arena_strdup(a, db_col_text(&rows, 4));
 		d->attempts = db_col_int(&rows, 5);
 		d->last_status = db_col_int(&rows, 6);
-		d->last_error = dup(a, db_col_text(&rows, 7));
+		d->last_error = arena_strdup(a, db_col_text(&rows, 7));
 		snprintf(d->created_at, sizeof(d->created_at), "%s",
 			 db_col_text(&rows, 8));
 		snprintf(d->delivered_at, sizeof(d->delivered_at), "%s",

@@ -64,7 +64,7 @@ upper(struct http_request *req, const char *s)
 
 	if (!s)
 		return NULL;
-	u = arena_strndup(&req->arena, s, strlen(s));
+	u = arena_strdup(&req->arena, s);
 	for (char *p = u; *p; p++)
 		if (*p >= 'a' && *p <= 'z')
 			*p = (char)(*p - 32);

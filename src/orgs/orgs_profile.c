@@ -6,12 +6,6 @@
 #include "orgs/orgs.h"
 #include "orgs/orgs_sql.h"
 
-static const char *
-dup(struct arena *a, const char *s)
-{
-	return s ? arena_strndup(a, s, strlen(s)) : "";
-}
-
 static enum err
 read_focal(struct db_conn *c, struct arena *a, struct org_profile *p)
 {
@@ -36,9 +30,9 @@ read_focal(struct db_conn *c, struct arena *a, struct org_profile *p)
 		f = &p->focal[p->nfocal++];
 		snprintf(f->user_id, sizeof(f->user_id), "%s",
 			 db_col_text(&rows, 0));
-		f->name = dup(a, db_col_text(&rows, 1));
-		f->email = dup(a, db_col_text(&rows, 2));
-		f->title = dup(a, db_col_text(&rows, 3));
+		f->name = arena_strdup(a, db_col_text(&rows, 1));
+		f->email = arena_strdup(a, db_col_text(&rows, 2));
+		f->title = arena_strdup(a, db_col_text(&rows, 3));
 	}
 	return db_err(db_rows_close(&rows));
 }
@@ -58,10 +52,10 @@ orgs_profile_get(struct db_conn *c, struct arena *a, const char *org_id,
 	out->themes = arena_alloc(a, sizeof(*out->themes));
 	db_query(c, &orgs_sql[PROFILE_GET], &arg, 1, &rows);
 	if (db_next(&rows)) {
-		out->mandate = dup(a, db_col_text(&rows, 0));
-		out->areas = dup(a, db_col_text(&rows, 1));
-		out->services = dup(a, db_col_text(&rows, 2));
-		out->website = dup(a, db_col_text(&rows, 3));
+		out->mandate = arena_strdup(a, db_col_text(&rows, 0));
+		out->areas = arena_strdup(a, db_col_text(&rows, 1));
+		out->services = arena_strdup(a, db_col_text(&rows, 2));
+		out->website = arena_strdup(a, db_col_text(&rows, 3));
 		text_split(a, db_col_text(&rows, 4), &out->works_in,
 			   &out->nworks_in);
 		text_split(a, db_col_text(&rows, 5), &out->themes,
