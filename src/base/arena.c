@@ -79,6 +79,19 @@ arena_strndup(struct arena *a, const char *p, size_t len)
 	return s;
 }
 
+void *
+arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	void *more;
+
+	if (n < *cap)
+		return v;
+	more = arena_alloc(a, 2 * *cap * size);
+	memcpy(more, v, *cap * size);
+	*cap *= 2;
+	return more;
+}
+
 char *
 arena_strdup(struct arena *a, const char *s)
 {

@@ -25,6 +25,13 @@ void *arena_alloc(struct arena *a, size_t size);
 /* Returns an arena copy of p[0..len), NUL-terminated. */
 char *arena_strndup(struct arena *a, const char *p, size_t len);
 
+/*
+ * Room for one more item in v, an array of *cap items of size bytes with
+ * n in use: v itself while there is room, else an arena copy twice as
+ * large (*cap doubled).
+ */
+void *arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size);
+
 /* Returns an arena copy of the NUL-terminated s; NULL for NULL. */
 char *arena_strdup(struct arena *a, const char *s);
 

@@ -78,14 +78,8 @@ read_orgs(struct db_conn *c, struct arena *a, struct action *x)
 	x->orgs = arena_alloc(a, cap * sizeof(*x->orgs));
 	db_query(c, &coord_sql[ACTION_ORGS], &arg, 1, &rows);
 	while (db_next(&rows)) {
-		if (x->norgs == cap) {
-			const char **more =
-				arena_alloc(a, 2 * cap * sizeof(*more));
-
-			memcpy(more, x->orgs, cap * sizeof(*more));
-			x->orgs = more;
-			cap *= 2;
-		}
+		x->orgs = arena_grow(a, x->orgs, x->norgs, &cap,
+				     sizeof(*x->orgs));
 		x->orgs[x->norgs++] = arena_strdup(a, db_col_text(&rows, 0));
 	}
 	x->partners = x->orgs + (x->norgs > 0);
@@ -106,14 +100,8 @@ read_updates(struct db_conn *c, struct arena *a, struct action *x)
 	while (db_next(&rows)) {
 		struct action_update *u;
 
-		if (x->nupdates == cap) {
-			struct action_update *more =
-				arena_alloc(a, 2 * cap * sizeof(*more));
-
-			memcpy(more, x->updates, cap * sizeof(*more));
-			x->updates = more;
-			cap *= 2;
-		}
+		x->updates = arena_grow(a, x->updates, x->nupdates, &cap,
+					sizeof(*x->updates));
 		u = &x->updates[x->nupdates++];
 		coord_copy(u->id, sizeof(u->id), db_col_text(&rows, 0));
 		coord_copy(u->org_id, sizeof(u->org_id), db_col_text(&rows, 1));

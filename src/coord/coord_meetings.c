@@ -58,14 +58,7 @@ read_list(struct db_conn *c, struct arena *a, enum coord_sql_id s,
 	*out = arena_alloc(a, cap * sizeof(**out));
 	db_query(c, &coord_sql[s], &arg, 1, &rows);
 	while (db_next(&rows)) {
-		if (*n == cap) {
-			const char **more =
-				arena_alloc(a, 2 * cap * sizeof(*more));
-
-			memcpy(more, *out, cap * sizeof(*more));
-			*out = more;
-			cap *= 2;
-		}
+		*out = arena_grow(a, *out, *n, &cap, sizeof(**out));
 		(*out)[(*n)++] = arena_strdup(a, db_col_text(&rows, 0));
 	}
 	return db_err(db_rows_close(&rows));
@@ -84,14 +77,8 @@ read_decisions(struct db_conn *c, struct arena *a, struct meeting *m)
 	while (db_next(&rows)) {
 		struct decision *d;
 
-		if (m->ndecisions == cap) {
-			struct decision *more =
-				arena_alloc(a, 2 * cap * sizeof(*more));
-
-			memcpy(more, m->decisions, cap * sizeof(*more));
-			m->decisions = more;
-			cap *= 2;
-		}
+		m->decisions = arena_grow(a, m->decisions, m->ndecisions, &cap,
+					  sizeof(*m->decisions));
 		d = &m->decisions[m->ndecisions++];
 		coord_copy(d->id, sizeof(d->id), db_col_text(&rows, 0));
 		d->position = (int)db_col_int(&rows, 1);

@@ -99,14 +99,7 @@ orgs_groups_of(struct db_conn *c, const char *org_id, struct arena *a,
 	*out = arena_alloc(a, cap * sizeof(**out));
 	db_query(c, &orgs_sql[GROUPS_OF_ORG], &arg, 1, &rows);
 	while (db_next(&rows)) {
-		if (*n == cap) {
-			struct org_group *more =
-				arena_alloc(a, 2 * cap * sizeof(*more));
-
-			memcpy(more, *out, cap * sizeof(*more));
-			*out = more;
-			cap *= 2;
-		}
+		*out = arena_grow(a, *out, *n, &cap, sizeof(**out));
 		read_group(&rows, &(*out)[(*n)++]);
 	}
 	return db_err(db_rows_close(&rows));

@@ -19,14 +19,8 @@ read_focal(struct db_conn *c, struct arena *a, struct org_profile *p)
 	while (db_next(&rows)) {
 		struct focal_point *f;
 
-		if (p->nfocal == cap) {
-			struct focal_point *more =
-				arena_alloc(a, 2 * cap * sizeof(*more));
-
-			memcpy(more, p->focal, cap * sizeof(*more));
-			p->focal = more;
-			cap *= 2;
-		}
+		p->focal = arena_grow(a, p->focal, p->nfocal, &cap,
+				      sizeof(*p->focal));
 		f = &p->focal[p->nfocal++];
 		snprintf(f->user_id, sizeof(f->user_id), "%s",
 			 db_col_text(&rows, 0));

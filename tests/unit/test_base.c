@@ -86,6 +86,29 @@ str_to_i64_accepts_only_whole_numbers_in_range(void **state)
 }
 
 static void
+arena_grows_arrays_and_copies_strings(void **state)
+{
+	struct arena a;
+	size_t cap = 2, n;
+	int *v;
+
+	(void)state;
+	arena_init(&a);
+	v = arena_alloc(&a, cap * sizeof(*v));
+	for (n = 0; n < 100; n++) {
+		v = arena_grow(&a, v, n, &cap, sizeof(*v));
+		assert_true(n < cap);
+		v[n] = (int)n * 3;
+	}
+	assert_int_equal(cap, 128);
+	for (n = 0; n < 100; n++)
+		assert_int_equal(v[n], (int)n * 3); /* kept through each copy */
+	assert_null(arena_strdup(&a, NULL));
+	assert_string_equal(arena_strdup(&a, "Pune"), "Pune");
+	arena_release(&a);
+}
+
+static void
 uuid_v7_is_canonical_versioned_and_time_ordered(void **state)
 {
 	char a[UUID_STR_LEN], b[UUID_STR_LEN];
@@ -318,6 +341,7 @@ main(void)
 			str_to_i64_accepts_only_whole_numbers_in_range),
 		cmocka_unit_test(
 			uuid_v7_is_canonical_versioned_and_time_ordered),
+		cmocka_unit_test(arena_grows_arrays_and_copies_strings),
 		cmocka_unit_test(
 			uuid_v7_sorts_in_the_order_made_within_a_millisecond),
 		cmocka_unit_test(text_nfc_composes_validates_and_keeps_ascii),
