@@ -29,7 +29,7 @@ LDFLAGS += $(HARDEN) $(LDHARDEN)
 LDLIBS += $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread
 
 SRC := $(wildcard src/*/*.c) src/routes.c
-GEN := $(BUILD)/gen/blocklist.c
+GEN := $(BUILD)/gen/blocklist.c $(BUILD)/gen/gazetteer.c
 OBJ := $(SRC:%.c=$(BUILD)/%.o) $(GEN:.c=.o)
 MAIN := $(BUILD)/src/main.o
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -58,6 +58,15 @@ $(BUILD)/gen/blocklist.c: data/passwords/john-password.lst scripts/gen-blocklist
 $(BUILD)/gen/blocklist.o: $(BUILD)/gen/blocklist.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
+# The district gazetteer, compiled in (data/gazetteer/README.md).  Written
+# to a temporary first so that a refused TSV leaves no stale output.
+$(BUILD)/gen/gazetteer.c: data/gazetteer/districts.tsv scripts/gen-gazetteer
+	@mkdir -p $(dir $@)
+	scripts/gen-gazetteer $< > $@.tmp && mv -f $@.tmp $@
+
+$(BUILD)/gen/gazetteer.o: $(BUILD)/gen/gazetteer.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
 # Unit tests (cmocka).  A test may #include the .c it tests: name that
 # file's object in INCLUDED_<test> so it is not linked twice.
 INCLUDED_jobs := src/jobs/jobs.o
@@ -74,12 +83,12 @@ FUZZ := $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SRC := $(filter-out src/main.c,$(SRC))
 fuzz: $(FUZZ)
 
-build/fuzz/%: fuzz/%.c $(FUZZ_SRC) build/gen/blocklist.c
+build/fuzz/%: fuzz/%.c $(FUZZ_SRC) build/gen/blocklist.c build/gen/gazetteer.c
 	@mkdir -p $(dir $@)
 	clang -g -O1 -std=c11 -D_GNU_SOURCE -Isrc \
 		$(shell pkg-config --cflags $(PKGS)) \
 		-fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRC) \
-		build/gen/blocklist.c $(LDLIBS)
+		build/gen/blocklist.c build/gen/gazetteer.c $(LDLIBS)
 
 check-src:
 	scripts/check-src
