@@ -2,12 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <csv.h>
-
 #include "access/access_http.h"
 #include "auth/auth.h"
 #include "auth/auth_http.h"
-#include "base/mem.h"
+#include "base/sheet.h"
 #include "coord/coord_http.h"
 #include "notify/notify.h"
 
@@ -52,48 +50,28 @@ action_json(const struct action *x, bool whole)
 	return o;
 }
 
-/* Adds one CSV field; text a spreadsheet would run as a formula is
- * prefixed with an apostrophe (CSV injection). */
 static void
-csv_field(struct buf *b, const char *s, bool last)
-{
-	char *quoted;
-	size_t n;
-	bool formula = s && strchr("=+-@\t\r", s[0]) && s[0];
-	struct buf v;
-
-	buf_init(&v, 0);
-	if (formula)
-		buf_adds(&v, "'");
-	buf_adds(&v, s ? s : "");
-	n = csv_write(NULL, 0, v.p, v.len);
-	quoted = xmalloc(n + 1);
-	csv_write(quoted, n, v.p, v.len);
-	buf_add(b, quoted, n);
-	buf_adds(b, last ? "\r\n" : ",");
-	free(quoted);
-	buf_release(&v);
-}
-
-static void
-csv_row(struct buf *b, const struct action *x)
+csv_row(struct sheet *sh, const struct action *x)
 {
 	struct buf list;
+	const char *cells[10];
 
-	csv_field(b, x->id, false);
-	csv_field(b, x->title, false);
-	csv_field(b, theme_name(x->theme), false);
 	buf_init(&list, 0);
+	buf_adds(&list, "");
 	for (size_t i = 0; i < x->ncountries; i++)
 		buf_printf(&list, "%s%s", i ? " " : "", x->countries[i]);
-	csv_field(b, list.p ? list.p : "", false);
+	cells[0] = x->id;
+	cells[1] = x->title;
+	cells[2] = theme_name(x->theme);
+	cells[3] = list.p;
+	cells[4] = x->lead_name;
+	cells[5] = coord_priority_name(x->priority);
+	cells[6] = x->due_date;
+	cells[7] = coord_action_status_name(x->status);
+	cells[8] = x->overdue ? "yes" : "no";
+	cells[9] = x->updated_at;
+	sheet_row(sh, cells, 10);
 	buf_release(&list);
-	csv_field(b, x->lead_name, false);
-	csv_field(b, coord_priority_name(x->priority), false);
-	csv_field(b, x->due_date, false);
-	csv_field(b, coord_action_status_name(x->status), false);
-	csv_field(b, x->overdue ? "yes" : "no", false);
-	csv_field(b, x->updated_at, true);
 }
 
 enum { CSV_MAX_ROWS = 100000 };
@@ -103,12 +81,15 @@ static void
 answer_csv(struct http_request *req, const struct coord_viewer *v,
 	   struct action_filter f)
 {
+	static const char *const head[] = { "id",	 "title",  "theme",
+					    "countries", "lead",   "priority",
+					    "due_date",	 "status", "overdue",
+					    "updated_at" };
+	struct sheet *sh = sheet_new(SHEET_CSV, NULL);
 	struct buf b;
 	size_t rows = 0;
 
-	buf_init(&b, 0);
-	buf_adds(&b, "id,title,theme,countries,lead,priority,due_date,status,"
-		     "overdue,updated_at\r\n");
+	sheet_row(sh, head, 10);
 	f.limit = COORD_LIST_MAX;
 	for (;;) {
 		struct coord_errors errs = { 0 };
@@ -117,6 +98,7 @@ answer_csv(struct http_request *req, const struct coord_viewer *v,
 					       &page, &errs);
 
 		if (e != ERR_OK) {
+			sheet_finish(sh, &b);
 			buf_release(&b);
 			coord_failed(req, e, &errs,
 				     "The actions could not be read.");
@@ -128,14 +110,15 @@ answer_csv(struct http_request *req, const struct coord_viewer *v,
 
 			if (access_check(access_actor_of(req), ACT_READ, &r) ==
 			    ACCESS_ALLOW)
-				csv_row(&b, &page.items[i]);
+				csv_row(sh, &page.items[i]);
 		}
 		rows += page.n;
 		if (!page.next_cursor || rows >= CSV_MAX_ROWS)
 			break;
 		f.cursor = page.next_cursor;
 	}
-	http_send_buf(req, 200, "text/csv; charset=utf-8", &b, false);
+	sheet_finish(sh, &b);
+	http_send_buf(req, 200, sheet_type(SHEET_CSV), &b, false);
 	http_add_header(req, "Content-Disposition",
 			"attachment; filename=\"atip-actions.csv\"");
 }
