@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "db/db.h"
 
 /* Purposes with their own derived keys (MACs and blind indexes). */
 enum crypto_purpose {
@@ -89,6 +90,18 @@ char *crypto_dek_rewrap(const struct crypto_keyring *kr, const char *wrapped,
 
 /* The key version a wrapped data key uses, 0 when the text is not one. */
 uint32_t crypto_dek_version(const char *wrapped);
+
+/*
+ * Re-wraps every stored data key not yet under the primary key, 100 to a
+ * transaction.  stale selects (id, wrapped key) of up to 100 keys NOT LIKE
+ * $1 (the primary's prefix); set writes $2 over $3 for id $1.  *count gets
+ * how many changed.
+ */
+enum db_status crypto_dek_rewrap_all(struct db *db,
+				     const struct crypto_keyring *kr,
+				     const struct db_stmt *stale,
+				     const struct db_stmt *set,
+				     long long *count);
 
 /*
  * Encrypts one field of a record (XChaCha20-Poly1305; the record id and the
@@ -216,5 +229,8 @@ bool crypto_webhook_sign(const struct crypto_keyring *kr,
 
 /* Wipes and releases a buffer that held secret or personal data. */
 void crypto_wipe_buf(struct buf *b);
+
+/* Wipes and frees a malloc'd string that held personal data (NULL: no-op). */
+void crypto_wipe_str(char *s);
 
 #endif

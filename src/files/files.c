@@ -346,57 +346,10 @@ files_delete_record(struct db_conn *c, const char *record_kind,
 	return st == DB_OK ? ERR_OK : db_err(st);
 }
 
-struct rewrap {
-	struct db_batches b; /* first: db_tx_batches() hands over &b */
-	const struct crypto_keyring *kr;
-};
-
-static enum db_status
-rewrap_tx(struct db_conn *c, void *arg)
-{
-	struct rewrap *r = arg;
-	char like[24], *ids[100], *keys[100];
-	struct db_arg a, set[3];
-	struct db_rows rows;
-	enum db_status st;
-	size_t n = 0, i;
-
-	snprintf(like, sizeof(like), "k%u.%%", crypto_keyring_primary(r->kr));
-	a = db_text(like);
-	db_query(c, &files_sql[FILES_STALE_KEYS], &a, 1, &rows);
-	while (n < 100 && db_next(&rows)) {
-		ids[n] = xstrdup(db_col_text(&rows, 0));
-		keys[n++] = xstrdup(db_col_text(&rows, 1));
-	}
-	st = db_rows_close(&rows);
-	r->b.more = n == 100;
-	for (i = 0; i < n; i++) {
-		char *fresh =
-			st == DB_OK ? crypto_dek_rewrap(r->kr, keys[i], ids[i])
-				    : NULL;
-		long long changed = 0;
-
-		if (fresh) { /* else a key of an unknown version: left alone */
-			set[0] = db_text(ids[i]);
-			set[1] = db_text(fresh);
-			set[2] = db_text(keys[i]);
-			st = db_exec(c, &files_sql[FILES_SET_KEY], set, 3,
-				     &changed);
-			r->b.changed += changed;
-		}
-		free(fresh);
-		free(ids[i]);
-		free(keys[i]);
-	}
-	return st;
-}
-
 enum err
 files_rewrap(struct db *db, const struct crypto_keyring *kr, long long *count)
 {
-	struct rewrap r = { .kr = kr };
-	enum db_status st = db_tx_batches(db, rewrap_tx, &r.b);
-
-	*count = r.b.changed;
-	return db_err(st);
+	return db_err(crypto_dek_rewrap_all(db, kr,
+					    &files_sql[FILES_STALE_KEYS],
+					    &files_sql[FILES_SET_KEY], count));
 }
