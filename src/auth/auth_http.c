@@ -32,6 +32,14 @@ enum db_status
 auth_audit(struct db_conn *c, struct http_request *req, const char *action,
 	   const char *kind, const char *record_id)
 {
+	return auth_audit_flagged(c, req, action, kind, record_id, NULL, NULL);
+}
+
+enum db_status
+auth_audit_flagged(struct db_conn *c, struct http_request *req,
+		   const char *action, const char *kind, const char *record_id,
+		   const char *review_org, const char *reason)
+{
 	const struct auth_actor *a = req->actor;
 	struct audit_event ev = { .chain = a->user.org_id,
 				  .actor_user = a->user.id,
@@ -39,7 +47,9 @@ auth_audit(struct db_conn *c, struct http_request *req, const char *action,
 				  .record_kind = kind,
 				  .record_id = record_id,
 				  .outcome = "ok",
-				  .request_id = req->id };
+				  .request_id = req->id,
+				  .review_org = review_org,
+				  .reason = reason };
 
 	return audit_append(c, &ev);
 }

@@ -20,6 +20,15 @@ enum db_status auth_audit(struct db_conn *c, struct http_request *req,
 			  const char *action, const char *kind,
 			  const char *record_id);
 
+/*
+ * Like auth_audit, for a break-glass access: the entry carries the reason
+ * and is flagged for review by review_org, the record's owner.
+ */
+enum db_status auth_audit_flagged(struct db_conn *c, struct http_request *req,
+				  const char *action, const char *kind,
+				  const char *record_id, const char *review_org,
+				  const char *reason);
+
 void auth_signin(struct http_request *req);  /* POST /api/v1/session */
 void auth_signout(struct http_request *req); /* DELETE /api/v1/session */
 void auth_me(struct http_request *req);	     /* GET /api/v1/me */

@@ -122,9 +122,15 @@ time_parse_rfc3339(const char *s, int64_t *ms)
 void
 time_today(char out[11])
 {
-	char now[TIME_RFC3339_LEN];
+	time_day_add(0, out);
+}
 
-	time_rfc3339(time_now_ms(), now, sizeof(now));
-	memcpy(out, now, 10);
+void
+time_day_add(long long days, char out[11])
+{
+	char when[TIME_RFC3339_LEN];
+
+	time_rfc3339(time_now_ms() + days * 86400000LL, when, sizeof(when));
+	memcpy(out, when, 10);
 	out[10] = '\0';
 }

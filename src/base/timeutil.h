@@ -34,4 +34,7 @@ bool time_parse_date(const char *s, char out[11]);
 /* Today's date in UTC as "YYYY-MM-DD" (11 bytes). */
 void time_today(char out[11]);
 
+/* The UTC date days from today (negative: before), as time_today. */
+void time_day_add(long long days, char out[11]);
+
 #endif

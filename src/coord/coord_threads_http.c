@@ -27,6 +27,21 @@ comment_json(const struct comment *x)
 	return o;
 }
 
+/*
+ * Comments are plain text: none on a record holding a victim's personal
+ * data, whose notes are kept encrypted on the record itself.
+ */
+static bool
+open_record(struct http_request *req, const struct app_record *rec)
+{
+	if (!rec->kind->sensitive)
+		return true;
+	http_invalid(req, "record_kind",
+		     "has no discussion: it holds personal data (write notes "
+		     "on the record)");
+	return false;
+}
+
 void
 coord_http_threads_list(struct http_request *req)
 {
@@ -41,7 +56,8 @@ coord_http_threads_list(struct http_request *req)
 	enum err e;
 
 	if (!app_record_allow(req, http_query(req, "record_kind"),
-			      http_query(req, "record_id"), ACT_READ, &rec))
+			      http_query(req, "record_id"), ACT_READ, &rec) ||
+	    !open_record(req, &rec))
 		return;
 	coord_limit(req, &limit, &errs);
 	if (cursor_s && !uuid_normalise(str_of(cursor_s), cursor))
@@ -116,7 +132,8 @@ coord_http_thread_post(struct http_request *req)
 		coord_invalid(req, &p.body_errs);
 		return;
 	}
-	if (!app_record_allow(req, kind, id, ACT_CONTRIBUTE, &rec))
+	if (!app_record_allow(req, kind, id, ACT_CONTRIBUTE, &rec) ||
+	    !open_record(req, &rec))
 		return;
 	p.in.record_kind = rec.kind->name;
 	p.in.record_id = rec.id;

@@ -284,3 +284,12 @@ crypto_wipe_buf(struct buf *b)
 		sodium_memzero(b->p, b->cap);
 	buf_release(b);
 }
+
+void
+crypto_wipe_str(char *s)
+{
+	if (s) {
+		sodium_memzero(s, strlen(s));
+		free(s);
+	}
+}

@@ -25,8 +25,9 @@
 #include "notify/notify_sql.h"
 
 static const char *const events[] = {
-	"mention",    "reply",		"action.assigned", "action.update",
-	"action.due", "action.overdue", "meeting.invited",
+	"mention",	 "reply",	   "action.assigned", "action.update",
+	"action.due",	 "action.overdue", "meeting.invited", "case.shared",
+	"case.transfer", "followup.due",
 };
 
 bool

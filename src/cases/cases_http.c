@@ -1,0 +1,939 @@
+/* /api/v1/cases: the case, its sharing, break glass, transfer, erasure. */
+#include <string.h>
+
+#include "access/access_http.h"
+#include "app.h"
+#include "auth/auth.h"
+#include "auth/auth_http.h"
+#include "base/gazetteer.h"
+#include "base/text.h"
+#include "cases/cases_http_int.h"
+#include "coord/coord_http.h"
+#include "files/files.h"
+#include "notify/notify.h"
+
+/* ---- what the handler files share ---- */
+
+bool
+cases_find(struct http_request *req, int param, enum access_action act,
+	   struct case_record *r)
+{
+	char id[UUID_STR_LEN];
+	struct access_record acc;
+	enum err e = http_param_id(req, param, id)
+			     ? cases_get(req->db, &req->arena, id, r)
+			     : ERR_NOT_FOUND;
+
+	if (e != ERR_OK) {
+		http_problem(req, e,
+			     e == ERR_NOT_FOUND ? "There is nothing here."
+						: "The case could not be read.",
+			     NULL);
+		return false;
+	}
+	acc = cases_access(r);
+	if (!access_allow(req, act, &acc)) {
+		cases_release(r);
+		return false;
+	}
+	return true;
+}
+
+bool
+cases_may(struct http_request *req, const struct case_record *r,
+	  enum access_action act)
+{
+	struct access_record acc = cases_access(r);
+
+	return access_check(access_actor_of(req), act, &acc) == ACCESS_ALLOW;
+}
+
+struct case_write
+cases_writer(struct http_request *req, const struct case_record *r)
+{
+	const struct auth_actor *a = req->actor;
+
+	return (struct case_write){
+		.kr = app_keyring(req->app),
+		.user_id = a->user.id,
+		.may_write_personal = cases_may(req, r, ACT_READ_PERSONAL),
+	};
+}
+
+json_t *
+cases_input(struct http_request *req, const char *const *drop,
+	    struct coord_errors *errs)
+{
+	json_t *in;
+
+	if (!json_is_object(req->body)) {
+		coord_error(errs, "body", "must be a JSON object");
+		return json_object();
+	}
+	in = json_copy(req->body);
+	for (const char *const *d = drop; d && *d; d++)
+		json_object_del(in, *d);
+	return in;
+}
+
+bool
+cases_version(struct http_request *req, long long *v, struct coord_errors *errs)
+{
+	json_t *x = json_object_get(req->body, "version");
+
+	if (!json_is_integer(x)) {
+		coord_error(errs, "version",
+			    "is required: the version you read");
+		return false;
+	}
+	*v = json_integer_value(x);
+	return true;
+}
+
+void
+cases_failed(struct http_request *req, enum err e,
+	     const struct coord_errors *errs, const char *what)
+{
+	if (e == ERR_FORBIDDEN)
+		http_problem(req, e,
+			     "Your role cannot write a victim's personal "
+			     "data.",
+			     NULL);
+	else
+		coord_failed(req, e, errs, what);
+}
+
+json_t *
+cases_entry_json(const struct case_entry *e)
+{
+	json_t *o = json_deep_copy(e->data);
+
+	json_object_set_new(o, "id", json_string(e->id));
+	json_object_set_new(o, "kind", json_string(e->kind));
+	json_object_set_new(o, "created_at", json_string(e->created_at));
+	json_object_set_new(o, "updated_at", json_string(e->updated_at));
+	json_object_set_new(o, "version", json_integer(e->version));
+	if (e->personal)
+		json_object_update(o, e->personal);
+	return o;
+}
+
+/* The fields a grant to the actor's organisation shares (NULL: all). */
+static const struct case_grant *
+grant_of(struct http_request *req, const struct case_record *r)
+{
+	const struct auth_actor *a = req->actor;
+
+	if (!strcmp(a->user.org_id, r->share.owner_org))
+		return NULL;
+	for (size_t i = 0; i < r->ngrants; i++)
+		if (!strcmp(r->grants[i].org_id, a->user.org_id))
+			return &r->grants[i];
+	return NULL;
+}
+
+bool
+cases_open(struct http_request *req, struct case_record *r)
+{
+	const struct case_grant *g = grant_of(req, r);
+
+	if (cases_open_personal(app_keyring(req->app), r, g ? g->fields : NULL,
+				g ? g->nfields : 0))
+		return true;
+	http_problem(req, ERR_INTERNAL,
+		     "The personal data of the case could not be opened.",
+		     NULL);
+	return false;
+}
+
+static json_t *
+grants_json(const struct case_record *r)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < r->ngrants; i++) {
+		const struct case_grant *g = &r->grants[i];
+
+		json_array_append_new(
+			list,
+			json_pack("{ss ss so sb ss}", "org_id", g->org_id,
+				  "purpose", g->purpose, "fields",
+				  coord_strings_json(g->fields, g->nfields),
+				  "consent_overridden",
+				  g->override_reason && *g->override_reason,
+				  "granted_at", g->granted_at));
+	}
+	return list;
+}
+
+json_t *
+cases_json(struct http_request *req, const struct case_record *r, bool parts)
+{
+	const struct auth_actor *a = req->actor;
+	json_t *o = cases_entry_json(&r->head);
+	static const char *const lists[] = { "events", "timeline", "consents",
+					     "plans", "followups" };
+	char today[11];
+
+	time_today(today);
+	coord_share_json(o, &r->share);
+	json_object_set_new(o, "owner_country",
+			    json_string(r->share.owner_country));
+	json_object_set_new(o, "created_by", json_string(r->created_by));
+	json_object_set_new(o, "erased_at",
+			    r->erased_at[0] ? json_string(r->erased_at)
+					    : json_null());
+	json_object_set_new(o, "transfer",
+			    r->transfer_to[0]
+				    ? json_pack("{ss ss}", "org_id",
+						r->transfer_to, "note",
+						r->transfer_note)
+				    : json_null());
+	json_object_set_new(o, "personal_included",
+			    json_boolean(r->head.personal != NULL));
+	/* Who else holds the case is the owner's business. */
+	if (!strcmp(a->user.org_id, r->share.owner_org))
+		json_object_set_new(o, "grants", grants_json(r));
+	if (!parts)
+		return o;
+	json_object_set_new(o, "risk_flags", cases_risk_flags(r, today));
+	json_object_set_new(o, "persons", json_array());
+	for (size_t i = 0; i < r->npersons; i++)
+		json_array_append_new(json_object_get(o, "persons"),
+				      cases_entry_json(&r->persons[i]));
+	for (int k = 0; k < ITEM_COUNT; k++)
+		json_object_set_new(o, lists[k], json_array());
+	for (size_t i = 0; i < r->nitems; i++) {
+		enum case_item_kind k;
+
+		if (case_item_parse(r->items[i].kind, &k))
+			json_array_append_new(json_object_get(o, lists[k]),
+					      cases_entry_json(&r->items[i]));
+	}
+	return o;
+}
+
+/* ---- /api/v1/cases/forms: the vocabulary ---- */
+
+static const char *const type_names[] = {
+	[CF_TEXT] = "text",
+	[CF_LONG] = "long_text",
+	[CF_TEXTS] = "texts",
+	[CF_DATE] = "date",
+	[CF_INT] = "integer",
+	[CF_BOOL] = "boolean",
+	[CF_PICK] = "pick",
+	[CF_MULTI] = "multi",
+	[CF_COUNTRY] = "country",
+	[CF_COUNTRIES] = "countries",
+	[CF_SUBDIVISION] = "subdivision",
+	[CF_DISTRICT] = "district",
+	[CF_ORG] = "org",
+	[CF_ORGS] = "orgs",
+	[CF_PERSON] = "person",
+	[CF_USER] = "user",
+	[CF_PHONE] = "phone",
+	[CF_EMAIL] = "email",
+};
+
+static void
+add_district(const struct gazetteer_entry *d, void *arg)
+{
+	json_array_append_new(arg, json_pack("{ss ss ss}", "code", d->code,
+					     "subdivision", d->subdivision,
+					     "name", d->name));
+}
+
+void
+cases_http_forms(struct http_request *req)
+{
+	const char *country = http_query(req, "districts");
+	json_t *forms = json_object(), *out;
+
+	for (int i = 0; i < FORM_COUNT; i++) {
+		const struct case_form *f = &case_forms[i];
+		json_t *fields = json_array();
+
+		for (size_t j = 0; j < f->n; j++) {
+			const struct case_field *x = &f->fields[j];
+			json_t *o = json_pack(
+				"{ss ss ss sb sb}", "name", x->name, "htcds",
+				x->htcds, "type", type_names[x->type],
+				"personal", (x->flags & CF_PERSONAL) != 0,
+				"required", (x->flags & CF_REQUIRED) != 0);
+
+			if (x->values) {
+				json_t *v = json_array();
+
+				for (const char *const *p = x->values; *p; p++)
+					json_array_append_new(v,
+							      json_string(*p));
+				json_array_append_new(v,
+						      json_string("Unknown"));
+				json_object_set_new(o, "values", v);
+			}
+			if (x->type == CF_INT)
+				json_object_set_new(o, "range",
+						    json_pack("[ii]", x->min,
+							      x->max));
+			json_array_append_new(fields, o);
+		}
+		json_object_set_new(forms, f->name, fields);
+	}
+	out = json_pack("{so}", "forms", forms);
+	if (country) {
+		json_t *list = json_array();
+
+		if (!gazetteer_each(country, NULL, add_district, list)) {
+			json_decref(list);
+			json_decref(out);
+			http_invalid(req, "districts",
+				     "must be a country of the gazetteer "
+				     "(NP, LK, BD, IN)");
+			return;
+		}
+		json_object_set_new(out, "districts", list);
+	}
+	http_json(req, 200, out);
+}
+
+/* ---- list ---- */
+
+static json_t *
+summary_json(struct arena *a, const struct case_summary *s)
+{
+	const char **flags;
+	size_t nflags;
+	json_t *o = json_pack("{ss ss ss ss* sI sI sb ss sI}", "id", s->id,
+			      "reference", s->reference, "status", s->status,
+			      "case_owner", s->case_owner, "victims",
+			      (json_int_t)s->victims, "perpetrators",
+			      (json_int_t)s->perpetrators, "erased", s->erased,
+			      "updated_at", s->updated_at, "version",
+			      (json_int_t)s->version);
+
+	coord_share_json(o, &s->share);
+	json_object_set_new(o, "owner_country",
+			    json_string(s->share.owner_country));
+	json_object_set_new(o, "transfer_to",
+			    s->transfer_to[0] ? json_string(s->transfer_to)
+					      : json_null());
+	text_split(a, s->flags, &flags, &nflags);
+	json_object_set_new(o, "risk_flags", coord_strings_json(flags, nflags));
+	return o;
+}
+
+void
+cases_http_list(struct http_request *req)
+{
+	const struct auth_actor *a = req->actor;
+	struct coord_viewer v = coord_viewer_of(req);
+	const char *view = http_query(req, "view");
+	struct case_filter f = {
+		.status = http_query(req, "status"),
+		.exploitation = http_query(req, "exploitation"),
+		.gender = http_query(req, "gender"),
+		.age_band = http_query(req, "age_band"),
+		.country = http_query(req, "country"),
+		.flag = http_query(req, "flag"),
+		.cursor = http_query(req, "cursor"),
+		.user_id = a->user.id,
+	};
+	struct coord_errors errs = { 0 };
+	struct case_page page;
+	json_t *items;
+	enum err e;
+
+	if (view && !strcmp(view, "mine"))
+		f.mine = true;
+	else if (view && !strcmp(view, "incoming"))
+		f.incoming = true;
+	else if (view && strcmp(view, "all"))
+		coord_error(&errs, "view", "must be all, mine or incoming");
+	coord_limit(req, &f.limit, &errs);
+	e = cases_list(req->db, &req->arena, &v, &f, &page, &errs);
+	if (e != ERR_OK) {
+		coord_failed(req, e, &errs, "The cases could not be read.");
+		return;
+	}
+	items = json_array();
+	for (size_t i = 0; i < page.n; i++) {
+		const struct case_summary *s = &page.items[i];
+		const char *org = a->user.org_id;
+		struct access_record r =
+			coord_access(&s->share, &org, s->granted ? 1 : 0);
+
+		/* An offered case is shown to the receiver, to decide on. */
+		if (f.incoming ? !strcmp(s->transfer_to, org)
+			       : access_check(access_actor_of(req), ACT_READ,
+					      &r) == ACCESS_ALLOW)
+			json_array_append_new(items,
+					      summary_json(&req->arena, s));
+	}
+	http_json(req, 200,
+		  json_pack("{so ss?}", "items", items, "next_cursor",
+			    page.next_cursor));
+}
+
+/* ---- changes ---- */
+
+static enum db_status
+op_tx(struct db_conn *c, void *arg)
+{
+	struct case_op *x = arg;
+
+	x->errs = x->body_errs;
+	if (x->errs.n)
+		return db_status_of(x->e = ERR_INVALID);
+	x->e = x->run(c, x);
+	if (x->e != ERR_OK)
+		return db_status_of(x->e);
+	return auth_audit_flagged(c, x->req, x->action, "case", x->r->id,
+				  x->review_org, x->reason);
+}
+
+bool
+cases_run(struct case_op *x, const char *what)
+{
+	if (db_tx_conn_err(x->req->db, op_tx, x, &x->e) == ERR_OK)
+		return true;
+	cases_failed(x->req, x->e, &x->errs, what);
+	return false;
+}
+
+static const char *const share_keys[] = { "level", "group_id", "tlp", "version",
+					  NULL };
+
+static enum err
+share_of(struct db_conn *c, struct case_op *x, struct coord_share *s)
+{
+	json_t *b = x->req->body;
+	const char *level = json_string_value(json_object_get(b, "level"));
+	enum err e;
+
+	if (level && !strcmp(level, "public")) {
+		coord_error(&x->errs, "level", "must not be public for a case");
+		return ERR_INVALID;
+	}
+	e = coord_share_parse(c, level,
+			      json_string_value(json_object_get(b, "group_id")),
+			      json_string_value(json_object_get(b, "tlp")),
+			      false, s, &x->errs);
+	return e;
+}
+
+static enum err
+create_op(struct db_conn *c, struct case_op *x)
+{
+	struct coord_share s = coord_owner_of(x->req);
+	json_t *data = NULL, *personal = NULL;
+	enum err e = share_of(c, x, &s);
+
+	/* Every wrong field at once: the form's too. */
+	if (e == ERR_INVALID) {
+		struct case_ctx ctx = { .c = c,
+					.a = &x->req->arena,
+					.case_id = "",
+					.owner_org = s.owner_org,
+					.may_write_personal =
+						x->w.may_write_personal };
+
+		e = case_form_read(&ctx, FORM_CASE, x->input, true, &data,
+				   &personal, &x->errs);
+		json_decref(data);
+		json_decref(personal);
+		return e == ERR_FORBIDDEN ? e : ERR_INVALID;
+	}
+	if (e != ERR_OK)
+		return e;
+	return cases_create(c, &x->req->arena, &x->w, &s, x->input, x->r,
+			    &x->errs);
+}
+
+void
+cases_http_create(struct http_request *req)
+{
+	struct coord_share owner = coord_owner_of(req);
+	struct access_record acc = coord_access(&owner, NULL, 0);
+	struct case_record r;
+	struct case_op x = { .req = req, .r = &r, .run = create_op };
+
+	memset(&r, 0, sizeof(r));
+	if (!access_allow(req, ACT_CREATE, &acc))
+		return;
+	x.w = (struct case_write){
+		.kr = app_keyring(req->app),
+		.user_id = ((const struct auth_actor *)req->actor)->user.id,
+		.may_write_personal = access_check(access_actor_of(req),
+						   ACT_READ_PERSONAL,
+						   &acc) == ACCESS_ALLOW,
+	};
+	x.input = cases_input(req, share_keys, &x.body_errs);
+	x.action = "case.create";
+	if (cases_run(&x, "The case was not saved.")) {
+		if (x.w.may_write_personal &&
+		    !cases_open_personal(x.w.kr, &r, NULL, 0))
+			r.head.personal = NULL;
+		http_json(req, 201, cases_json(req, &r, true));
+	}
+	json_decref(x.input);
+	cases_release(&r);
+}
+
+/* Reads the case's persons and items; answers 503/500 on failure. */
+static bool
+parts(struct http_request *req, struct case_record *r)
+{
+	enum err e = cases_load_parts(req->db, &req->arena, r);
+
+	if (e != ERR_OK)
+		http_problem(req, e, "The case could not be read.", NULL);
+	return e == ERR_OK;
+}
+
+static enum err
+read_op(struct db_conn *c, struct case_op *x)
+{
+	(void)c;
+	(void)x;
+	return ERR_OK;
+}
+
+/* Audits a read of personal data, then answers the whole case. */
+static void
+answer_personal(struct http_request *req, struct case_record *r,
+		const char *reason)
+{
+	struct case_op x = { .req = req, .r = r, .run = read_op };
+
+	if (!parts(req, r) || !cases_open(req, r))
+		return;
+	if (reason) {
+		x.review_org = r->share.owner_org;
+		x.reason = reason;
+	}
+	x.action = reason ? "case.break_glass" : "case.read_personal";
+	if (cases_run(&x, "The case could not be read."))
+		http_json(req, 200, cases_json(req, r, true));
+}
+
+void
+cases_http_get(struct http_request *req)
+{
+	const char *personal = http_query(req, "personal");
+	struct case_record r;
+
+	if (personal && strcmp(personal, "true") && strcmp(personal, "false")) {
+		http_invalid(req, "personal", "must be true or false");
+		return;
+	}
+	if (!cases_find(req, 0, ACT_READ, &r))
+		return;
+	if (personal && !strcmp(personal, "true")) {
+		struct access_record acc = cases_access(&r);
+
+		if (access_allow(req, ACT_READ_PERSONAL, &acc))
+			answer_personal(req, &r, NULL);
+	} else if (parts(req, &r)) {
+		http_json(req, 200, cases_json(req, &r, true));
+	}
+	cases_release(&r);
+}
+
+static enum err
+update_op(struct db_conn *c, struct case_op *x)
+{
+	struct coord_share s = x->r->share;
+	enum err e = share_of(c, x, &s);
+
+	if (e != ERR_OK && e != ERR_INVALID)
+		return e;
+	e = cases_update(c, &x->req->arena, &x->w, x->r, x->version, x->input,
+			 &s, &x->errs);
+	return e == ERR_OK && x->errs.n ? ERR_INVALID : e;
+}
+
+void
+cases_http_update(struct http_request *req)
+{
+	struct case_record r;
+	struct case_op x = { .req = req, .r = &r, .run = update_op };
+	json_t *b = req->body;
+
+	if (!cases_find(req, 0, ACT_UPDATE, &r))
+		return;
+	if (json_object_get(b, "level") || json_object_get(b, "group_id") ||
+	    json_object_get(b, "tlp")) {
+		struct access_record acc = cases_access(&r);
+
+		if (!access_allow(req, ACT_SHARE, &acc)) {
+			cases_release(&r);
+			return;
+		}
+	}
+	x.w = cases_writer(req, &r);
+	x.input = cases_input(req, share_keys, &x.body_errs);
+	x.action = "case.update";
+	if (!cases_version(req, &x.version, &x.body_errs))
+		coord_invalid(req, &x.body_errs);
+	else if (cases_run(&x, "The case was not saved.") && parts(req, &r))
+		http_json(req, 200, cases_json(req, &r, true));
+	json_decref(x.input);
+	cases_release(&r);
+}
+
+static bool
+case_role(struct http_request *req)
+{
+	const struct auth_actor *a = req->actor;
+
+	return a->user.role == ROLE_CASE_WORKER ||
+	       a->user.role == ROLE_INVESTIGATOR;
+}
+
+void
+cases_http_glass(struct http_request *req)
+{
+	const char *reason = NULL;
+	const struct http_field f[] = {
+		{ .name = "reason", .required = true, .string = &reason },
+	};
+	struct access_record acc;
+	struct case_record r;
+
+	if (!http_body_fields(req, f, 1) || !cases_find(req, 0, ACT_READ, &r))
+		return;
+	acc = cases_access(&r);
+	switch (access_break_glass(access_actor_of(req), &acc, reason)) {
+	case ACCESS_ALLOW: answer_personal(req, &r, reason); break;
+	case ACCESS_HIDDEN:
+		http_problem(req, ERR_NOT_FOUND, "There is nothing here.",
+			     NULL);
+		break;
+	default:
+		if (case_role(req))
+			http_invalid(req, "reason",
+				     "must say why, in at least 15 characters");
+		else
+			http_problem(req, ERR_FORBIDDEN,
+				     "Only case workers and investigators may "
+				     "break the glass.",
+				     NULL);
+	}
+	cases_release(&r);
+}
+
+struct grant_body {
+	const char *org_id, *purpose, *override_reason;
+	const char *const *fields;
+	size_t nfields;
+};
+
+static enum err
+grant_op(struct db_conn *c, struct case_op *x)
+{
+	struct grant_body *g = x->arg;
+	const struct auth_actor *a = x->req->actor;
+	enum err e = cases_grant(c, &x->req->arena, x->r, g->org_id, g->purpose,
+				 g->fields, g->nfields, g->override_reason,
+				 a->user.id, &x->errs);
+	struct notify_event ev = { .event = "case.shared",
+				   .record_kind = "case",
+				   .record_id = x->r->id,
+				   .actor_org = a->user.org_id,
+				   .actor_user = a->user.id };
+
+	if (e == ERR_OK && g->override_reason)
+		x->action = "case.grant_override";
+	return e == ERR_OK ? notify_org(c, g->org_id, &ev) : e;
+}
+
+void
+cases_http_grant(struct http_request *req)
+{
+	struct grant_body g = { 0 };
+	json_t *fields = NULL;
+	bool has;
+	const struct http_field f[] = {
+		{ .name = "org_id", .required = true, .string = &g.org_id },
+		{ .name = "purpose", .required = true, .string = &g.purpose },
+		{ .name = "fields", .any = &fields },
+		{ .name = "override_reason", .string = &g.override_reason },
+	};
+	struct case_record r;
+	struct case_op x = { .req = req, .r = &r, .run = grant_op, .arg = &g };
+
+	if (!cases_find(req, 0, ACT_SHARE, &r))
+		return;
+	coord_body(req, f, 4, &x.body_errs);
+	coord_strings(req, fields, "fields", &g.fields, &g.nfields, &has,
+		      &x.body_errs);
+	x.action = "case.grant";
+	if (cases_run(&x, "The case was not shared.")) {
+		char id[UUID_STR_LEN];
+
+		memcpy(id, r.id, sizeof(id));
+		cases_release(&r);
+		if (cases_get(req->db, &req->arena, id, &r) == ERR_OK)
+			http_json(req, 200, cases_json(req, &r, false));
+		else
+			http_problem(req, ERR_UNAVAILABLE,
+				     "The case could not be read.", NULL);
+	}
+	cases_release(&r);
+}
+
+static enum err
+ungrant_op(struct db_conn *c, struct case_op *x)
+{
+	return cases_grant_end(c, x->r->id, x->sub);
+}
+
+void
+cases_http_ungrant(struct http_request *req)
+{
+	char org[UUID_STR_LEN];
+	struct case_record r;
+	struct case_op x = { .req = req, .r = &r, .run = ungrant_op };
+
+	if (!cases_find(req, 0, ACT_SHARE, &r))
+		return;
+	if (!http_param_id(req, 1, org))
+		http_problem(req, ERR_NOT_FOUND, "There is nothing here.",
+			     NULL);
+	else {
+		x.sub = org;
+		x.action = "case.ungrant";
+		if (cases_run(&x, "The grant was not ended."))
+			http_send(req, 204, NULL, NULL, 0);
+	}
+	cases_release(&r);
+}
+
+static enum err
+transfer_op(struct db_conn *c, struct case_op *x)
+{
+	const char *const *b = x->arg;
+	const struct auth_actor *a = x->req->actor;
+	enum err e = cases_transfer_request(c, &x->req->arena, x->r, b[0], b[1],
+					    &x->errs);
+	struct notify_event ev = { .event = "case.transfer",
+				   .record_kind = "case",
+				   .record_id = x->r->id,
+				   .actor_org = a->user.org_id,
+				   .actor_user = a->user.id };
+
+	return e == ERR_OK ? notify_org(c, x->r->transfer_to, &ev) : e;
+}
+
+void
+cases_http_transfer(struct http_request *req)
+{
+	const char *b[2] = { NULL, NULL };
+	const struct http_field f[] = {
+		{ .name = "org_id", .required = true, .string = &b[0] },
+		{ .name = "note", .string = &b[1] },
+	};
+	struct case_record r;
+	struct case_op x = { .req = req, .r = &r, .run = transfer_op, .arg = b };
+
+	if (!cases_find(req, 0, ACT_UPDATE, &r))
+		return;
+	coord_body(req, f, 2, &x.body_errs);
+	x.action = "case.transfer";
+	if (cases_run(&x, "The transfer was not asked."))
+		http_json(req, 200, cases_json(req, &r, false));
+	cases_release(&r);
+}
+
+static enum err
+answer_op(struct db_conn *c, struct case_op *x)
+{
+	return cases_transfer_answer(c, x->r, x->arg != NULL);
+}
+
+/* The receiving organisation's writers accept or decline. */
+static void
+answer_transfer(struct http_request *req, bool accept)
+{
+	const struct auth_actor *a = req->actor;
+	char id[UUID_STR_LEN];
+	struct case_record r;
+	struct case_op x = {
+		.req = req, .r = &r, .run = answer_op, .arg = accept ? &x : NULL
+	};
+	enum err e = http_param_id(req, 0, id)
+			     ? cases_get(req->db, &req->arena, id, &r)
+			     : ERR_NOT_FOUND;
+
+	if (e == ERR_OK && strcmp(r.transfer_to, a->user.org_id)) {
+		cases_release(&r);
+		e = ERR_NOT_FOUND;
+	}
+	if (e != ERR_OK) {
+		http_problem(req, e,
+			     e == ERR_NOT_FOUND ? "There is nothing here."
+						: "The case could not be read.",
+			     NULL);
+		return;
+	}
+	if (a->user.role != ROLE_ORG_ADMIN &&
+	    a->user.role != ROLE_CASE_WORKER &&
+	    a->user.role != ROLE_INVESTIGATOR) {
+		http_problem(req, ERR_FORBIDDEN,
+			     "Your role cannot take cases over.", NULL);
+		cases_release(&r);
+		return;
+	}
+	x.action = accept ? "case.transfer_accept" : "case.transfer_decline";
+	if (cases_run(&x, "The transfer was not answered.")) {
+		cases_release(&r);
+		if (!accept)
+			http_send(req, 204, NULL, NULL, 0);
+		else if (cases_get(req->db, &req->arena, id, &r) == ERR_OK)
+			http_json(req, 200, cases_json(req, &r, false));
+		else
+			http_problem(req, ERR_UNAVAILABLE,
+				     "The case could not be read.", NULL);
+	}
+	cases_release(&r);
+}
+
+void
+cases_http_accept(struct http_request *req)
+{
+	answer_transfer(req, true);
+}
+
+void
+cases_http_decline(struct http_request *req)
+{
+	answer_transfer(req, false);
+}
+
+static enum err
+erase_op(struct db_conn *c, struct case_op *x)
+{
+	enum err e = cases_erase(c, x->r);
+
+	return e == ERR_OK ? files_delete_record(c, "case", x->r->id) : e;
+}
+
+void
+cases_http_erase(struct http_request *req)
+{
+	const char *reason = NULL, *text;
+	const struct http_field f[] = {
+		{ .name = "reason", .required = true, .string = &reason },
+	};
+	struct case_record r;
+	struct case_op x = { .req = req, .r = &r, .run = erase_op };
+
+	if (!cases_find(req, 0, ACT_DELETE, &r))
+		return;
+	coord_body(req, f, 1, &x.body_errs);
+	if (reason &&
+	    coord_text(&req->arena, "reason", reason, 1000, TEXT_LINES, true,
+		       &text, &x.body_errs) &&
+	    strlen(text) < ACCESS_REASON_MIN)
+		coord_error(&x.body_errs, "reason",
+			    "must name the lawful request, in at least 15 "
+			    "characters");
+	/* The reason is kept where erasures are reviewed. */
+	x.review_org = r.share.owner_org;
+	x.reason = reason;
+	x.action = "case.erase";
+	if (cases_run(&x, "The case was not erased."))
+		http_json(req, 200, cases_json(req, &r, false));
+	cases_release(&r);
+}
+
+/* A person's own data, for their request: everything about them. */
+void
+cases_http_copy(struct http_request *req)
+{
+	char pid[UUID_STR_LEN];
+	struct case_record r;
+	struct case_op x = { .req = req, .r = &r, .run = read_op };
+	json_t *out = NULL, *items;
+
+	if (!cases_find(req, 0, ACT_READ_PERSONAL, &r))
+		return;
+	if (!http_param_id(req, 1, pid) || !parts(req, &r) ||
+	    !cases_open(req, &r))
+		goto done;
+	items = json_array();
+	for (size_t i = 0; i < r.npersons; i++)
+		if (!strcmp(r.persons[i].id, pid))
+			out = json_pack("{ss ss ss so}", "case_id", r.id,
+					"owner_org", r.share.owner_org,
+					"exported_at", "", "person",
+					cases_entry_json(&r.persons[i]));
+	for (size_t i = 0; out && i < r.nitems; i++) {
+		const char *p = json_string_value(
+			json_object_get(r.items[i].data, "person_id"));
+
+		if (p && !strcmp(p, pid))
+			json_array_append_new(items,
+					      cases_entry_json(&r.items[i]));
+	}
+	if (!out) {
+		json_decref(items);
+		http_problem(req, ERR_NOT_FOUND, "There is nothing here.",
+			     NULL);
+		goto done;
+	}
+	json_object_set_new(out, "items", items);
+	x.action = "case.copy";
+	if (cases_run(&x, "The copy could not be made.")) {
+		char now[TIME_RFC3339_LEN];
+
+		time_rfc3339(time_now_ms(), now, sizeof(now));
+		json_object_set_new(out, "exported_at", json_string(now));
+		http_add_header(req, "Content-Disposition",
+				"attachment; filename=\"person.json\"");
+		http_json(req, 200, out);
+		out = NULL;
+	}
+	json_decref(out);
+done:
+	cases_release(&r);
+}
+
+/* The organisation's follow-ups due: overdue, or within days. */
+void
+cases_http_due(struct http_request *req)
+{
+	const struct auth_actor *a = req->actor;
+	const char *days = http_query(req, "days");
+	long long n = 0;
+	char until[11];
+	struct case_due *due;
+	size_t count;
+	json_t *items;
+	enum err e;
+
+	if (days && !str_to_i64(str_of(days), 0, 366, &n)) {
+		http_invalid(req, "days",
+			     "must be a whole number from 0 to 366");
+		return;
+	}
+	/* Overdue: due before today; with days, due up to today + days. */
+	time_day_add(n - (days ? 0 : 1), until);
+	e = cases_followups_due(req->db, &req->arena, a->user.org_id, until,
+				&due, &count);
+	if (e != ERR_OK) {
+		http_problem(req, e, "The follow-ups could not be read.", NULL);
+		return;
+	}
+	items = json_array();
+	for (size_t i = 0; i < count; i++)
+		json_array_append_new(
+			items,
+			json_pack("{ss ss ss ss? ss? ss}", "id", due[i].id,
+				  "case_id", due[i].case_id, "reference",
+				  due[i].reference, "person_id",
+				  due[i].person_id, "case_owner",
+				  due[i].case_owner, "due_on", due[i].due_on));
+	http_json(req, 200, json_pack("{so}", "items", items));
+}

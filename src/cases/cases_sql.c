@@ -1,0 +1,297 @@
+/*
+ * Statements and migrations of case management.  Plain fields are kept as
+ * JSON text (data) beside the columns lists filter on, which are copies of
+ * some of them; personal fields as JSON text mapping each field to its
+ * ciphertext (sealed).  Lists kept in one column are framed: ",a,b,".
+ */
+#include "cases/cases.h"
+#include "cases/cases_sql.h"
+#include "coord/coord_sql.h"
+
+const struct db_migration cases_migrations[] = {
+	{ 30, "cases",
+	  "CREATE TABLE cases (" COORD_SHARE_COLUMNS " reference TEXT NOT NULL,"
+	  " status TEXT NOT NULL CHECK (status IN ('Active', 'FollowUp',"
+	  "  'Closed', 'ClosedReferred')),"
+	  " case_owner TEXT REFERENCES users (id),"
+	  " risk_flags TEXT NOT NULL,"
+	  " data TEXT NOT NULL,"
+	  " sealed TEXT NOT NULL,"
+	  " data_key TEXT,"
+	  " erased_at TEXT,"
+	  " transfer_to TEXT REFERENCES orgs (id),"
+	  " transfer_note TEXT,"
+	  " created_by TEXT REFERENCES users (id),"
+	  " created_at TEXT NOT NULL,"
+	  " updated_at TEXT NOT NULL,"
+	  " version BIGINT NOT NULL);"
+	  "CREATE INDEX cases_owner ON cases (owner_org, id);"
+	  "CREATE INDEX cases_transfer ON cases (transfer_to);"
+	  "CREATE TABLE case_persons ("
+	  " id TEXT PRIMARY KEY,"
+	  " case_id TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,"
+	  " role TEXT NOT NULL CHECK (role IN ('victim', 'perpetrator')),"
+	  " gender TEXT,"
+	  " age_band TEXT,"
+	  " citizenship TEXT NOT NULL,"
+	  " trafficking_status TEXT,"
+	  " exploitation TEXT NOT NULL,"
+	  " data TEXT NOT NULL,"
+	  " sealed TEXT NOT NULL,"
+	  " created_at TEXT NOT NULL,"
+	  " updated_at TEXT NOT NULL,"
+	  " version BIGINT NOT NULL);"
+	  "CREATE INDEX case_persons_case ON case_persons (case_id, id);"
+	  "CREATE TABLE case_items ("
+	  " id TEXT PRIMARY KEY,"
+	  " case_id TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,"
+	  " kind TEXT NOT NULL CHECK (kind IN ('event', 'timeline',"
+	  "  'consent', 'plan', 'followup')),"
+	  " person_id TEXT REFERENCES case_persons (id),"
+	  " on_date TEXT,"
+	  " state TEXT NOT NULL,"
+	  " country TEXT,"
+	  " tags TEXT NOT NULL,"
+	  " orgs TEXT NOT NULL,"
+	  " data TEXT NOT NULL,"
+	  " sealed TEXT NOT NULL,"
+	  " created_by TEXT REFERENCES users (id),"
+	  " created_at TEXT NOT NULL,"
+	  " updated_at TEXT NOT NULL,"
+	  " version BIGINT NOT NULL);"
+	  "CREATE INDEX case_items_case ON case_items (case_id, kind, id);"
+	  "CREATE INDEX case_items_due ON case_items (kind, state, on_date);"
+	  "CREATE TABLE case_grants ("
+	  " case_id TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,"
+	  " org_id TEXT NOT NULL REFERENCES orgs (id),"
+	  " purpose TEXT NOT NULL,"
+	  " fields TEXT NOT NULL,"
+	  " override_reason TEXT,"
+	  " granted_by TEXT REFERENCES users (id),"
+	  " granted_at TEXT NOT NULL,"
+	  " PRIMARY KEY (case_id, org_id));"
+	  "CREATE INDEX case_grants_org ON case_grants (org_id);",
+	  NULL, NULL },
+};
+
+const size_t cases_nmigrations =
+	sizeof(cases_migrations) / sizeof(cases_migrations[0]);
+
+#define CASE_COLUMNS                                                      \
+	"c.id, c.owner_org, c.owner_country, c.level, c.group_id, c.tlp," \
+	" c.data, c.sealed, c.data_key, c.erased_at, c.transfer_to,"      \
+	" c.transfer_note, c.created_by, c.created_at, c.updated_at,"     \
+	" c.version"
+
+#define ENTRY_COLUMNS "id, data, sealed, created_at, updated_at, version"
+
+/* Organisations holding a grant see the case; $1 is the viewer's. */
+#define CASE_GRANTED \
+	"c.id IN (SELECT case_id FROM case_grants WHERE org_id = $1)"
+
+#define SUMMARY_COLUMNS                                                   \
+	"c.id, c.owner_org, c.owner_country, c.level, c.group_id, c.tlp," \
+	" c.reference, c.status, c.case_owner, c.risk_flags,"             \
+	" (SELECT COUNT(*) FROM case_persons p WHERE p.case_id = c.id"    \
+	"  AND p.role = 'victim'),"                                       \
+	" (SELECT COUNT(*) FROM case_persons p WHERE p.case_id = c.id"    \
+	"  AND p.role = 'perpetrator'),"                                  \
+	" c.transfer_to, c.erased_at, c.updated_at, c.version,"           \
+	" (SELECT COUNT(*) FROM case_grants g WHERE g.case_id = c.id"     \
+	"  AND g.org_id = $1)"
+
+/* Persons of the case with $n among their framed list column. */
+#define PERSON_HAS(col, n)                                                       \
+	"EXISTS (SELECT 1 FROM case_persons p WHERE p.case_id = c.id AND p." col \
+	" LIKE '%,' || " n " || ',%')"
+#define PERSON_IS(col, n)                                                        \
+	"EXISTS (SELECT 1 FROM case_persons p WHERE p.case_id = c.id AND p." col \
+	" = " n ")"
+
+const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
+	[CASE_INSERT] = { "case_insert",
+			  "INSERT INTO cases (id, owner_org, owner_country,"
+			  " level, group_id, tlp, reference, status,"
+			  " case_owner, risk_flags, data, sealed, data_key,"
+			  " created_by, created_at, updated_at, version)"
+			  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+			  " $11, $12, $13, $14, $15, $15, 1)",
+			  NULL, NULL },
+	[CASE_GET] = { "case_get",
+		       "SELECT " CASE_COLUMNS " FROM cases c WHERE c.id = $1",
+		       NULL, NULL },
+	[CASE_UPDATE] = { "case_update",
+			  "UPDATE cases SET level = $3, group_id = $4,"
+			  " tlp = $5, reference = $6, status = $7,"
+			  " case_owner = $8, risk_flags = $9, data = $10,"
+			  " sealed = $11, updated_at = $12,"
+			  " version = version + 1"
+			  " WHERE id = $1 AND version = $2",
+			  NULL, NULL },
+	[CASE_GRANTS] = { "case_grants",
+			  "SELECT org_id, purpose, fields, override_reason,"
+			  " granted_by, granted_at FROM case_grants"
+			  " WHERE case_id = $1 ORDER BY granted_at, org_id",
+			  NULL, NULL },
+	[CASE_GRANT_PUT] = { "case_grant_put",
+			     "INSERT INTO case_grants (case_id, org_id,"
+			     " purpose, fields, override_reason, granted_by,"
+			     " granted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+			     " ON CONFLICT (case_id, org_id) DO UPDATE SET"
+			     " purpose = $3, fields = $4, override_reason = $5,"
+			     " granted_by = $6, granted_at = $7",
+			     NULL, NULL },
+	[CASE_GRANT_DELETE] = { "case_grant_delete",
+				"DELETE FROM case_grants WHERE case_id = $1"
+				" AND org_id = $2",
+				NULL, NULL },
+	[CASE_GRANTS_CLEAR] = { "case_grants_clear",
+				"DELETE FROM case_grants WHERE case_id = $1",
+				NULL, NULL },
+	[CASE_TRANSFER_SET] = { "case_transfer_set",
+				"UPDATE cases SET transfer_to = $2,"
+				" transfer_note = $3, updated_at = $4,"
+				" version = version + 1 WHERE id = $1",
+				NULL, NULL },
+	[CASE_TRANSFER_ACCEPT] = { "case_transfer_accept",
+				   "UPDATE cases SET owner_org = transfer_to,"
+				   " owner_country = $2, level = 'org',"
+				   " group_id = NULL, case_owner = NULL,"
+				   " transfer_to = NULL, transfer_note = NULL,"
+				   " updated_at = $3, version = version + 1"
+				   " WHERE id = $1 AND transfer_to IS NOT NULL",
+				   NULL, NULL },
+	[CASE_ERASE] = { "case_erase",
+			 "UPDATE cases SET sealed = '{}', data_key = NULL,"
+			 " erased_at = $2, updated_at = $2,"
+			 " version = version + 1"
+			 " WHERE id = $1 AND erased_at IS NULL",
+			 NULL, NULL },
+	[CASE_ERASE_PERSONS] = { "case_erase_persons",
+				 "UPDATE case_persons SET sealed = '{}'"
+				 " WHERE case_id = $1",
+				 NULL, NULL },
+	[CASE_ERASE_ITEMS] = { "case_erase_items",
+			       "UPDATE case_items SET sealed = '{}'"
+			       " WHERE case_id = $1",
+			       NULL, NULL },
+	[CASE_LIST] = { "case_list",
+			"SELECT " SUMMARY_COLUMNS " FROM cases c"
+			" WHERE " COORD_VISIBLE(
+				"c",
+				CASE_GRANTED) " AND ($4 = '' OR c.status = $4)"
+					      " AND ($5 = '' OR " PERSON_HAS(
+						      "exploitation",
+						      "$5") ")"
+							    " AND ($6 = '' OR " PERSON_IS(
+								    "gender",
+								    "$6") ")"
+									  " AND ($7 = '' OR " PERSON_IS(
+										  "age_band",
+										  "$7") ")"
+											" AND ($8 = '' OR EXISTS (SELECT 1 FROM case_items i"
+											"  WHERE i.case_id = c.id AND i.kind = 'event'"
+											"  AND i.country = $8))"
+											" AND ($9 = '' OR c.risk_flags LIKE '%,' || $9 || ',%')"
+											" AND ($10 = '' OR c.case_owner = $10)"
+											" AND c.id < $11 ORDER BY c.id DESC LIMIT $12",
+			NULL, NULL },
+	[CASE_INCOMING] = { "case_incoming",
+			    "SELECT " SUMMARY_COLUMNS " FROM cases c"
+			    " WHERE c.transfer_to = $1 AND c.id < $2"
+			    " ORDER BY c.id DESC LIMIT $3",
+			    NULL, NULL },
+	[CASE_KEYS_OLD] = { "case_keys_old",
+			    "SELECT id, data_key FROM cases"
+			    " WHERE data_key IS NOT NULL"
+			    " AND data_key NOT LIKE $1 ORDER BY id LIMIT 100",
+			    NULL, NULL },
+	[CASE_KEY_SET] = { "case_key_set",
+			   "UPDATE cases SET data_key = $2 WHERE id = $1"
+			   " AND data_key = $3",
+			   NULL, NULL },
+	[PERSON_INSERT] = { "person_insert",
+			    "INSERT INTO case_persons (id, case_id, role,"
+			    " gender, age_band, citizenship,"
+			    " trafficking_status, exploitation, data, sealed,"
+			    " created_at, updated_at, version) VALUES ($1,"
+			    " $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11,"
+			    " 1)",
+			    NULL, NULL },
+	[PERSON_GET] = { "person_get",
+			 "SELECT " ENTRY_COLUMNS ", role FROM case_persons"
+			 " WHERE id = $1 AND case_id = $2",
+			 NULL, NULL },
+	[PERSON_UPDATE] = { "person_update",
+			    "UPDATE case_persons SET gender = $3,"
+			    " age_band = $4, citizenship = $5,"
+			    " trafficking_status = $6, exploitation = $7,"
+			    " data = $8, sealed = $9, updated_at = $10,"
+			    " version = version + 1"
+			    " WHERE id = $1 AND version = $2",
+			    NULL, NULL },
+	[PERSONS_OF_CASE] = { "persons_of_case",
+			      "SELECT " ENTRY_COLUMNS ", role"
+			      " FROM case_persons WHERE case_id = $1"
+			      " ORDER BY id",
+			      NULL, NULL },
+	[CASE_PERSON_EXISTS] = { "case_person_exists",
+				 "SELECT 1 FROM case_persons WHERE id = $1"
+				 " AND case_id = $2",
+				 NULL, NULL },
+	[CASE_WORKER_EXISTS] = { "case_worker_exists",
+				 "SELECT 1 FROM users WHERE id = $1"
+				 " AND org_id = $2 AND status = 'active'"
+				 " AND role IN ('case_worker',"
+				 " 'investigator')",
+				 NULL, NULL },
+	[ITEM_INSERT] = { "item_insert",
+			  "INSERT INTO case_items (id, case_id, kind,"
+			  " person_id, on_date, state, country, tags, orgs,"
+			  " data, sealed, created_by, created_at, updated_at,"
+			  " version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+			  " $9, $10, $11, $12, $13, $13, 1)",
+			  NULL, NULL },
+	[ITEM_GET] = { "item_get",
+		       "SELECT " ENTRY_COLUMNS ", kind FROM case_items"
+		       " WHERE id = $1 AND case_id = $2 AND kind = $3",
+		       NULL, NULL },
+	[ITEM_UPDATE] = { "item_update",
+			  "UPDATE case_items SET person_id = $3,"
+			  " on_date = $4, state = $5, country = $6, tags = $7,"
+			  " orgs = $8, data = $9, sealed = $10,"
+			  " updated_at = $11, version = version + 1"
+			  " WHERE id = $1 AND version = $2",
+			  NULL, NULL },
+	[ITEM_DELETE] = { "item_delete",
+			  "DELETE FROM case_items WHERE id = $1"
+			  " AND case_id = $2 AND kind = $3",
+			  NULL, NULL },
+	[ITEMS_OF_CASE] = { "items_of_case",
+			    "SELECT " ENTRY_COLUMNS ", kind FROM case_items"
+			    " WHERE case_id = $1"
+			    " ORDER BY kind, COALESCE(on_date, ''), id",
+			    NULL, NULL },
+	/* A victim of case $1 without a consent of scope $2 naming org $3,
+	 * given, and valid on $4. */
+	[CONSENT_MISSING] = { "consent_missing",
+			      "SELECT p.id FROM case_persons p"
+			      " WHERE p.case_id = $1 AND p.role = 'victim'"
+			      " AND NOT EXISTS (SELECT 1 FROM case_items i"
+			      "  WHERE i.person_id = p.id"
+			      "  AND i.kind = 'consent' AND i.state = 'given'"
+			      "  AND i.tags LIKE '%,' || $2 || ',%'"
+			      "  AND i.orgs LIKE '%,' || $3 || ',%'"
+			      "  AND (i.on_date IS NULL OR i.on_date >= $4))"
+			      " ORDER BY p.id LIMIT 1",
+			      NULL, NULL },
+	[FOLLOWUPS_DUE] = { "followups_due",
+			    "SELECT i.id, i.case_id, c.reference, i.person_id,"
+			    " c.case_owner, i.on_date FROM case_items i"
+			    " JOIN cases c ON c.id = i.case_id"
+			    " WHERE i.kind = 'followup' AND i.state = 'open'"
+			    " AND c.owner_org = $1 AND i.on_date <= $2"
+			    " AND c.erased_at IS NULL"
+			    " ORDER BY i.on_date, i.id LIMIT 500",
+			    NULL, NULL },
+};
