@@ -342,6 +342,22 @@ const struct http_route app_routes[] = {
 	{ "GET", "/api/v1/cases/forms", cases_http_forms, 0, "cases",
 	  "The case forms: every field with its HTCDS name, type, picklist and whether it is personal (districts=NP|LK|BD|IN adds the gazetteer's districts)",
 	  "cases", "{\"type\":\"object\",\"required\":[\"forms\"]}", NULL },
+	{ "POST", "/api/v1/cases/export", cases_http_export,
+	  HTTP_BODY | HTTP_DB, "cases",
+	  "Your organisation's cases as HTCDS rows, CSV or XLSX (format); "
+	  "without personal data unless personal=true with a reason (case "
+	  "workers, investigators; audited, flagged, five an hour)",
+	  "cases", "{\"type\":\"string\",\"format\":\"binary\"}",
+	  "{\"type\":\"object\"}" },
+	{ "POST", "/api/v1/cases/imports", cases_http_import,
+	  HTTP_UPLOAD | HTTP_DB, "cases",
+	  "Import cases from an HTCDS CSV file (text/csv); runs as a job, a "
+	  "batch of cases with a bad row imports nothing",
+	  "cases", "{\"type\":\"object\",\"required\":[\"id\"]}", NULL },
+	{ "GET", "/api/v1/cases/imports/{id}", cases_http_import_get, HTTP_DB,
+	  "cases",
+	  "An import's progress and the rows it refused (row, field, message)",
+	  "cases", "{\"type\":\"object\",\"required\":[\"id\"]}", NULL },
 	{ "GET", "/api/v1/cases", cases_http_list, HTTP_DB, "cases",
 	  "Cases you may see, newest first, without personal data (filters: status, exploitation, gender, age_band, country of an event, flag; view=mine|incoming)",
 	  "cases", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
@@ -602,6 +618,25 @@ webhook_deliver_job(struct job *job, void *ctx)
 	return JOB_DONE;
 }
 
+/* Imports one uploaded file of cases; its payload names it. */
+static enum job_result
+cases_import_job(struct job *job, void *ctx)
+{
+	struct app *app = job->app;
+	json_t *p = json_loads(job->payload, 0, NULL);
+	const char *id = json_string_value(json_object_get(p, "import"));
+	enum err e = id ? cases_import_run(job->db, app_keyring(app), id)
+			: ERR_OK;
+
+	(void)ctx;
+	json_decref(p);
+	if (e != ERR_OK && e != ERR_NOT_FOUND) {
+		job->error = "the import stopped; it will carry on";
+		return JOB_RETRY;
+	}
+	return JOB_DONE;
+}
+
 const struct job_kind app_jobs[] = {
 	{ "jobs.prune", jobs_prune, NULL, 3, 0, 60 * 60 * 1000 },
 	{ "audit.checkpoint", audit_checkpoint_job, NULL, 3, 0, 60 * 1000 },
@@ -610,6 +645,7 @@ const struct job_kind app_jobs[] = {
 	{ "actions.remind", actions_remind_job, NULL, 3, 0, 60 * 60 * 1000 },
 	{ "webhook.deliver", webhook_deliver_job, NULL, WEBHOOK_ATTEMPTS,
 	  60 * 1000, 0 },
+	{ "cases.import", cases_import_job, NULL, 5, 30 * 60 * 1000, 0 },
 };
 
 const size_t app_njobs = sizeof(app_jobs) / sizeof(app_jobs[0]);

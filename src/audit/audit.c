@@ -258,3 +258,18 @@ audit_checkpoint(struct db *db, const struct crypto_keyring *kr,
 	buf_release(&out);
 	return st;
 }
+
+enum err
+audit_count_since(struct db_conn *c, const char *chain, const char *user,
+		  const char *action, const char *since, long long *n)
+{
+	struct db_arg args[4] = { db_text(chain), db_text(user),
+				  db_text(action), db_text(since) };
+	struct db_rows rows;
+
+	*n = 0;
+	db_query(c, &audit_sql[AUDIT_COUNT_SINCE], args, 4, &rows);
+	if (db_next(&rows))
+		*n = db_col_int(&rows, 0);
+	return db_err(db_rows_close(&rows));
+}

@@ -54,6 +54,14 @@ enum err audit_flag_review(struct db_conn *c, const char *owner_org,
 			   const char *note);
 
 /*
+ * How many times user (of the chain's organisation) did action since the
+ * RFC 3339 time since: for rate limits on sensitive actions.
+ */
+enum err audit_count_since(struct db_conn *c, const char *chain,
+			   const char *user, const char *action,
+			   const char *since, long long *n);
+
+/*
  * Appends a signed line for every chain whose head moved since the last
  * checkpoint to the file at path (created 0600).  Returns DB_OK or the
  * database's status; a file error is DB_ERROR with a reason in err.

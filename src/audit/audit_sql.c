@@ -119,4 +119,9 @@ const struct db_stmt audit_sql[AUDIT_SQL_COUNT] = {
 			  " GROUP BY chain) h ON a.chain = h.chain"
 			  " AND a.seq = h.seq ORDER BY a.chain",
 			  NULL, NULL },
+	[AUDIT_COUNT_SINCE] = { "audit_count_since",
+				"SELECT COUNT(*) FROM atip_audit"
+				" WHERE chain = $1 AND actor_user = $2"
+				" AND action = $3 AND at >= $4",
+				NULL, NULL },
 };

@@ -262,11 +262,18 @@ enum err cases_item_update(struct db_conn *c, struct arena *a,
 enum err cases_item_delete(struct db_conn *c, const struct case_record *r,
 			   enum case_item_kind k, const char *item_id);
 
-/* Withdraws a consent: it stays on record, marked withdrawn by whom. */
+/*
+ * Withdraws a consent: it stays on record, marked withdrawn by whom and
+ * when (at: an RFC 3339 time, or NULL for now).
+ */
 enum err cases_consent_withdraw(struct db_conn *c, struct arena *a,
 				const struct case_record *r,
 				const char *consent_id, const char *user_id,
-				struct case_entry *out);
+				const char *at, struct case_entry *out);
+
+/* Runs the import id (a job): see cases_import.c. */
+enum err cases_import_run(struct db *db, const struct crypto_keyring *kr,
+			  const char *id);
 
 /*
  * Does every victim of the case hold a consent, given and not withdrawn
@@ -368,6 +375,17 @@ struct case_due {
 enum err cases_followups_due(struct db_conn *c, struct arena *a,
 			     const char *org_id, const char *until,
 			     struct case_due **out, size_t *n);
+
+struct sheet;
+
+/*
+ * Writes the cases org_id owns (of one status, or all) into the sheet as
+ * HTCDS rows (cases_table.c), with their personal fields or without.
+ * *ncases gets how many.
+ */
+enum err cases_export(struct db_conn *c, const struct crypto_keyring *kr,
+		      const char *org_id, const char *status, bool personal,
+		      struct sheet *sh, long long *ncases);
 
 /* Re-wraps the case data keys under the keyring's primary key. */
 enum err cases_rewrap(struct db *db, const struct crypto_keyring *kr,

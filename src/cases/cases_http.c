@@ -395,7 +395,8 @@ op_tx(struct db_conn *c, void *arg)
 bool
 cases_run(struct case_op *x, const char *what)
 {
-	if (db_tx_conn_err(x->req->db, op_tx, x, &x->e) == ERR_OK)
+	x->e = db_tx_conn_err(x->req->db, op_tx, x, &x->e);
+	if (x->e == ERR_OK)
 		return true;
 	cases_failed(x->req, x->e, &x->errs, what);
 	return false;

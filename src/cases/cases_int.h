@@ -55,9 +55,15 @@ void cases_table_cells(struct arena *a, const char *const *cols, size_t ncols,
 		       const struct case_record *r, const struct case_entry *e,
 		       const char **cells);
 
-/* A form's input (new JSON object) from a row read under columns cols. */
+/* A cell of a row read: its column and text (not empty). */
+struct cases_cell {
+	size_t col;
+	const char *v;
+};
+
+/* A form's input (new JSON object) from a row's cells, under cols. */
 json_t *cases_table_input(enum case_form_id form, const char *const *cols,
-			  char **cells, size_t n);
+			  const struct cases_cell *cells, size_t n);
 
 /* Is column one atip reads?  Is it a personal field's? */
 bool cases_table_known(const char *column);

@@ -441,9 +441,11 @@ cases_item_delete(struct db_conn *c, const struct case_record *r,
 enum err
 cases_consent_withdraw(struct db_conn *c, struct arena *a,
 		       const struct case_record *r, const char *consent_id,
-		       const char *user_id, struct case_entry *out)
+		       const char *user_id, const char *at,
+		       struct case_entry *out)
 {
 	char now[TIME_RFC3339_LEN];
+	int64_t ms;
 	enum err e = get_item(c, a, r, ITEM_CONSENT, consent_id, out);
 
 	if (e != ERR_OK)
@@ -451,7 +453,8 @@ cases_consent_withdraw(struct db_conn *c, struct arena *a,
 	if (json_object_get(out->data, "withdrawn_at") ||
 	    !json_is_true(json_object_get(out->data, "consent")))
 		return ERR_CONFLICT;
-	time_rfc3339(time_now_ms(), now, sizeof(now));
+	time_rfc3339(at && time_parse_rfc3339(at, &ms) ? ms : time_now_ms(),
+		     now, sizeof(now));
 	json_object_set_new(out->data, "withdrawn_at", json_string(now));
 	json_object_set_new(out->data, "withdrawn_by", json_string(user_id));
 	return item_store(c, a, ITEM_CONSENT, out, out->version);

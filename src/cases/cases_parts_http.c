@@ -210,7 +210,7 @@ withdraw_op(struct db_conn *c, struct case_op *x)
 	const struct auth_actor *a = x->req->actor;
 
 	return cases_consent_withdraw(c, &x->req->arena, x->r, x->sub,
-				      a->user.id, &x->out);
+				      a->user.id, NULL, &x->out);
 }
 
 void

@@ -8,6 +8,26 @@
 #include "cases/cases_sql.h"
 #include "coord/coord_sql.h"
 
+#define IMPORTS_TABLE(blob)                                          \
+	"CREATE TABLE case_imports ("                                \
+	" id TEXT PRIMARY KEY,"                                      \
+	" org_id TEXT NOT NULL REFERENCES orgs (id),"                \
+	" user_id TEXT NOT NULL REFERENCES users (id),"              \
+	" may_personal INTEGER NOT NULL,"                            \
+	" state TEXT NOT NULL CHECK (state IN ('queued', 'running'," \
+	"  'done', 'failed')),"                                      \
+	" rows_total BIGINT NOT NULL,"                               \
+	" cases_total BIGINT NOT NULL,"                              \
+	" next_group BIGINT NOT NULL,"                               \
+	" imported BIGINT NOT NULL,"                                 \
+	" errors TEXT NOT NULL,"                                     \
+	" problem TEXT,"                                             \
+	" data_key TEXT,"                                            \
+	" content " blob ","                                         \
+	" created_at TEXT NOT NULL,"                                 \
+	" finished_at TEXT);"                                        \
+	"CREATE INDEX case_imports_org ON case_imports (org_id, id);"
+
 const struct db_migration cases_migrations[] = {
 	{ 30, "cases",
 	  "CREATE TABLE cases (" COORD_SHARE_COLUMNS " reference TEXT NOT NULL,"
@@ -72,6 +92,9 @@ const struct db_migration cases_migrations[] = {
 	  " PRIMARY KEY (case_id, org_id));"
 	  "CREATE INDEX case_grants_org ON case_grants (org_id);",
 	  NULL, NULL },
+	/* An uploaded file waits sealed for its job; gone once read. */
+	{ 31, "case imports", NULL, IMPORTS_TABLE("BLOB"),
+	  IMPORTS_TABLE("BYTEA") },
 };
 
 const size_t cases_nmigrations =
@@ -293,5 +316,42 @@ const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 			    " AND c.owner_org = $1 AND i.on_date <= $2"
 			    " AND c.erased_at IS NULL"
 			    " ORDER BY i.on_date, i.id LIMIT 500",
+			    NULL, NULL },
+	[CASE_OWNED_PAGE] = { "case_owned_page",
+			      "SELECT id FROM cases WHERE owner_org = $1"
+			      " AND ($2 = '' OR status = $2) AND id > $3"
+			      " ORDER BY id LIMIT 500",
+			      NULL, NULL },
+	[IMPORT_INSERT] = { "import_insert",
+			    "INSERT INTO case_imports (id, org_id, user_id,"
+			    " may_personal, state, rows_total, cases_total,"
+			    " next_group, imported, errors, data_key, content,"
+			    " created_at) VALUES ($1, $2, $3, $4, 'queued', 0,"
+			    " 0, 0, 0, '[]', $5, $6, $7)",
+			    NULL, NULL },
+	[IMPORT_GET] = { "import_get",
+			 "SELECT id, org_id, user_id, may_personal, state,"
+			 " next_group, imported, errors, data_key, content"
+			 " FROM case_imports WHERE id = $1",
+			 NULL, NULL },
+	[IMPORT_READ] = { "import_read",
+			  "SELECT id, org_id, user_id, state, rows_total,"
+			  " cases_total, next_group, imported, errors,"
+			  " problem, created_at, finished_at"
+			  " FROM case_imports WHERE id = $1",
+			  NULL, NULL },
+	[IMPORT_START] = { "import_start",
+			   "UPDATE case_imports SET state = 'running',"
+			   " rows_total = $2, cases_total = $3 WHERE id = $1"
+			   " AND state IN ('queued', 'running')",
+			   NULL, NULL },
+	[IMPORT_PROGRESS] = { "import_progress",
+			      "UPDATE case_imports SET next_group = $2,"
+			      " imported = $3, errors = $4 WHERE id = $1",
+			      NULL, NULL },
+	[IMPORT_FINISH] = { "import_finish",
+			    "UPDATE case_imports SET state = $2, errors = $3,"
+			    " problem = $4, finished_at = $5, content = NULL,"
+			    " data_key = NULL WHERE id = $1",
 			    NULL, NULL },
 };
