@@ -891,9 +891,9 @@ cases_http_copy(struct http_request *req)
 
 		time_rfc3339(time_now_ms(), now, sizeof(now));
 		json_object_set_new(out, "exported_at", json_string(now));
+		http_json(req, 200, out);
 		http_add_header(req, "Content-Disposition",
 				"attachment; filename=\"person.json\"");
-		http_json(req, 200, out);
 		out = NULL;
 	}
 	json_decref(out);

@@ -126,22 +126,22 @@ cases_http_export(struct http_request *req)
 	x.e = db_tx_conn_err(req->db, export_tx, &x, &x.e);
 	if (x.e != ERR_OK) {
 		if (x.e == ERR_RATE_LIMITED) {
-			http_add_header(req, "Retry-After", "3600");
 			http_problem(req, x.e,
 				     "Personal exports are limited to five an "
 				     "hour.",
 				     NULL);
+			http_add_header(req, "Retry-After", "3600");
 		} else {
 			http_problem(req, x.e, "The export could not be made.",
 				     NULL);
 		}
 		return;
 	}
+	http_send_buf(req, 200, sheet_type(x.format), &x.out, x.personal);
 	http_add_header(req, "Content-Disposition",
 			x.format == SHEET_XLSX
 				? "attachment; filename=\"atip-cases.xlsx\""
 				: "attachment; filename=\"atip-cases.csv\"");
-	http_send_buf(req, 200, sheet_type(x.format), &x.out, x.personal);
 }
 
 /* ---- imports ---- */
