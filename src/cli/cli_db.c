@@ -156,6 +156,8 @@ write_demo(struct db_conn *conn, void *arg)
 		for (i = 0; i < NDEMO_USERS; i++)
 			ids[i] = d->user_ids[i];
 		d->e = cli_demo_coord(conn, d->orgs, ids);
+		if (d->e == ERR_OK)
+			d->e = cli_demo_cases(conn, d->kr, d->orgs, ids);
 	}
 	return db_status_of(d->e);
 }

@@ -117,3 +117,29 @@ test('every member has a directory profile; the Kathmandu unit lists a focal poi
   const protection = ok(await call('GET', '/api/v1/orgs?theme=protection', { session: s }), 200, 'protection');
   assert.deepEqual(protection.items.map((o) => o.id).sort(), [org('Kathmandu'), org('Pune'), org('Border Force')].sort());
 });
+
+test('the demo cases: the shelter\'s two, one overdue and offered to Kathmandu; names only to those who need to know', async () => {
+  const pune = ok(await call('GET', '/api/v1/cases', { session: await as('case_worker') }), 200, 'Pune\'s cases');
+  assert.deepEqual(pune.items.map((c) => c.reference).sort(), ['PUNE-2026-014 (fictional)', 'PUNE-2026-021 (fictional)'], 'not Kathmandu\'s');
+  const girl = pune.items.find((c) => c.reference.startsWith('PUNE-2026-014'));
+  assert.deepEqual(girl.risk_flags.sort(), ['Debt', 'Minor']);
+  const whole = ok(await call('GET', `/api/v1/cases/${girl.id}?personal=true`, { session: await as('case_worker') }), 200, 'with personal data');
+  assert.equal(whole.persons.find((p) => p.kind === 'victim').first_name, 'Sita (fictional)');
+  assert.deepEqual(whole.events.map((e) => e.type), ['Recruitment', 'Transit', 'Exploitation'], 'the route in date order');
+  assert.equal(whole.consents[0].given_by, 'Guardian', 'a minor\'s consent given by her guardian');
+  assert.equal(whole.followups.length, 4);
+  // Kathmandu holds a grant under that consent: its investigator reads the name.
+  const granted = ok(await call('GET', `/api/v1/cases/${girl.id}?personal=true`, { session: await as('investigator') }), 200, 'the grant');
+  assert.equal(granted.persons.find((p) => p.kind === 'victim').first_name, 'Sita (fictional)');
+  const plain = ok(await call('GET', `/api/v1/cases/${girl.id}`, { session: await as('org_admin') }), 200, 'Kathmandu\'s org admin');
+  assert.equal(plain.personal_included, false);
+  assert.equal(plain.persons.find((p) => p.kind === 'victim').first_name, undefined);
+  const due = ok(await call('GET', '/api/v1/followups', { session: await as('case_worker') }), 200, 'overdue follow-ups').items;
+  assert.deepEqual(due.map((f) => f.reference), ['PUNE-2026-021 (fictional)']);
+  const incoming = ok(await call('GET', '/api/v1/cases?view=incoming', { session: await as('org_admin') }), 200, 'offered to Kathmandu').items;
+  assert.deepEqual(incoming.map((c) => c.reference), ['PUNE-2026-021 (fictional)']);
+  const nepal = ok(await call('GET', '/api/v1/cases', { session: await as('investigator') }), 200, 'Kathmandu\'s list').items.map((c) => c.reference);
+  assert.ok(nepal.includes('KTM-CYB-007 (fictional)'));
+  const colombo = ok(await call('GET', '/api/v1/cases', { session: await as('analyst') }), 200, 'Colombo\'s list').items;
+  assert.deepEqual(colombo, [], 'Colombo sees none of them');
+});
