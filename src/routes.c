@@ -618,6 +618,20 @@ webhook_deliver_job(struct job *job, void *ctx)
 	return JOB_DONE;
 }
 
+/* Tells case owners of overdue follow-ups. */
+static enum job_result
+followups_remind_job(struct job *job, void *ctx)
+{
+	long long n = 0;
+
+	(void)ctx;
+	if (cases_followups_remind(job->db, &n) != ERR_OK) {
+		job->error = "could not read or notify overdue follow-ups";
+		return JOB_RETRY;
+	}
+	return JOB_DONE;
+}
+
 /* Imports one uploaded file of cases; its payload names it. */
 static enum job_result
 cases_import_job(struct job *job, void *ctx)
@@ -646,6 +660,8 @@ const struct job_kind app_jobs[] = {
 	{ "webhook.deliver", webhook_deliver_job, NULL, WEBHOOK_ATTEMPTS,
 	  60 * 1000, 0 },
 	{ "cases.import", cases_import_job, NULL, 5, 30 * 60 * 1000, 0 },
+	{ "followups.remind", followups_remind_job, NULL, 3, 0,
+	  60 * 60 * 1000 },
 };
 
 const size_t app_njobs = sizeof(app_jobs) / sizeof(app_jobs[0]);

@@ -391,6 +391,12 @@ enum err cases_export(struct db_conn *c, const struct crypto_keyring *kr,
 enum err cases_rewrap(struct db *db, const struct crypto_keyring *kr,
 		      long long *count);
 
+/*
+ * Tells case owners (or their organisation) of follow-ups now overdue,
+ * once each: a periodic job.  *count gets how many were looked at.
+ */
+enum err cases_followups_remind(struct db *db, long long *count);
+
 /* Migrations, for routes.c. */
 extern const struct db_migration cases_migrations[];
 extern const size_t cases_nmigrations;

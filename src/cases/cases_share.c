@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/text.h"
+#include "notify/notify.h"
 #include "cases/cases_int.h"
 #include "cases/cases_sql.h"
 
@@ -338,4 +339,69 @@ cases_rewrap(struct db *db, const struct crypto_keyring *kr, long long *count)
 {
 	return db_err(crypto_dek_rewrap_all(db, kr, &cases_sql[CASE_KEYS_OLD],
 					    &cases_sql[CASE_KEY_SET], count));
+}
+
+struct remind {
+	char today[11];
+	char after[UUID_STR_LEN];
+	long long n;
+};
+
+/* Tells the case owner (or, without one, the organisation) once. */
+static enum db_status
+remind_tx(struct db_conn *c, void *arg)
+{
+	struct remind *r = arg;
+	struct db_arg args[2] = { db_text(r->today), db_text(r->after) };
+	struct db_rows rows;
+	struct arena a;
+	struct {
+		const char *id, *case_id, *org, *owner;
+	} due[200];
+	enum err e = ERR_OK;
+
+	arena_init(&a);
+	r->n = 0;
+	db_query(c, &cases_sql[FOLLOWUPS_OVERDUE], args, 2, &rows);
+	while (r->n < 200 && db_next(&rows)) {
+		due[r->n].id = arena_strdup(&a, db_col_text(&rows, 0));
+		due[r->n].case_id = arena_strdup(&a, db_col_text(&rows, 1));
+		due[r->n].org = arena_strdup(&a, db_col_text(&rows, 2));
+		due[r->n++].owner =
+			db_col_null(&rows, 3)
+				? NULL
+				: arena_strdup(&a, db_col_text(&rows, 3));
+	}
+	e = db_err(db_rows_close(&rows));
+	for (long long i = 0; e == ERR_OK && i < r->n; i++) {
+		struct notify_event ev = {
+			.event = "followup.due",
+			.record_kind = "case",
+			.record_id = due[i].case_id,
+			.dedupe =
+				arena_printf(&a, "followup.due:%s", due[i].id),
+		};
+
+		e = due[i].owner ? notify_user(c, due[i].owner, &ev)
+				 : notify_org(c, due[i].org, &ev);
+	}
+	if (r->n)
+		coord_copy(r->after, sizeof(r->after), due[r->n - 1].id);
+	arena_release(&a);
+	return db_status_of(e);
+}
+
+enum err
+cases_followups_remind(struct db *db, long long *count)
+{
+	struct remind r = { .after = "" };
+	enum db_status st;
+
+	time_today(r.today);
+	*count = 0;
+	do {
+		st = db_tx(db, remind_tx, &r);
+		*count += r.n;
+	} while (st == DB_OK && r.n == 200);
+	return db_err(st);
 }

@@ -354,4 +354,13 @@ const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 			    " problem = $4, finished_at = $5, content = NULL,"
 			    " data_key = NULL WHERE id = $1",
 			    NULL, NULL },
+	[FOLLOWUPS_OVERDUE] = { "followups_overdue",
+				"SELECT i.id, i.case_id, c.owner_org,"
+				" c.case_owner FROM case_items i"
+				" JOIN cases c ON c.id = i.case_id"
+				" WHERE i.kind = 'followup'"
+				" AND i.state = 'open' AND i.on_date < $1"
+				" AND c.erased_at IS NULL AND i.id > $2"
+				" ORDER BY i.id LIMIT 200",
+				NULL, NULL },
 };

@@ -94,11 +94,19 @@ test('two practices are public, read without an account; the third is for member
 
 test('the Pune shelter was mentioned in the forum\'s discussion and told of its commitments', async () => {
   const s = await as('case_worker');
-  const inbox = ok(await call('GET', '/api/v1/notifications', { session: s }), 200, 'inbox');
+  // The hourly follow-up reminder runs once at start: wait for it.
+  let inbox;
+  for (let i = 0; i < 100; i++) {
+    inbox = ok(await call('GET', '/api/v1/notifications', { session: s }), 200, 'inbox');
+    if (inbox.items.some((n) => n.event === 'followup.due')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const events = inbox.items.map((n) => n.event).sort();
-  assert.deepEqual(events, ['action.assigned', 'action.assigned', 'mention']);
+  assert.deepEqual(events, ['action.assigned', 'action.assigned', 'followup.due', 'mention']);
+  const due = inbox.items.find((n) => n.event === 'followup.due');
+  assert.equal(due.record_kind, 'case', 'the overdue follow-up of a case');
   const count = ok(await call('GET', '/api/v1/notifications/count', { session: s }), 200, 'count');
-  assert.equal(count.unread, 3);
+  assert.equal(count.unread, 4);
   const mention = inbox.items.find((n) => n.event === 'mention');
   const thread = ok(await call('GET', `/api/v1/threads?record_kind=meeting&record_id=${mention.record_id}`, { session: s }), 200, 'thread');
   assert.equal(thread.items.length, 2);
