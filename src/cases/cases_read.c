@@ -102,10 +102,10 @@ list_value(struct reader *r, const struct case_field *f, json_t *v,
 			}
 		json_array_append_new(out, x);
 	}
-	if (json_array_size(out) > 1) {
+	if (f->type == CF_MULTI && json_array_size(out) > 1) {
 		for (i = 0; i < json_array_size(out); i++)
-			if (json_equal(json_array_get(out, i),
-				       json_string("Unknown"))) {
+			if (!strcmp(json_string_value(json_array_get(out, i)),
+				    "Unknown")) {
 				coord_error(r->errs, f->name,
 					    "takes Unknown only alone");
 				json_decref(out);
