@@ -189,3 +189,18 @@ iso_subdivision_name(const char *code)
 
 	return e ? e->name : NULL;
 }
+
+bool
+iso_country_parse(const char *s, char out[ISO_COUNTRY_LEN + 1])
+{
+	out[0] = '\0';
+	if (!s || strlen(s) != ISO_COUNTRY_LEN)
+		return false;
+	for (int i = 0; i < ISO_COUNTRY_LEN; i++)
+		out[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
+	out[ISO_COUNTRY_LEN] = '\0';
+	if (iso_country_valid(out))
+		return true;
+	out[0] = '\0';
+	return false;
+}

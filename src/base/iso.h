@@ -33,6 +33,12 @@ bool iso_load(char *err, size_t errlen);
 bool iso_country_valid(const char *code);
 
 /*
+ * Reads a country code given in any case ("np") into out as ISO writes it
+ * ("NP"); false (out "") when it is not a current alpha-2 code.
+ */
+bool iso_country_parse(const char *s, char out[ISO_COUNTRY_LEN + 1]);
+
+/*
  * True when code is an ISO 3166-2 subdivision code of the country
  * ("NP", "NP-P3"): it must exist and belong to that country.
  */

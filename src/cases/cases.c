@@ -205,22 +205,10 @@ cases_open_personal(const struct crypto_keyring *kr, struct case_record *r,
 	return ok;
 }
 
-static bool
-has_value(json_t *list, const char *v)
-{
-	size_t i;
-	json_t *x;
-
-	json_array_foreach (list, i, x)
-		if (!strcmp(json_string_value(x), v))
-			return true;
-	return false;
-}
-
 static void
 add_flag(json_t *flags, const char *f)
 {
-	if (!has_value(flags, f))
+	if (!cases_has(flags, f))
 		json_array_append_new(flags, json_string(f));
 }
 
@@ -237,14 +225,12 @@ flags_of(const struct case_record *r, const char *today)
 		add_flag(flags, json_string_value(x));
 	for (i = 0; i < r->npersons; i++) {
 		json_t *d = r->persons[i].data;
-		const char *band =
-			json_string_value(json_object_get(d, "age_band"));
 
 		if (strcmp(r->persons[i].kind, "victim"))
 			continue;
-		if (band && (!strcmp(band, "0-11") || !strcmp(band, "12-17")))
+		if (cases_minor(d))
 			add_flag(flags, "Minor");
-		if (has_value(json_object_get(d, "control_methods"),
+		if (cases_has(json_object_get(d, "control_methods"),
 			      "DebtBondage"))
 			add_flag(flags, "Debt");
 	}

@@ -69,6 +69,12 @@ json_t *cases_table_input(enum case_form_id form, const char *const *cols,
 bool cases_table_known(const char *column);
 bool cases_table_personal(const char *column);
 
+/* Does the JSON list of strings hold v? */
+bool cases_has(const json_t *list, const char *v);
+
+/* Is the person (plain fields) a minor by their age band? */
+bool cases_minor(const json_t *person);
+
 /* Recomputes the risk flags kept on the case row, for lists. */
 enum err cases_flags_refresh(struct db_conn *c, struct arena *a,
 			     const char *case_id);

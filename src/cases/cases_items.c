@@ -233,27 +233,13 @@ is_minor(struct db_conn *c, struct arena *a, const char *case_id,
 	struct db_arg args[2] = { db_text(person_id), db_text(case_id) };
 	struct case_entry p;
 	enum err e = get_entry(c, a, PERSON_GET, args, 2, &p);
-	const char *band;
 
 	*minor = false;
 	if (e != ERR_OK)
 		return e == ERR_NOT_FOUND ? ERR_OK : e;
-	band = str(p.data, "age_band");
-	*minor = band && (!strcmp(band, "0-11") || !strcmp(band, "12-17"));
+	*minor = cases_minor(p.data);
 	json_decref(p.data);
 	return ERR_OK;
-}
-
-static bool
-has(json_t *list, const char *v)
-{
-	size_t i;
-	json_t *x;
-
-	json_array_foreach (list, i, x)
-		if (!strcmp(json_string_value(x), v))
-			return true;
-	return false;
 }
 
 /* What one field of an item cannot say without another. */
@@ -279,11 +265,13 @@ check_item(struct db_conn *c, struct arena *a, const struct case_record *r,
 				    "is required once the follow-up is done");
 		break;
 	case ITEM_CONSENT:
-		if ((has(scopes, "Sharing") || has(scopes, "Referral")) &&
+		if ((cases_has(scopes, "Sharing") ||
+		     cases_has(scopes, "Referral")) &&
 		    !json_array_size(json_object_get(d, "org_ids")))
 			coord_error(errs, "org_ids",
 				    "must name the organisations it covers");
-		if ((has(scopes, "Sharing") || has(scopes, "Referral")) &&
+		if ((cases_has(scopes, "Sharing") ||
+		     cases_has(scopes, "Referral")) &&
 		    !str(d, "purpose"))
 			coord_error(errs, "purpose",
 				    "must say what sharing is for");

@@ -53,14 +53,9 @@ text_value(struct reader *r, const char *field, json_t *v, bool lines)
 static json_t *
 country_value(struct reader *r, const char *field, json_t *v)
 {
-	const char *s = json_string_value(v);
-	char up[3] = "";
+	char up[3];
 
-	if (s && strlen(s) == 2) {
-		up[0] = (char)(s[0] & ~0x20);
-		up[1] = (char)(s[1] & ~0x20);
-	}
-	if (!up[0] || !iso_country_valid(up)) {
+	if (!iso_country_parse(json_string_value(v), up)) {
 		coord_error(r->errs, field,
 			    "must be an ISO 3166-1 alpha-2 country code");
 		return NULL;

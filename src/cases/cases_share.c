@@ -260,15 +260,9 @@ cases_list(struct db_conn *c, struct arena *a, const struct coord_viewer *v,
 		pick_filter(f->gender, FORM_VICTIM, "gender", "gender", errs));
 	args[6] = db_text(pick_filter(f->age_band, FORM_VICTIM, "age_band",
 				      "age_band", errs));
-	if (f->country) {
-		if (strlen(f->country) == 2) {
-			country[0] = (char)(f->country[0] & ~0x20);
-			country[1] = (char)(f->country[1] & ~0x20);
-		}
-		if (!country[0] || !iso_country_valid(country))
-			coord_error(errs, "country",
-				    "must be an ISO 3166-1 alpha-2 code");
-	}
+	if (f->country && !iso_country_parse(f->country, country))
+		coord_error(errs, "country",
+			    "must be an ISO 3166-1 alpha-2 code");
 	if (f->flag && strcmp(f->flag, "Minor") && strcmp(f->flag, "Debt") &&
 	    strcmp(f->flag, "TraffickedBefore"))
 		coord_error(errs, "flag",

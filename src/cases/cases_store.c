@@ -146,3 +146,24 @@ cases_unseal(const struct crypto_dek *dek, const char *id, const char *sealed,
 	*out = open;
 	return true;
 }
+
+bool
+cases_has(const json_t *list, const char *v)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach (list, i, x)
+		if (!strcmp(json_string_value(x), v))
+			return true;
+	return false;
+}
+
+bool
+cases_minor(const json_t *person)
+{
+	const char *band =
+		json_string_value(json_object_get(person, "age_band"));
+
+	return band && (!strcmp(band, "0-11") || !strcmp(band, "12-17"));
+}

@@ -169,14 +169,9 @@ countries(struct arena *a, const struct action_input *in, struct action *x,
 	}
 	v = arena_alloc(a, (in->ncountries + 1) * sizeof(*v));
 	for (size_t i = 0; i < in->ncountries; i++) {
-		char up[3] = "";
-		const char *s = in->countries[i];
+		char up[3];
 
-		if (s && strlen(s) == 2) {
-			up[0] = (char)(s[0] & ~0x20);
-			up[1] = (char)(s[1] & ~0x20);
-		}
-		if (!up[0] || !iso_country_valid(up)) {
+		if (!iso_country_parse(in->countries[i], up)) {
 			coord_error(errs, "countries",
 				    "must list ISO 3166-1 alpha-2 codes");
 			return false;
@@ -539,15 +534,9 @@ coord_action_list(struct db_conn *c, struct arena *a,
 
 	if (f->view && strcmp(f->view, "mine") && strcmp(f->view, "overdue"))
 		coord_error(errs, "view", "must be mine or overdue");
-	if (f->country) {
-		if (strlen(f->country) == 2) {
-			country[0] = (char)(f->country[0] & ~0x20);
-			country[1] = (char)(f->country[1] & ~0x20);
-		}
-		if (!country[0] || !iso_country_valid(country))
-			coord_error(errs, "country",
-				    "must be an ISO 3166-1 alpha-2 code");
-	}
+	if (f->country && !iso_country_parse(f->country, country))
+		coord_error(errs, "country",
+			    "must be an ISO 3166-1 alpha-2 code");
 	if (f->theme && !theme_parse(f->theme, &theme))
 		coord_error(errs, "theme",
 			    "must be prevention, protection, prosecution or "

@@ -132,15 +132,11 @@ apply(struct db_conn *c, struct arena *a, const struct practice_input *in,
 		coord_text(a, "source", in->source, COORD_LINE_MAX, 0, false,
 			   &p->source, errs);
 	if (in->country) {
-		char up[3] = "";
+		char up[3];
 
-		if (strlen(in->country) == 2) {
-			up[0] = (char)(in->country[0] & ~0x20);
-			up[1] = (char)(in->country[1] & ~0x20);
-		}
 		if (!*in->country)
 			p->country[0] = '\0';
-		else if (!up[0] || !iso_country_valid(up))
+		else if (!iso_country_parse(in->country, up))
 			coord_error(errs, "country",
 				    "must be an ISO 3166-1 alpha-2 code");
 		else
@@ -267,15 +263,9 @@ coord_practice_search(struct db_conn *c, struct arena *a,
 		coord_error(errs, "cursor",
 			    "must be a next_cursor of this list");
 	}
-	if (f->country) {
-		if (strlen(f->country) == 2) {
-			country[0] = (char)(f->country[0] & ~0x20);
-			country[1] = (char)(f->country[1] & ~0x20);
-		}
-		if (!country[0] || !iso_country_valid(country))
-			coord_error(errs, "country",
-				    "must be an ISO 3166-1 alpha-2 code");
-	}
+	if (f->country && !iso_country_parse(f->country, country))
+		coord_error(errs, "country",
+			    "must be an ISO 3166-1 alpha-2 code");
 	if (f->theme && !theme_parse(f->theme, &theme))
 		coord_error(errs, "theme",
 			    "must be prevention, protection, prosecution or "

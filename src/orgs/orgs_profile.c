@@ -90,14 +90,9 @@ countries(struct arena *a, const struct profile_input *in,
 	}
 	v = arena_alloc(a, (in->nworks_in + 1) * sizeof(*v));
 	for (size_t i = 0; i < in->nworks_in; i++) {
-		char up[3] = "";
-		const char *s = in->works_in[i];
+		char up[3];
 
-		if (s && strlen(s) == 2) {
-			up[0] = (char)(s[0] & ~0x20);
-			up[1] = (char)(s[1] & ~0x20);
-		}
-		if (!up[0] || !iso_country_valid(up)) {
+		if (!iso_country_parse(in->works_in[i], up)) {
 			*why = "must list ISO 3166-1 alpha-2 codes";
 			return false;
 		}
