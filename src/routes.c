@@ -339,7 +339,7 @@ const struct http_route app_routes[] = {
 	  notify_http_webhook_deliveries, HTTP_DB, "webhooks",
 	  "A webhook's delivery log, newest first", "webhooks",
 	  "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
-	{ "GET", "/api/v1/cases/forms", cases_http_forms, 0, "cases",
+	{ "GET", "/api/v1/cases/forms", cases_http_forms, HTTP_DB, "cases",
 	  "The case forms: every field with its HTCDS name, type, picklist and whether it is personal (districts=NP|LK|BD|IN adds the gazetteer's districts)",
 	  "cases", "{\"type\":\"object\",\"required\":[\"forms\"]}", NULL },
 	{ "POST", "/api/v1/cases/export", cases_http_export,

@@ -318,6 +318,9 @@ check_case(json_t *d, const struct case_record *r, json_t *personal,
 	json_t *reason = json_object_get(personal, "closure_reason");
 	bool had = r && sealed_has(r->head.sealed, "closure_reason");
 
+	/* An erased case keeps no reason, and may still be closed. */
+	if (r && r->erased_at[0])
+		return;
 	if (status && !strncmp(status, "Closed", 6) &&
 	    (json_is_null(reason) || (!reason && !had)))
 		coord_error(errs, "closure_reason",

@@ -259,8 +259,9 @@ enum err cases_item_update(struct db_conn *c, struct arena *a,
 			   struct coord_errors *errs);
 
 /* Removes an item (not consents: those are withdrawn). */
-enum err cases_item_delete(struct db_conn *c, const struct case_record *r,
-			   enum case_item_kind k, const char *item_id);
+enum err cases_item_delete(struct db_conn *c, struct arena *a,
+			   const struct case_record *r, enum case_item_kind k,
+			   const char *item_id);
 
 /*
  * Withdraws a consent: it stays on record, marked withdrawn by whom and
@@ -317,8 +318,8 @@ enum err cases_transfer_request(struct db_conn *c, struct arena *a,
  * The receiving organisation accepts (ownership, country and the data key
  * move; sharing falls back to "org"; grants end) or declines.
  */
-enum err cases_transfer_answer(struct db_conn *c, struct case_record *r,
-			       bool accept);
+enum err cases_transfer_answer(struct db_conn *c, struct arena *a,
+			       struct case_record *r, bool accept);
 
 /*
  * Erases the personal data of the case on a lawful request: the data key

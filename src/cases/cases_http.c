@@ -4,6 +4,7 @@
 #include "access/access_http.h"
 #include "app.h"
 #include "auth/auth.h"
+#include "audit/audit.h"
 #include "auth/auth_http.h"
 #include "base/gazetteer.h"
 #include "base/text.h"
@@ -133,9 +134,9 @@ grant_of(struct http_request *req, const struct case_record *r)
 }
 
 bool
-cases_open(struct http_request *req, struct case_record *r)
+cases_open(struct http_request *req, struct case_record *r, bool glass)
 {
-	const struct case_grant *g = grant_of(req, r);
+	const struct case_grant *g = glass ? NULL : grant_of(req, r);
 
 	if (cases_open_personal(app_keyring(req->app), r, g ? g->fields : NULL,
 				g ? g->nfields : 0))
@@ -412,15 +413,16 @@ share_of(struct db_conn *c, struct case_op *x, struct coord_share *s)
 	const char *level = json_string_value(json_object_get(b, "level"));
 	enum err e;
 
+	/* Public is refused here, and the rest still checked. */
 	if (level && !strcmp(level, "public")) {
 		coord_error(&x->errs, "level", "must not be public for a case");
-		return ERR_INVALID;
+		level = NULL;
 	}
 	e = coord_share_parse(c, level,
 			      json_string_value(json_object_get(b, "group_id")),
 			      json_string_value(json_object_get(b, "tlp")),
 			      false, s, &x->errs);
-	return e;
+	return e == ERR_OK && x->errs.n ? ERR_INVALID : e;
 }
 
 static enum err
@@ -507,7 +509,7 @@ answer_personal(struct http_request *req, struct case_record *r,
 {
 	struct case_op x = { .req = req, .r = r, .run = read_op };
 
-	if (!parts(req, r) || !cases_open(req, r))
+	if (!parts(req, r) || !cases_open(req, r, reason != NULL))
 		return;
 	if (reason) {
 		x.review_org = r->share.owner_org;
@@ -595,7 +597,7 @@ case_role(struct http_request *req)
 void
 cases_http_glass(struct http_request *req)
 {
-	const char *reason = NULL;
+	const char *reason = NULL, *why = NULL;
 	const struct http_field f[] = {
 		{ .name = "reason", .required = true, .string = &reason },
 	};
@@ -604,8 +606,12 @@ cases_http_glass(struct http_request *req)
 
 	if (!http_body_fields(req, f, 1) || !cases_find(req, 0, ACT_READ, &r))
 		return;
+	/* Blanks are no reason: counted once cleaned. */
+	reason = text_clean(&req->arena, reason, AUDIT_REASON_MAX / 4,
+			    TEXT_LINES, &why);
 	acc = cases_access(&r);
-	switch (access_break_glass(access_actor_of(req), &acc, reason)) {
+	switch (access_break_glass(access_actor_of(req), &acc,
+				   reason ? reason : "")) {
 	case ACCESS_ALLOW: answer_personal(req, &r, reason); break;
 	case ACCESS_HIDDEN:
 		http_problem(req, ERR_NOT_FOUND, "There is nothing here.",
@@ -750,7 +756,19 @@ cases_http_transfer(struct http_request *req)
 static enum err
 answer_op(struct db_conn *c, struct case_op *x)
 {
-	return cases_transfer_answer(c, x->r, x->arg != NULL);
+	const struct auth_actor *a = x->req->actor;
+	char former[UUID_STR_LEN];
+	struct notify_event ev = { .event = x->arg ? "case.transfer_accepted"
+						   : "case.transfer_declined",
+				   .record_kind = "case",
+				   .record_id = x->r->id,
+				   .actor_org = a->user.org_id,
+				   .actor_user = a->user.id };
+	enum err e;
+
+	memcpy(former, x->r->share.owner_org, sizeof(former));
+	e = cases_transfer_answer(c, &x->req->arena, x->r, x->arg != NULL);
+	return e == ERR_OK ? notify_org(c, former, &ev) : e;
 }
 
 /* The receiving organisation's writers accept or decline. */
@@ -823,7 +841,7 @@ erase_op(struct db_conn *c, struct case_op *x)
 void
 cases_http_erase(struct http_request *req)
 {
-	const char *reason = NULL, *text;
+	const char *reason = NULL, *text = NULL;
 	const struct http_field f[] = {
 		{ .name = "reason", .required = true, .string = &reason },
 	};
@@ -842,7 +860,7 @@ cases_http_erase(struct http_request *req)
 			    "characters");
 	/* The reason is kept where erasures are reviewed. */
 	x.review_org = r.share.owner_org;
-	x.reason = reason;
+	x.reason = text;
 	x.action = "case.erase";
 	if (cases_run(&x, "The case was not erased."))
 		http_json(req, 200, cases_json(req, &r, false));
@@ -861,7 +879,7 @@ cases_http_copy(struct http_request *req)
 	if (!cases_find(req, 0, ACT_READ_PERSONAL, &r))
 		return;
 	if (!http_param_id(req, 1, pid) || !parts(req, &r) ||
-	    !cases_open(req, &r))
+	    !cases_open(req, &r, false))
 		goto done;
 	items = json_array();
 	for (size_t i = 0; i < r.npersons; i++)

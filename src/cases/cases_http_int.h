@@ -35,9 +35,12 @@ bool cases_version(struct http_request *req, long long *v,
 void cases_failed(struct http_request *req, enum err e,
 		  const struct coord_errors *errs, const char *what);
 
-/* Decrypts the case's personal data as far as the actor may read it
- * (owner: all; a grant: its fields); answers 500 and false on failure. */
-bool cases_open(struct http_request *req, struct case_record *r);
+/*
+ * Decrypts the case's personal data as far as the actor may read it
+ * (owner: all; a grant: its fields; break glass: all); answers 500 and
+ * false on failure.
+ */
+bool cases_open(struct http_request *req, struct case_record *r, bool glass);
 
 /* An entry, its plain fields and the personal ones when read. */
 json_t *cases_entry_json(const struct case_entry *e);

@@ -412,8 +412,9 @@ cases_item_update(struct db_conn *c, struct arena *a,
 }
 
 enum err
-cases_item_delete(struct db_conn *c, const struct case_record *r,
-		  enum case_item_kind k, const char *item_id)
+cases_item_delete(struct db_conn *c, struct arena *a,
+		  const struct case_record *r, enum case_item_kind k,
+		  const char *item_id)
 {
 	struct db_arg args[3] = { db_text(item_id), db_text(r->id),
 				  db_text(case_item_name(k)) };
@@ -423,7 +424,11 @@ cases_item_delete(struct db_conn *c, const struct case_record *r,
 	if (k == ITEM_CONSENT)
 		return ERR_CONFLICT;
 	e = db_err(db_exec(c, &cases_sql[ITEM_DELETE], args, 3, &n));
-	return e == ERR_OK && n == 0 ? ERR_NOT_FOUND : e;
+	if (e == ERR_OK && n == 0)
+		return ERR_NOT_FOUND;
+	return e == ERR_OK && affects_flags(k)
+		       ? cases_flags_refresh(c, a, r->id)
+		       : e;
 }
 
 enum err
@@ -432,7 +437,7 @@ cases_consent_withdraw(struct db_conn *c, struct arena *a,
 		       const char *user_id, const char *at,
 		       struct case_entry *out)
 {
-	char now[TIME_RFC3339_LEN];
+	char now[TIME_RFC3339_LEN], today[11];
 	int64_t ms;
 	enum err e = get_item(c, a, r, ITEM_CONSENT, consent_id, out);
 
@@ -445,7 +450,24 @@ cases_consent_withdraw(struct db_conn *c, struct arena *a,
 		     now, sizeof(now));
 	json_object_set_new(out->data, "withdrawn_at", json_string(now));
 	json_object_set_new(out->data, "withdrawn_by", json_string(user_id));
-	return item_store(c, a, ITEM_CONSENT, out, out->version);
+	if ((e = item_store(c, a, ITEM_CONSENT, out, out->version)) != ERR_OK)
+		return e;
+	/* Grants that rested on consent end when it no longer covers them
+	 * (an override stands: it never rested on consent). */
+	time_today(today);
+	for (size_t i = 0; e == ERR_OK && i < r->ngrants; i++) {
+		const struct case_grant *g = &r->grants[i];
+		const char *missing;
+		bool ok;
+
+		if (g->override_reason && *g->override_reason)
+			continue;
+		e = cases_consent_check(c, a, r->id, "Sharing", g->org_id,
+					today, &ok, &missing);
+		if (e == ERR_OK && !ok)
+			e = cases_grant_end(c, r->id, g->org_id);
+	}
+	return e;
 }
 
 /* The date months after from, the day kept or moved to the month's end. */

@@ -160,7 +160,7 @@ item_update(struct http_request *req, enum case_item_kind k)
 static enum err
 item_delete_op(struct db_conn *c, struct case_op *x)
 {
-	return cases_item_delete(c, x->r, x->kind, x->sub);
+	return cases_item_delete(c, &x->req->arena, x->r, x->kind, x->sub);
 }
 
 static void

@@ -312,13 +312,14 @@ district_value(struct reader *r, const struct case_field *f, json_t *v)
 }
 
 static json_t *
-value(struct reader *r, const struct case_field *f, json_t *v, bool bs)
+value(struct reader *r, const struct case_field *f, const char *key, json_t *v,
+      bool bs)
 {
 	switch (f->type) {
 	case CF_TEXT: return text_value(r, f->name, v, false);
 	case CF_LONG: return text_value(r, f->name, v, true);
 	case CF_TEXTS: return list_value(r, f, v, line_one);
-	case CF_DATE: return date_value(r, f->name, v, bs);
+	case CF_DATE: return date_value(r, key, v, bs);
 	case CF_INT: {
 		json_int_t i = json_integer_value(v);
 
@@ -406,7 +407,7 @@ one(struct reader *r, const char *key, json_t *v)
 		if (f->flags & CF_REQUIRED)
 			coord_error(r->errs, f->name, "is required");
 		x = json_null();
-	} else if (!(x = value(r, f, v, bs))) {
+	} else if (!(x = value(r, f, key, v, bs))) {
 		return;
 	}
 	if (json_is_null(x) && (f->flags & CF_REQUIRED))

@@ -137,7 +137,8 @@ cases_transfer_request(struct db_conn *c, struct arena *a,
 }
 
 enum err
-cases_transfer_answer(struct db_conn *c, struct case_record *r, bool accept)
+cases_transfer_answer(struct db_conn *c, struct arena *a, struct case_record *r,
+		      bool accept)
 {
 	char now[TIME_RFC3339_LEN];
 	struct db_arg args[4];
@@ -158,9 +159,12 @@ cases_transfer_answer(struct db_conn *c, struct case_record *r, bool accept)
 	}
 	if ((e = orgs_get(c, r->transfer_to, &o)) != ERR_OK)
 		return e;
+	/* The case owner was a user of the organisation giving it up. */
+	json_object_del(r->head.data, "case_owner");
 	args[1] = db_text(o.country);
 	args[2] = db_text(now);
-	e = db_err(db_exec(c, &cases_sql[CASE_TRANSFER_ACCEPT], args, 3, &n));
+	args[3] = db_text(cases_json_text(a, r->head.data));
+	e = db_err(db_exec(c, &cases_sql[CASE_TRANSFER_ACCEPT], args, 4, &n));
 	if (e == ERR_OK && n != 1)
 		return ERR_CONFLICT;
 	/* The new owner decides anew whom to share with. */

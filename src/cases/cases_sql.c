@@ -32,7 +32,7 @@ const struct db_migration cases_migrations[] = {
 	{ 30, "cases",
 	  "CREATE TABLE cases (" COORD_SHARE_COLUMNS " reference TEXT NOT NULL,"
 	  " status TEXT NOT NULL CHECK (status IN ('Active', 'FollowUp',"
-	  "  'Closed', 'ClosedReferred')),"
+	  "  'Closed', 'ClosedReferred', 'Unknown')),"
 	  " case_owner TEXT REFERENCES users (id),"
 	  " risk_flags TEXT NOT NULL,"
 	  " data TEXT NOT NULL,"
@@ -123,13 +123,26 @@ const size_t cases_nmigrations =
 	" (SELECT COUNT(*) FROM case_grants g WHERE g.case_id = c.id"     \
 	"  AND g.org_id = $1)"
 
-/* Persons of the case with $n among their framed list column. */
-#define PERSON_HAS(col, n)                                                       \
-	"EXISTS (SELECT 1 FROM case_persons p WHERE p.case_id = c.id AND p." col \
-	" LIKE '%,' || " n " || ',%')"
-#define PERSON_IS(col, n)                                                        \
-	"EXISTS (SELECT 1 FROM case_persons p WHERE p.case_id = c.id AND p." col \
-	" = " n ")"
+/*
+ * The cases the viewer ($1-$3) sees, of status $4, with a victim
+ * exploited as $5, of gender $6 and age band $7, an event in country $8,
+ * risk flag $9, case owner $10, before id $11.
+ */
+#define CASE_FILTER                                                          \
+	COORD_VISIBLE("c", CASE_GRANTED)                                     \
+	" AND ($4 = '' OR c.status = $4)"                                    \
+	" AND ($5 = '' OR EXISTS (SELECT 1 FROM case_persons p"              \
+	"  WHERE p.case_id = c.id AND p.role = 'victim'"                     \
+	"  AND p.exploitation LIKE '%,' || $5 || ',%'))"                     \
+	" AND ($6 = '' OR EXISTS (SELECT 1 FROM case_persons p"              \
+	"  WHERE p.case_id = c.id AND p.role = 'victim' AND p.gender = $6))" \
+	" AND ($7 = '' OR EXISTS (SELECT 1 FROM case_persons p"              \
+	"  WHERE p.case_id = c.id AND p.role = 'victim'"                     \
+	"  AND p.age_band = $7))"                                            \
+	" AND ($8 = '' OR EXISTS (SELECT 1 FROM case_items i"                \
+	"  WHERE i.case_id = c.id AND i.kind = 'event' AND i.country = $8))" \
+	" AND ($9 = '' OR c.risk_flags LIKE '%,' || $9 || ',%')"             \
+	" AND ($10 = '' OR c.case_owner = $10) AND c.id < $11"
 
 const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 	[CASE_INSERT] = { "case_insert",
@@ -180,8 +193,9 @@ const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 				   "UPDATE cases SET owner_org = transfer_to,"
 				   " owner_country = $2, level = 'org',"
 				   " group_id = NULL, case_owner = NULL,"
-				   " transfer_to = NULL, transfer_note = NULL,"
-				   " updated_at = $3, version = version + 1"
+				   " data = $4, transfer_to = NULL,"
+				   " transfer_note = NULL, updated_at = $3,"
+				   " version = version + 1"
 				   " WHERE id = $1 AND transfer_to IS NOT NULL",
 				   NULL, NULL },
 	[CASE_ERASE] = { "case_erase",
@@ -199,25 +213,9 @@ const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 			       " WHERE case_id = $1",
 			       NULL, NULL },
 	[CASE_LIST] = { "case_list",
-			"SELECT " SUMMARY_COLUMNS " FROM cases c"
-			" WHERE " COORD_VISIBLE(
-				"c",
-				CASE_GRANTED) " AND ($4 = '' OR c.status = $4)"
-					      " AND ($5 = '' OR " PERSON_HAS(
-						      "exploitation",
-						      "$5") ")"
-							    " AND ($6 = '' OR " PERSON_IS(
-								    "gender",
-								    "$6") ")"
-									  " AND ($7 = '' OR " PERSON_IS(
-										  "age_band",
-										  "$7") ")"
-											" AND ($8 = '' OR EXISTS (SELECT 1 FROM case_items i"
-											"  WHERE i.case_id = c.id AND i.kind = 'event'"
-											"  AND i.country = $8))"
-											" AND ($9 = '' OR c.risk_flags LIKE '%,' || $9 || ',%')"
-											" AND ($10 = '' OR c.case_owner = $10)"
-											" AND c.id < $11 ORDER BY c.id DESC LIMIT $12",
+			"SELECT " SUMMARY_COLUMNS
+			" FROM cases c WHERE " CASE_FILTER
+			" ORDER BY c.id DESC LIMIT $12",
 			NULL, NULL },
 	[CASE_INCOMING] = { "case_incoming",
 			    "SELECT " SUMMARY_COLUMNS " FROM cases c"

@@ -25,9 +25,18 @@
 #include "notify/notify_sql.h"
 
 static const char *const events[] = {
-	"mention",	 "reply",	   "action.assigned", "action.update",
-	"action.due",	 "action.overdue", "meeting.invited", "case.shared",
-	"case.transfer", "followup.due",
+	"mention",
+	"reply",
+	"action.assigned",
+	"action.update",
+	"action.due",
+	"action.overdue",
+	"meeting.invited",
+	"case.shared",
+	"case.transfer",
+	"case.transfer_accepted",
+	"case.transfer_declined",
+	"followup.due",
 };
 
 bool

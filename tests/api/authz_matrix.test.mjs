@@ -16,7 +16,9 @@
 //     expectedAdmin(), a re-statement of src/access/access.c (and of the few
 //     rules handlers add: only committed organisations report progress on an
 //     action, webhooks and tokens are their organisation's or user's own);
-//     every mismatching cell is reported at once.
+//     every mismatching cell is reported at once.  Cases add need to know:
+//     personal=true and break glass restate ACT_READ_PERSONAL and
+//     access_break_glass().
 //
 // Who is who (`atip demo`): the platform admin in the Secretariat (NP); the
 // org admin and the investigator in the Kathmandu unit (NP); the case worker
@@ -104,6 +106,40 @@ const rules = {
   'POST /api/v1/webhooks': { public: false, body: 'json', family: 'webhooks' },
   'DELETE /api/v1/webhooks/{id}': { public: false, family: 'webhooks' },
   'GET /api/v1/webhooks/{id}/deliveries': { public: false, family: 'webhooks' },
+  'GET /api/v1/cases/forms': { public: false, family: null },
+  'POST /api/v1/cases/export': { public: false, body: 'json', family: null },
+  'POST /api/v1/cases/imports': { public: false, body: 'bytes', family: null },
+  'GET /api/v1/cases/imports/{id}': { public: false, family: null },
+  'GET /api/v1/cases': { public: false, family: 'cases' },
+  'POST /api/v1/cases': { public: false, body: 'json', family: 'cases' },
+  'GET /api/v1/cases/{id}': { public: false, family: 'cases' },
+  'PATCH /api/v1/cases/{id}': { public: false, body: 'json', family: 'cases' },
+  'POST /api/v1/cases/{id}/break-glass': { public: false, body: 'json', family: 'cases' },
+  'POST /api/v1/cases/{id}/grants': { public: false, body: 'json', family: null },
+  'DELETE /api/v1/cases/{id}/grants/{org_id}': { public: false, family: null },
+  'POST /api/v1/cases/{id}/transfer': { public: false, body: 'json', family: null },
+  'POST /api/v1/cases/{id}/transfer/accept': { public: false, family: null },
+  'POST /api/v1/cases/{id}/transfer/decline': { public: false, family: null },
+  'POST /api/v1/cases/{id}/erase': { public: false, body: 'json', family: null },
+  'POST /api/v1/cases/{id}/persons': { public: false, body: 'json', family: 'cases' },
+  'PATCH /api/v1/cases/{id}/persons/{person_id}': { public: false, body: 'json', family: null },
+  'GET /api/v1/cases/{id}/persons/{person_id}/copy': { public: false, family: null },
+  'POST /api/v1/cases/{id}/events': { public: false, body: 'json', family: null },
+  'PATCH /api/v1/cases/{id}/events/{item_id}': { public: false, body: 'json', family: null },
+  'DELETE /api/v1/cases/{id}/events/{item_id}': { public: false, family: null },
+  'POST /api/v1/cases/{id}/timeline': { public: false, body: 'json', family: null },
+  'PATCH /api/v1/cases/{id}/timeline/{item_id}': { public: false, body: 'json', family: null },
+  'DELETE /api/v1/cases/{id}/timeline/{item_id}': { public: false, family: null },
+  'POST /api/v1/cases/{id}/consents': { public: false, body: 'json', family: null },
+  'POST /api/v1/cases/{id}/consents/{item_id}/withdraw': { public: false, family: null },
+  'POST /api/v1/cases/{id}/plans': { public: false, body: 'json', family: null },
+  'PATCH /api/v1/cases/{id}/plans/{item_id}': { public: false, body: 'json', family: null },
+  'DELETE /api/v1/cases/{id}/plans/{item_id}': { public: false, family: null },
+  'POST /api/v1/cases/{id}/followups': { public: false, body: 'json', family: null },
+  'PATCH /api/v1/cases/{id}/followups/{item_id}': { public: false, body: 'json', family: null },
+  'DELETE /api/v1/cases/{id}/followups/{item_id}': { public: false, family: null },
+  'POST /api/v1/cases/{id}/followups/schedule': { public: false, body: 'json', family: null },
+  'GET /api/v1/followups': { public: false, family: null },
 };
 
 // ---- the rules of src/access/access.c, restated ----------------------------------
@@ -128,6 +164,23 @@ function expected(role, relation, level, action) {
     case 'update': return own && writers.includes(role) ? 'ok' : 403;
     case 'contribute': return role !== 'viewer' ? 'ok' : 403;
     case 'progress': return role !== 'viewer' && own ? 'ok' : 403;
+    default: throw new Error(`no rule for ${action}`);
+  }
+}
+
+/**
+ * A case of Kathmandu's at level, as one of role in relation to it:
+ * 'ok', 403 or 404.  action: personal (GET ?personal=true: the owner's case
+ * workers and investigators; no grant is made here) or glass (break glass
+ * with a reason: case workers and investigators of any organisation that
+ * sees the case).
+ */
+function expectedCase(role, relation, level, action) {
+  if (expected(role, relation, level, 'read') !== 'ok') return 404;
+  const needToKnow = role === 'case_worker' || role === 'investigator';
+  switch (action) {
+    case 'personal': return needToKnow && relation === 'same_org' ? 'ok' : 403;
+    case 'glass': return needToKnow ? 'ok' : 403;
     default: throw new Error(`no rule for ${action}`);
   }
 }
@@ -182,7 +235,7 @@ let env;
 let data;
 const org = {};
 const sessions = {};
-const fixtures = { meeting: {}, action: {}, practice: {} }; // kind -> level -> record
+const fixtures = { meeting: {}, action: {}, practice: {}, case: {} }; // kind -> level -> record
 let publicPractice;
 let group; // Kathmandu's, with Colombo in it
 let target; // a Kathmandu viewer nobody signs in as: PATCHed and reset
@@ -250,6 +303,12 @@ before(async () => {
       ...as, body: { title: `Authz practice ${level} (fictional)`, summary: 'A fictional practice.', theme: 'protection', level, tlp },
     }), 201, `practice at ${level}`);
     files[level] = await uploadFile('org_admin', fixtures.meeting[level].id, 201, `file on the ${level} meeting`);
+    fixtures.case[level] = ok(await call('POST', '/api/v1/cases', {
+      session: sessions.investigator, body: { reference: `Authz case ${level} (fictional)`, level, tlp },
+    }), 201, `case at ${level}`);
+    ok(await call('POST', `/api/v1/cases/${fixtures.case[level].id}/persons`, {
+      session: sessions.investigator, body: { role: 'victim', gender: 'Unknown', first_name: `Authz victim ${level} (fictional)` },
+    }), 201, `a victim in the ${level} case`);
   }
   publicPractice = ok(await call('POST', '/api/v1/practices', {
     ...as, body: { title: 'Authz public practice (fictional)', summary: 'A fictional practice.', theme: 'protection', level: 'public', tlp: 'CLEAR' },
@@ -456,6 +515,36 @@ test('practices: read, list, PATCH and sharing one follow expected() for every r
     m.check('POST /api/v1/practices', a, 'org (own)', expected(a.role, 'same_org', 'org', 'update'), 201, res.status, res.text);
   }
   m.report(actors.length * 10);
+});
+
+test('cases: read, list, PATCH, adding a person, personal=true and break glass follow expected() and need to know', async () => {
+  const m = matrix();
+  for (const a of actors) {
+    const s = sessions[a.who];
+    const listed = itemsOf(await call('GET', '/api/v1/cases?limit=500', { session: s }), `GET /api/v1/cases as ${a.who}`).map((x) => x.id);
+    for (const [level] of levels) {
+      const id = fixtures.case[level].id;
+      m.listed('GET /api/v1/cases', a, level, expected(a.role, a.relation, level, 'read') === 'ok', listed.includes(id));
+      let res = await call('GET', `/api/v1/cases/${id}`, { session: s });
+      m.check('GET /api/v1/cases/{id}', a, level, expected(a.role, a.relation, level, 'read'), 200, res.status, res.text);
+      if (res.status === 200) {
+        const clean = res.json.personal_included === false && !res.text.includes('Authz victim');
+        m.check('GET /api/v1/cases/{id}: nothing personal', a, level, 'ok', 200, clean ? 200 : 'personal data', res.text);
+      }
+      res = await call('GET', `/api/v1/cases/${id}?personal=true`, { session: s });
+      m.check('GET /api/v1/cases/{id}?personal=true', a, level, expectedCase(a.role, a.relation, level, 'personal'), 200, res.status, res.text);
+      res = await call('POST', `/api/v1/cases/${id}/break-glass`, { session: s, body: { reason: `Authz matrix: an emergency of ${a.who} (fictional).` } });
+      m.check('POST /api/v1/cases/{id}/break-glass', a, level, expectedCase(a.role, a.relation, level, 'glass'), 200, res.status, res.text);
+      const version = await versionOf(`/api/v1/cases/${id}`);
+      res = await call('PATCH', `/api/v1/cases/${id}`, { session: s, body: { version, reference: `Changed by ${a.who} (fictional)` } });
+      m.check('PATCH /api/v1/cases/{id}', a, level, expected(a.role, a.relation, level, 'update'), 200, res.status, res.text);
+      res = await call('POST', `/api/v1/cases/${id}/persons`, { session: s, body: { role: 'perpetrator', gender: 'Unknown' } });
+      m.check('POST /api/v1/cases/{id}/persons', a, level, expected(a.role, a.relation, level, 'update'), 201, res.status, res.text);
+    }
+    const res = await call('POST', '/api/v1/cases', { session: s, body: { reference: `Opened by ${a.who} (fictional)` } });
+    m.check('POST /api/v1/cases', a, 'org (own)', expected(a.role, 'same_org', 'org', 'update'), 201, res.status, res.text);
+  }
+  m.report(actors.length * 19);
 });
 
 test('files on meetings: upload, list, describe, download and erase follow expected() for every role, relation and level', async () => {
