@@ -618,7 +618,7 @@ webhook_deliver_job(struct job *job, void *ctx)
 	return JOB_DONE;
 }
 
-/* Tells case owners of overdue follow-ups. */
+/* Tells case owners of overdue follow-ups; ends grants of expired consent. */
 static enum job_result
 followups_remind_job(struct job *job, void *ctx)
 {
@@ -629,6 +629,13 @@ followups_remind_job(struct job *job, void *ctx)
 		job->error = "could not read or notify overdue follow-ups";
 		return JOB_RETRY;
 	}
+	/* Consent that has run out no longer opens a case to others. */
+	if (cases_grants_expire(job->db, &n) != ERR_OK) {
+		job->error = "could not end the grants of expired consent";
+		return JOB_RETRY;
+	}
+	if (n)
+		log_msg(LOG_INFO, "ended %lld grants of expired consent", n);
 	return JOB_DONE;
 }
 

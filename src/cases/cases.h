@@ -398,6 +398,13 @@ enum err cases_rewrap(struct db *db, const struct crypto_keyring *kr,
  */
 enum err cases_followups_remind(struct db *db, long long *count);
 
+/*
+ * Ends the grants that rested on consent once a victim's consent has
+ * expired (a periodic job; withdrawal ends them at once).  *count gets
+ * how many ended.
+ */
+enum err cases_grants_expire(struct db *db, long long *count);
+
 /* Migrations, for routes.c. */
 extern const struct db_migration cases_migrations[];
 extern const size_t cases_nmigrations;

@@ -403,3 +403,22 @@ cases_followups_remind(struct db *db, long long *count)
 	} while (st == DB_OK && r.n == 200);
 	return db_err(st);
 }
+
+static enum db_status
+expire_tx(struct db_conn *c, void *arg)
+{
+	long long *n = arg;
+	char today[11];
+	struct db_arg a;
+
+	time_today(today);
+	a = db_text(today);
+	return db_exec(c, &cases_sql[GRANTS_EXPIRE], &a, 1, n);
+}
+
+enum err
+cases_grants_expire(struct db *db, long long *count)
+{
+	*count = 0;
+	return db_err(db_tx(db, expire_tx, count));
+}

@@ -361,4 +361,20 @@ const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 				" AND c.erased_at IS NULL AND i.id > $2"
 				" ORDER BY i.id LIMIT 200",
 				NULL, NULL },
+	/* Grants resting on consent (no override) that a victim's consent
+	 * no longer covers on $1. */
+	[GRANTS_EXPIRE] = { "grants_expire",
+			    "DELETE FROM case_grants"
+			    " WHERE COALESCE(override_reason, '') = ''"
+			    " AND EXISTS (SELECT 1 FROM case_persons p"
+			    "  WHERE p.case_id = case_grants.case_id"
+			    "  AND p.role = 'victim'"
+			    "  AND NOT EXISTS (SELECT 1 FROM case_items i"
+			    "   WHERE i.person_id = p.id AND i.kind = 'consent'"
+			    "   AND i.state = 'given'"
+			    "   AND i.tags LIKE '%,Sharing,%'"
+			    "   AND i.orgs LIKE '%,' || case_grants.org_id"
+			    "    || ',%'"
+			    "   AND (i.on_date IS NULL OR i.on_date >= $1)))",
+			    NULL, NULL },
 };
