@@ -7,6 +7,8 @@ import * as account from './pages/account.js';
 import * as action from './pages/action.js';
 import * as actions from './pages/actions.js';
 import * as audit from './pages/audit.js';
+import * as caseRecord from './pages/case.js';
+import * as cases from './pages/cases.js';
 import * as enrol from './pages/enrol.js';
 import * as inbox from './pages/inbox.js';
 import * as meeting from './pages/meeting.js';
@@ -22,12 +24,13 @@ import * as webhooks from './pages/webhooks.js';
 const routes = {
 	signin, enrol, orgs, org, users, audit, account, webhooks,
 	meetings, meeting, actions, action, practices, practice, inbox,
+	cases, case: caseRecord,
 };
 const home = 'orgs';
 // What anyone may open without signing in: the public good practices.
 const open = new Set(['signin', 'practices', 'practice']);
 // A record's page lights up its list in the menu.
-const section = { meeting: 'meetings', action: 'actions', practice: 'practices', org: 'orgs' };
+const section = { meeting: 'meetings', action: 'actions', practice: 'practices', org: 'orgs', case: 'cases' };
 
 // What the signed-in user is: { user, country } from GET /api/v1/me.
 let me = null;
