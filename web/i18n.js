@@ -47,6 +47,11 @@ export function label(prefix, code) {
 	return code && has(`${prefix}.${code}`) ? t(`${prefix}.${code}`) : code || '';
 }
 
+/** What an audit entry on a case says was done ("case.erase"), or null. */
+export function caseActionWords(action) {
+	return action?.startsWith('case.') ? label('cases.trail', action.slice(5)) : null;
+}
+
 /** Fills every element under root that names a key with its text. */
 export function translate(root = document) {
 	for (const el of root.querySelectorAll('[data-i18n]'))

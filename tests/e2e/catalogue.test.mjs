@@ -21,7 +21,7 @@ const html = fs.readFileSync(path.join(webRoot, 'index.html'), 'utf8');
 const keys = Object.keys(catalogue);
 const prefixes = new Set(keys.map((k) => k.split('.')[0]));
 // Keys the code builds from a prefix and a code: label('role', user.role).
-const built = ['title.', 'role.', 'org_type.', 'org_status.', 'audit.action.', 'audit.outcome.', 'audit.kind.'];
+const built = ['title.', 'role.', 'org_type.', 'org_status.', 'audit.action.', 'audit.outcome.', 'audit.kind.', 'cases.trail.'];
 
 /** The string literals in the UI's code that look like catalogue keys. */
 function literalKeys() {

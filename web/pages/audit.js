@@ -2,7 +2,7 @@
 // platform admins: any organisation's, or the platform's own events).
 import { api, listAll, query } from '../api.js';
 import { addRow, alertBox, field, h, pageHeading, problemText, showAlert, table } from '../dom.js';
-import { formatTime, label } from '../i18n.js';
+import { caseActionWords, formatTime, label } from '../i18n.js';
 import { reviewsSection } from './reviews.js';
 
 export async function render(view, ctx) {
@@ -59,7 +59,7 @@ export async function render(view, ctx) {
 		for (const e of res.data.items)
 			addRow(list.body, [
 				h('time', { datetime: e.at, text: formatTime(e.at) }),
-				label('audit.action', e.action),
+				caseActionWords(e.action) || label('audit.action', e.action),
 				h('span', { class: `outcome outcome-${e.outcome}`, text: label('audit.outcome', e.outcome) }),
 				e.actor_user ? actor(e.actor_user) : h('span', { class: 'muted', i18n: 'audit.system' }),
 				e.record_id ? h('span', {}, `${label('audit.kind', e.record_kind)} `, h('code', { class: 'id', text: e.record_id })) : '',

@@ -9,7 +9,7 @@ import { api, query } from '../api.js';
 import { caseFields, caseForms, caseWorkers, districtName, facts, fieldErrors, labelKey, labelText, loadDistrictNames, valueWord } from '../casefields.js';
 import { directory, orgLink, shareFields, shareText, tlpBadge, writes } from '../coord.js';
 import { addRow, alertBox, append, clearErrors, field, h, problemText, showAlert, showProblem, table, uid } from '../dom.js';
-import { countryName, formatDate, formatWhen, t } from '../i18n.js';
+import { caseActionWords, countryName, formatDate, formatWhen, t } from '../i18n.js';
 import { checkList } from '../pickers.js';
 import { notFound, recordHeading } from './record.js';
 
@@ -29,39 +29,6 @@ const routeRoles = {
 	Recruitment: 'cases.route.origin',
 	Transit: 'cases.route.transit',
 	Exploitation: 'cases.route.destination',
-};
-
-// What the audit trail of a case says was done, in words.
-const trailWords = {
-	'case.create': 'cases.trail.create',
-	'case.update': 'cases.trail.update',
-	'case.read_personal': 'cases.trail.read_personal',
-	'case.break_glass': 'cases.trail.break_glass',
-	'case.copy': 'cases.trail.copy',
-	'case.person_add': 'cases.trail.person_add',
-	'case.person_update': 'cases.trail.person_update',
-	'case.event_add': 'cases.trail.event_add',
-	'case.event_update': 'cases.trail.event_update',
-	'case.event_delete': 'cases.trail.event_delete',
-	'case.timeline_add': 'cases.trail.timeline_add',
-	'case.timeline_update': 'cases.trail.timeline_update',
-	'case.timeline_delete': 'cases.trail.timeline_delete',
-	'case.consent_add': 'cases.trail.consent_add',
-	'case.consent_withdraw': 'cases.trail.consent_withdraw',
-	'case.plan_add': 'cases.trail.plan_add',
-	'case.plan_update': 'cases.trail.plan_update',
-	'case.plan_delete': 'cases.trail.plan_delete',
-	'case.followup_add': 'cases.trail.followup_add',
-	'case.followup_update': 'cases.trail.followup_update',
-	'case.followup_delete': 'cases.trail.followup_delete',
-	'case.followup_schedule': 'cases.trail.followup_schedule',
-	'case.grant': 'cases.trail.grant',
-	'case.grant_override': 'cases.trail.grant_override',
-	'case.ungrant': 'cases.trail.ungrant',
-	'case.transfer': 'cases.trail.transfer',
-	'case.transfer_accept': 'cases.trail.transfer_accept',
-	'case.transfer_decline': 'cases.trail.transfer_decline',
-	'case.erase': 'cases.trail.erase',
 };
 
 // Actions flagged for the owner organisation's review.
@@ -816,7 +783,7 @@ async function trailSection(page) {
 				h('time', { datetime: e.at, text: formatWhen(e.at) }),
 				h('span', {}, e.actor_name || t('cases.someone'), h('span', { class: 'sub', text: e.org_name || '' })),
 				h('span', {},
-					trailWords[e.action] ? t(trailWords[e.action]) : e.action,
+					caseActionWords(e.action),
 					e.outcome !== 'ok' ? h('span', { class: 'sub', i18n: 'cases.trail.refused' }) : null,
 					flagged.has(e.action) ? h('span', { class: 'overdue-flag', i18n: 'cases.trail.flagged' }) : null),
 			]);

@@ -15,6 +15,11 @@ const sentences = {
 	'action.due': 'inbox.event.action_due',
 	'action.overdue': 'inbox.event.action_overdue',
 	'meeting.invited': 'inbox.event.meeting_invited',
+	'case.shared': 'inbox.event.case_shared',
+	'case.transfer': 'inbox.event.case_transfer',
+	'case.transfer_accepted': 'inbox.event.case_transfer_accepted',
+	'case.transfer_declined': 'inbox.event.case_transfer_declined',
+	'followup.due': 'inbox.event.followup_due',
 };
 
 // Record kind -> its page, its API path, and its words without a title.
@@ -22,6 +27,7 @@ const kinds = {
 	meeting: { route: 'meeting', path: '/meetings/', words: 'inbox.kind.meeting' },
 	action: { route: 'action', path: '/actions/', words: 'inbox.kind.action' },
 	practice: { route: 'practice', path: '/practices/', words: 'inbox.kind.practice' },
+	case: { route: 'case', path: '/cases/', words: 'inbox.kind.case' },
 };
 
 const views = [
@@ -43,7 +49,7 @@ export async function render(view, ctx) {
 	function title(kind, id) {
 		const k = `${kind}:${id}`;
 		if (!titles.has(k))
-			titles.set(k, kinds[kind] ? api('GET', `${kinds[kind].path}${encodeURIComponent(id)}`).then((r) => (r.ok ? r.data.title : null)) : Promise.resolve(null));
+			titles.set(k, kinds[kind] ? api('GET', `${kinds[kind].path}${encodeURIComponent(id)}`).then((r) => (r.ok ? r.data.title ?? r.data.reference : null)) : Promise.resolve(null));
 		return titles.get(k);
 	}
 
