@@ -203,7 +203,7 @@ export async function caseForms() {
 	return { ok: true, forms };
 }
 
-const districtLists = new Map(); // country -> promise of [{code, subdivision, name}]
+const districtLists = new Map(); // country -> promise of [{code, subdivision, subdivision_name, name}]
 const districtByCode = new Map();
 
 /** The gazetteer's districts of a country (none for other countries). */
@@ -516,13 +516,16 @@ async function wirePlaces(byName, env) {
 				groups.set(d.subdivision, []);
 			groups.get(d.subdivision).push({ value: d.code, text: d.name });
 		}
-		fill(district.control, [], district.spec.required ? 'form.choose' : 'cases.not_said', [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0])));
+		const named = (code) => `${list.find((d) => d.subdivision === code)?.subdivision_name || code} (${code})`;
+		fill(district.control, [], district.spec.required ? 'form.choose' : 'cases.not_said',
+			[...groups.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([code, opts]) => [named(code), opts]));
 	};
 	const load = async () => {
 		list = await districts(country.control.value);
 		if (sub) {
-			const codes = [...new Set(list.map((d) => d.subdivision))].sort();
-			fill(sub.control, codes.map((c) => ({ value: c, text: c })), sub.spec.required ? 'form.choose' : 'cases.not_said');
+			const names = new Map(list.map((d) => [d.subdivision, d.subdivision_name || d.subdivision]));
+			const codes = [...names.keys()].sort();
+			fill(sub.control, codes.map((c) => ({ value: c, text: `${names.get(c)} (${c})` })), sub.spec.required ? 'form.choose' : 'cases.not_said');
 		}
 		fillDistricts();
 	};

@@ -4,6 +4,7 @@
 #include "access/access_http.h"
 #include "auth/auth.h"
 #include "base/gazetteer.h"
+#include "base/iso.h"
 #include "base/text.h"
 #include "cases/cases_http_int.h"
 #include "coord/coord_http.h"
@@ -34,9 +35,11 @@ static const char *const type_names[] = {
 static void
 add_district(const struct gazetteer_entry *d, void *arg)
 {
-	json_array_append_new(arg, json_pack("{ss ss ss}", "code", d->code,
-					     "subdivision", d->subdivision,
-					     "name", d->name));
+	json_array_append_new(
+		arg, json_pack("{ss ss ss? ss}", "code", d->code, "subdivision",
+			       d->subdivision, "subdivision_name",
+			       iso_subdivision_name(d->subdivision), "name",
+			       d->name));
 }
 
 void
