@@ -389,6 +389,7 @@ import_case(struct db_conn *c, struct import *im, struct arena *a,
 struct batch {
 	struct import *im;
 	size_t from, to;
+	size_t errors_at; /* errors reported before the batch */
 	bool bad;
 	enum err fatal;
 	long long imported;
@@ -405,10 +406,13 @@ batch_tx(struct db_conn *c, void *arg)
 				  .record_kind = "import",
 				  .record_id = im->id,
 				  .outcome = "ok" };
-	size_t errors = json_array_size(im->errors);
 	struct db_arg args[4];
 	struct arena a;
 	enum db_status st;
+
+	/* A transaction run again (busy database) reports its rows once. */
+	while (json_array_size(im->errors) > b->errors_at)
+		json_array_remove(im->errors, json_array_size(im->errors) - 1);
 
 	b->bad = false;
 	b->fatal = ERR_OK;
@@ -421,13 +425,8 @@ batch_tx(struct db_conn *c, void *arg)
 			b->bad = true;
 	}
 	arena_release(&a);
-	if (b->fatal != ERR_OK) {
-		/* A retried transaction reports its rows again: once only. */
-		while (json_array_size(im->errors) > errors)
-			json_array_remove(im->errors,
-					  json_array_size(im->errors) - 1);
+	if (b->fatal != ERR_OK)
 		return db_status_of(b->fatal);
-	}
 	if (b->bad)
 		b->imported = 0;
 	/* The progress moves on in the same transaction as the batch. */
@@ -568,7 +567,10 @@ cases_import_run(struct db *db, const struct crypto_keyring *kr, const char *id)
 			e = db_err(db_tx(db, start_tx, &im));
 			for (size_t i = (size_t)im.next;
 			     e == ERR_OK && i < im.ngroups; i += IMPORT_BATCH) {
-				struct batch b = { .im = &im, .from = i };
+				struct batch b = { .im = &im,
+						   .from = i,
+						   .errors_at = json_array_size(
+							   im.errors) };
 				enum db_status st;
 
 				b.to = i + IMPORT_BATCH < im.ngroups
