@@ -164,6 +164,8 @@ release_entry(struct case_entry *e)
 void
 cases_release(struct case_record *r)
 {
+	crypto_dek_free(r->dek);
+	r->dek = NULL;
 	release_entry(&r->head);
 	for (size_t i = 0; i < r->npersons; i++)
 		release_entry(&r->persons[i]);
@@ -201,7 +203,7 @@ cases_open_personal(const struct crypto_keyring *kr, struct case_record *r,
 		ok = open_entry(dek, &r->persons[i], only, nonly);
 	for (size_t i = 0; ok && i < r->nitems; i++)
 		ok = open_entry(dek, &r->items[i], only, nonly);
-	crypto_dek_free(dek);
+	cases_dek_done(r, dek);
 	return ok;
 }
 
@@ -363,7 +365,7 @@ cases_create(struct db_conn *c, struct arena *a, const struct case_write *w,
 	wrapped = dek ? crypto_dek_wrap(w->kr, dek, out->id) : NULL;
 	out->head.sealed = dek ? cases_seal(a, dek, out->id, "{}", personal)
 			       : NULL;
-	crypto_dek_free(dek);
+	out->dek = dek; /* kept for what is added next; cases_release */
 	json_decref(personal);
 	if (!wrapped || !out->head.sealed) {
 		free(wrapped);
@@ -424,7 +426,7 @@ cases_update(struct db_conn *c, struct arena *a, const struct case_write *w,
 		else if (!(r->head.sealed = cases_seal(
 				   a, dek, r->id, r->head.sealed, personal)))
 			e = ERR_INTERNAL;
-		crypto_dek_free(dek);
+		cases_dek_done(r, dek);
 	}
 	json_decref(personal);
 	if (e != ERR_OK || errs->n)

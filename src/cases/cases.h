@@ -163,6 +163,7 @@ struct case_record {
 	struct coord_share share;
 	struct case_entry head; /* the case's own fields (kind "case") */
 	const char *data_key;	/* wrapped; NULL once erased */
+	struct crypto_dek *dek; /* kept open by cases_create; else NULL */
 	char erased_at[TIME_RFC3339_LEN];
 	char transfer_to[UUID_STR_LEN]; /* "" unless a transfer waits */
 	const char *transfer_note;
@@ -212,6 +213,9 @@ struct case_write {
 	const struct crypto_keyring *kr;
 	const char *user_id;
 	bool may_write_personal;
+	/* The caller refreshes the case's stored risk flags once it has
+	 * written all it will (an import), instead of after each write. */
+	bool defer_flags;
 };
 
 /*

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit/audit.h"
 #include "base/sheet.h"
@@ -244,7 +245,7 @@ static bool
 import_case(struct db_conn *c, struct import *im, struct arena *a,
 	    const struct group *g, enum err *fatal)
 {
-	struct case_write w = { im->kr, im->user, im->may_personal };
+	struct case_write w = { im->kr, im->user, im->may_personal, true };
 	struct coord_errors errs = { 0 };
 	struct case_record r;
 	const struct row *head = NULL;
@@ -380,6 +381,10 @@ import_case(struct db_conn *c, struct import *im, struct arena *a,
 				ok = false;
 			}
 		}
+	/* The flags the rows make, once the case is whole. */
+	if (ok && *fatal == ERR_OK &&
+	    (e = cases_flags_refresh(c, a, r.id)) != ERR_OK)
+		*fatal = e;
 	cases_release(&r);
 	return ok;
 }
@@ -516,6 +521,7 @@ finish_tx(struct db_conn *c, void *arg)
 	struct import *im = f->im;
 	char now[TIME_RFC3339_LEN];
 	struct db_arg args[5];
+	enum db_status st;
 
 	time_rfc3339(time_now_ms(), now, sizeof(now));
 	args[0] = db_text(im->id);
@@ -523,7 +529,11 @@ finish_tx(struct db_conn *c, void *arg)
 	args[2] = db_text(cases_json_text(&im->a, im->errors));
 	args[3] = db_text(im->why);
 	args[4] = db_text(now);
-	return db_exec(c, &cases_sql[IMPORT_FINISH], args, 5, NULL);
+	st = db_exec(c, &cases_sql[IMPORT_FINISH], args, 5, NULL);
+	/* The file is read: its personal data goes with it. */
+	return st == DB_OK ? db_exec(c, &cases_sql[IMPORT_FILE_DELETE], args, 1,
+				     NULL)
+			   : st;
 }
 
 static enum db_status
@@ -541,6 +551,7 @@ cases_import_run(struct db *db, const struct crypto_keyring *kr, const char *id)
 {
 	struct import im = { .kr = kr, .cap = 64 };
 	struct finish fin = { &im, "done" };
+	const struct timespec breath = { 0, 2 * 1000 * 1000 };
 	struct buf file;
 	bool done = false;
 	enum err e;
@@ -576,6 +587,11 @@ cases_import_run(struct db *db, const struct crypto_keyring *kr, const char *id)
 				b.to = i + IMPORT_BATCH < im.ngroups
 					       ? i + IMPORT_BATCH
 					       : im.ngroups;
+				/* A breath between batches lets the
+				 * requests that write (sign-ins, other
+				 * changes) take the database's write lock. */
+				if (i > (size_t)im.next)
+					nanosleep(&breath, NULL);
 				st = db_tx(db, batch_tx, &b);
 				if (st == DB_CONSTRAINT && b.bad)
 					st = db_tx(db, failed_tx, &b);

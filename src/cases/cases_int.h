@@ -20,10 +20,14 @@ void cases_merge(json_t *into, json_t *changes);
 /* A JSON array of strings as a framed list ",a,b," ("" when empty). */
 const char *cases_framed(struct arena *a, const json_t *list);
 
-/* The case's data key (free with crypto_dek_free), NULL once erased or
- * when it does not open. */
+/*
+ * The case's data key, NULL once erased or when it does not open; give it
+ * back with cases_dek_done().  A case just created keeps its key open for
+ * what is written to it next (an import writes many).
+ */
 struct crypto_dek *cases_dek(const struct crypto_keyring *kr,
 			     const struct case_record *r);
+void cases_dek_done(const struct case_record *r, struct crypto_dek *dek);
 
 /*
  * The stored ciphertexts sealed (JSON text) with personal's fields

@@ -169,10 +169,12 @@ upload_tx(struct db_conn *c, void *arg)
 	args[1] = db_text(a->user.org_id);
 	args[2] = db_text(a->user.id);
 	args[3] = DB_INT(u->may_personal);
-	args[4] = db_text(u->wrapped);
-	args[5] = DB_BLOB(u->sealed.p, u->sealed.len);
-	args[6] = db_text(now);
-	st = db_exec(c, &cases_sql[IMPORT_INSERT], args, 7, NULL);
+	args[4] = db_text(now);
+	st = db_exec(c, &cases_sql[IMPORT_INSERT], args, 5, NULL);
+	args[1] = db_text(u->wrapped);
+	args[2] = DB_BLOB(u->sealed.p, u->sealed.len);
+	if (st == DB_OK)
+		st = db_exec(c, &cases_sql[IMPORT_FILE_INSERT], args, 3, NULL);
 	snprintf(payload, sizeof(payload), "{\"import\":\"%s\"}", u->id);
 	if (st == DB_OK)
 		st = jobs_enqueue(c, "cases.import", payload, 0, NULL);

@@ -26,7 +26,7 @@ seal(const struct case_write *w, struct arena *a, const struct case_record *r,
 	if (!(dek = cases_dek(w->kr, r)))
 		return r->erased_at[0] ? ERR_CONFLICT : ERR_INTERNAL;
 	e->sealed = cases_seal(a, dek, e->id, e->sealed, personal);
-	crypto_dek_free(dek);
+	cases_dek_done(r, dek);
 	return e->sealed ? ERR_OK : ERR_INTERNAL;
 }
 
@@ -138,7 +138,8 @@ cases_person_add(struct db_conn *c, struct arena *a, const struct case_write *w,
 	args[9] = db_text(out->sealed);
 	args[10] = db_text(out->created_at);
 	e = db_err(db_exec(c, &cases_sql[PERSON_INSERT], args, 11, NULL));
-	return e == ERR_OK ? cases_flags_refresh(c, a, r->id) : e;
+	return e == ERR_OK && !w->defer_flags ? cases_flags_refresh(c, a, r->id)
+					      : e;
 }
 
 enum err
@@ -333,7 +334,7 @@ cases_item_add(struct db_conn *c, struct arena *a, const struct case_write *w,
 	args[11] = db_text(w->user_id);
 	args[12] = db_text(out->created_at);
 	e = db_err(db_exec(c, &cases_sql[ITEM_INSERT], args, 13, NULL));
-	return e == ERR_OK && affects_flags(k)
+	return e == ERR_OK && affects_flags(k) && !w->defer_flags
 		       ? cases_flags_refresh(c, a, r->id)
 		       : e;
 }

@@ -24,7 +24,7 @@ answer(struct case_op *x, unsigned status)
 
 		if (cases_unseal(dek, e->id, e->sealed, NULL, 0, &open))
 			e->personal = open;
-		crypto_dek_free(dek);
+		cases_dek_done(x->r, dek);
 	}
 	http_json(x->req, status, cases_entry_json(e));
 }

@@ -8,25 +8,29 @@
 #include "cases/cases_sql.h"
 #include "coord/coord_sql.h"
 
-#define IMPORTS_TABLE(blob)                                          \
-	"CREATE TABLE case_imports ("                                \
-	" id TEXT PRIMARY KEY,"                                      \
-	" org_id TEXT NOT NULL REFERENCES orgs (id),"                \
-	" user_id TEXT NOT NULL REFERENCES users (id),"              \
-	" may_personal INTEGER NOT NULL,"                            \
-	" state TEXT NOT NULL CHECK (state IN ('queued', 'running'," \
-	"  'done', 'failed')),"                                      \
-	" rows_total BIGINT NOT NULL,"                               \
-	" cases_total BIGINT NOT NULL,"                              \
-	" next_group BIGINT NOT NULL,"                               \
-	" imported BIGINT NOT NULL,"                                 \
-	" errors TEXT NOT NULL,"                                     \
-	" problem TEXT,"                                             \
-	" data_key TEXT,"                                            \
-	" content " blob ","                                         \
-	" created_at TEXT NOT NULL,"                                 \
-	" finished_at TEXT);"                                        \
-	"CREATE INDEX case_imports_org ON case_imports (org_id, id);"
+/* The file waits in a table of its own: progress updates rewrite the
+ * import's row, which must stay small. */
+#define IMPORTS_TABLE(blob)                                           \
+	"CREATE TABLE case_imports ("                                 \
+	" id TEXT PRIMARY KEY,"                                       \
+	" org_id TEXT NOT NULL REFERENCES orgs (id),"                 \
+	" user_id TEXT NOT NULL REFERENCES users (id),"               \
+	" may_personal INTEGER NOT NULL,"                             \
+	" state TEXT NOT NULL CHECK (state IN ('queued', 'running',"  \
+	"  'done', 'failed')),"                                       \
+	" rows_total BIGINT NOT NULL,"                                \
+	" cases_total BIGINT NOT NULL,"                               \
+	" next_group BIGINT NOT NULL,"                                \
+	" imported BIGINT NOT NULL,"                                  \
+	" errors TEXT NOT NULL,"                                      \
+	" problem TEXT,"                                              \
+	" created_at TEXT NOT NULL,"                                  \
+	" finished_at TEXT);"                                         \
+	"CREATE INDEX case_imports_org ON case_imports (org_id, id);" \
+	"CREATE TABLE case_import_files ("                            \
+	" import_id TEXT PRIMARY KEY REFERENCES case_imports (id),"   \
+	" data_key TEXT NOT NULL,"                                    \
+	" content " blob " NOT NULL);"
 
 const struct db_migration cases_migrations[] = {
 	{ 30, "cases",
@@ -323,14 +327,20 @@ const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 	[IMPORT_INSERT] = { "import_insert",
 			    "INSERT INTO case_imports (id, org_id, user_id,"
 			    " may_personal, state, rows_total, cases_total,"
-			    " next_group, imported, errors, data_key, content,"
-			    " created_at) VALUES ($1, $2, $3, $4, 'queued', 0,"
-			    " 0, 0, 0, '[]', $5, $6, $7)",
+			    " next_group, imported, errors, created_at)"
+			    " VALUES ($1, $2, $3, $4, 'queued', 0, 0, 0, 0,"
+			    " '[]', $5)",
 			    NULL, NULL },
+	[IMPORT_FILE_INSERT] = { "import_file_insert",
+				 "INSERT INTO case_import_files (import_id,"
+				 " data_key, content) VALUES ($1, $2, $3)",
+				 NULL, NULL },
 	[IMPORT_GET] = { "import_get",
-			 "SELECT id, org_id, user_id, may_personal, state,"
-			 " next_group, imported, errors, data_key, content"
-			 " FROM case_imports WHERE id = $1",
+			 "SELECT i.id, i.org_id, i.user_id, i.may_personal,"
+			 " i.state, i.next_group, i.imported, i.errors,"
+			 " f.data_key, f.content FROM case_imports i"
+			 " LEFT JOIN case_import_files f ON f.import_id = i.id"
+			 " WHERE i.id = $1",
 			 NULL, NULL },
 	[IMPORT_READ] = { "import_read",
 			  "SELECT id, org_id, user_id, state, rows_total,"
@@ -349,9 +359,12 @@ const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 			      NULL, NULL },
 	[IMPORT_FINISH] = { "import_finish",
 			    "UPDATE case_imports SET state = $2, errors = $3,"
-			    " problem = $4, finished_at = $5, content = NULL,"
-			    " data_key = NULL WHERE id = $1",
+			    " problem = $4, finished_at = $5 WHERE id = $1",
 			    NULL, NULL },
+	[IMPORT_FILE_DELETE] = { "import_file_delete",
+				 "DELETE FROM case_import_files"
+				 " WHERE import_id = $1",
+				 NULL, NULL },
 	[FOLLOWUPS_OVERDUE] = { "followups_overdue",
 				"SELECT i.id, i.case_id, c.owner_org,"
 				" c.case_owner FROM case_items i"

@@ -58,7 +58,16 @@ cases_framed(struct arena *a, const json_t *list)
 struct crypto_dek *
 cases_dek(const struct crypto_keyring *kr, const struct case_record *r)
 {
+	if (r->dek)
+		return r->dek;
 	return r->data_key ? crypto_dek_unwrap(kr, r->data_key, r->id) : NULL;
+}
+
+void
+cases_dek_done(const struct case_record *r, struct crypto_dek *dek)
+{
+	if (dek != r->dek)
+		crypto_dek_free(dek);
 }
 
 const char *

@@ -110,7 +110,9 @@ cli_demo_cases(struct db_conn *c, const struct crypto_keyring *kr,
 	struct coord_errors errs = { 0 };
 
 	arena_init(&a);
-	d.w = (struct case_write){ kr, worker, true };
+	d.w = (struct case_write){ .kr = kr,
+				   .user_id = worker,
+				   .may_write_personal = true };
 
 	/* A girl rescued in Pune, recruited online in Nepal: going home. */
 	open_case(&d, &orgs[PUNE], LEVEL_ORG,
