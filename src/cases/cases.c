@@ -137,6 +137,8 @@ read_entries(struct db_conn *c, struct arena *a, enum cases_sql_id s,
 		e = &(*out)[(*n)++];
 		read_entry(&rows, 0, a, e);
 		e->kind = arena_strdup(a, db_col_text(&rows, 6));
+		coord_copy(e->created_by, sizeof(e->created_by),
+			   db_col_text(&rows, 7));
 	}
 	return db_err(db_rows_close(&rows));
 }

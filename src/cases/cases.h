@@ -146,6 +146,7 @@ struct case_entry {
 	json_t *data;	    /* plain fields (owned: json_decref) */
 	json_t *personal;   /* decrypted fields, or NULL when not read */
 	const char *sealed; /* stored ciphertexts (JSON text) */
+	char created_by[UUID_STR_LEN]; /* items: who recorded it; else "" */
 	char created_at[TIME_RFC3339_LEN];
 	char updated_at[TIME_RFC3339_LEN];
 	long long version;

@@ -115,6 +115,10 @@ cases_entry_json(const struct case_entry *e)
 	json_object_set_new(o, "created_at", json_string(e->created_at));
 	json_object_set_new(o, "updated_at", json_string(e->updated_at));
 	json_object_set_new(o, "version", json_integer(e->version));
+	/* Who recorded an item (a consent: who took it). */
+	if (e->created_by[0])
+		json_object_set_new(o, "recorded_by",
+				    json_string(e->created_by));
 	if (e->personal)
 		json_object_update(o, e->personal);
 	return o;

@@ -64,6 +64,8 @@ get_entry(struct db_conn *c, struct arena *a, enum cases_sql_id s,
 			   db_col_text(&rows, 4));
 		out->version = db_col_int(&rows, 5);
 		out->kind = arena_strdup(a, db_col_text(&rows, 6));
+		coord_copy(out->created_by, sizeof(out->created_by),
+			   db_col_text(&rows, 7));
 	}
 	e = db_err(db_rows_close(&rows));
 	if (e == ERR_OK && !found)
@@ -316,6 +318,7 @@ cases_item_add(struct db_conn *c, struct arena *a, const struct case_write *w,
 	enum err e;
 
 	new_entry(out, case_item_name(k));
+	coord_copy(out->created_by, sizeof(out->created_by), w->user_id);
 	e = case_form_read(&ctx, case_item_form(k), input, true, &out->data,
 			   &personal, errs);
 	if (e == ERR_OK)

@@ -244,7 +244,8 @@ const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 			    " 1)",
 			    NULL, NULL },
 	[PERSON_GET] = { "person_get",
-			 "SELECT " ENTRY_COLUMNS ", role FROM case_persons"
+			 "SELECT " ENTRY_COLUMNS
+			 ", role, NULL FROM case_persons"
 			 " WHERE id = $1 AND case_id = $2",
 			 NULL, NULL },
 	[PERSON_UPDATE] = { "person_update",
@@ -256,7 +257,7 @@ const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 			    " WHERE id = $1 AND version = $2",
 			    NULL, NULL },
 	[PERSONS_OF_CASE] = { "persons_of_case",
-			      "SELECT " ENTRY_COLUMNS ", role"
+			      "SELECT " ENTRY_COLUMNS ", role, NULL"
 			      " FROM case_persons WHERE case_id = $1"
 			      " ORDER BY id",
 			      NULL, NULL },
@@ -278,7 +279,8 @@ const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 			  " $9, $10, $11, $12, $13, $13, 1)",
 			  NULL, NULL },
 	[ITEM_GET] = { "item_get",
-		       "SELECT " ENTRY_COLUMNS ", kind FROM case_items"
+		       "SELECT " ENTRY_COLUMNS
+		       ", kind, created_by FROM case_items"
 		       " WHERE id = $1 AND case_id = $2 AND kind = $3",
 		       NULL, NULL },
 	[ITEM_UPDATE] = { "item_update",
@@ -293,7 +295,8 @@ const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 			  " AND case_id = $2 AND kind = $3",
 			  NULL, NULL },
 	[ITEMS_OF_CASE] = { "items_of_case",
-			    "SELECT " ENTRY_COLUMNS ", kind FROM case_items"
+			    "SELECT " ENTRY_COLUMNS
+			    ", kind, created_by FROM case_items"
 			    " WHERE case_id = $1"
 			    " ORDER BY kind, COALESCE(on_date, ''), id",
 			    NULL, NULL },

@@ -1343,6 +1343,7 @@ test('a withdrawn consent ends the grants that rested on it; an override stands'
   const con = await add('ktm_case_worker', c.id, 'consents', {
     person_id: v.id, consent: true, scopes: ['Sharing'], org_ids: [org.pune], purpose: 'shelter placement', given_by: 'Person',
   });
+  assert.equal(con.recorded_by, sessions.ktm_case_worker.user.id, 'who took the consent');
   ok(await call('POST', `${base(c.id)}/grants`, { session: sessions.ktm_case_worker, body: { org_id: org.pune, purpose: 'shelter placement' } }), 200, 'grant to Pune');
   ok(await call('POST', `${base(c.id)}/grants`, {
     session: sessions.ktm_case_worker, body: { org_id: org.secretariat, purpose: 'oversight', override_reason: 'court order 12 of 2026 (fictional)' },
