@@ -354,6 +354,7 @@ struct case_summary {
 	char transfer_to[UUID_STR_LEN];
 	bool erased;
 	bool granted; /* the viewer's organisation holds a grant */
+	bool missed;  /* an open follow-up is overdue */
 	char updated_at[TIME_RFC3339_LEN];
 	long long version;
 };

@@ -118,6 +118,9 @@ summary_json(struct arena *a, const struct case_summary *s)
 					      : json_null());
 	text_split(a, s->flags, &flags, &nflags);
 	json_object_set_new(o, "risk_flags", coord_strings_json(flags, nflags));
+	if (s->missed)
+		json_array_append_new(json_object_get(o, "risk_flags"),
+				      json_string("MissedFollowUps"));
 	return o;
 }
 

@@ -226,6 +226,7 @@ read_summary(struct db_rows *rows, struct arena *a, struct case_summary *s)
 	coord_copy(s->updated_at, sizeof(s->updated_at), db_col_text(rows, 14));
 	s->version = db_col_int(rows, 15);
 	s->granted = db_col_int(rows, 16) > 0;
+	s->missed = db_col_int(rows, 17) != 0;
 }
 
 /* A filter value of a picklist field, or an error. */
@@ -247,7 +248,8 @@ cases_list(struct db_conn *c, struct arena *a, const struct coord_viewer *v,
 {
 	long long limit = f->limit ? f->limit : COORD_LIST_DEFAULT;
 	char before[UUID_STR_LEN] = "g", country[3] = "";
-	struct db_arg args[12];
+	struct db_arg args[13];
+	char today[11];
 	struct db_rows rows;
 	size_t n = 0;
 	enum err e;
@@ -268,9 +270,11 @@ cases_list(struct db_conn *c, struct arena *a, const struct coord_viewer *v,
 		coord_error(errs, "country",
 			    "must be an ISO 3166-1 alpha-2 code");
 	if (f->flag && strcmp(f->flag, "Minor") && strcmp(f->flag, "Debt") &&
-	    strcmp(f->flag, "TraffickedBefore"))
+	    strcmp(f->flag, "TraffickedBefore") &&
+	    strcmp(f->flag, "MissedFollowUps"))
 		coord_error(errs, "flag",
-			    "must be Minor, Debt or TraffickedBefore");
+			    "must be Minor, Debt, TraffickedBefore or "
+			    "MissedFollowUps");
 	if (errs->n)
 		return ERR_INVALID;
 	args[0] = db_text(v->org_id);
@@ -281,14 +285,17 @@ cases_list(struct db_conn *c, struct arena *a, const struct coord_viewer *v,
 	args[9] = db_text(f->mine ? f->user_id : "");
 	args[10] = db_text(before);
 	args[11] = DB_INT(limit);
+	time_today(today);
+	args[12] = db_text(today);
 	out->items = arena_alloc(a, (size_t)limit * sizeof(*out->items));
 	out->next_cursor = NULL;
 	if (f->incoming) {
 		args[1] = args[10];
 		args[2] = args[11];
-		db_query(c, &cases_sql[CASE_INCOMING], args, 3, &rows);
+		args[3] = args[12];
+		db_query(c, &cases_sql[CASE_INCOMING], args, 4, &rows);
 	} else {
-		db_query(c, &cases_sql[CASE_LIST], args, 12, &rows);
+		db_query(c, &cases_sql[CASE_LIST], args, 13, &rows);
 	}
 	while (db_next(&rows))
 		read_summary(&rows, a, &out->items[n++]);

@@ -213,6 +213,38 @@ cases_http_decline(struct http_request *req)
 }
 
 static enum err
+cancel_op(struct db_conn *c, struct case_op *x)
+{
+	const struct auth_actor *a = x->req->actor;
+	char to[UUID_STR_LEN];
+	struct notify_event ev = { .event = "case.transfer_cancelled",
+				   .record_kind = "case",
+				   .record_id = x->r->id,
+				   .actor_org = a->user.org_id,
+				   .actor_user = a->user.id };
+	enum err e;
+
+	memcpy(to, x->r->transfer_to, sizeof(to));
+	e = cases_transfer_answer(c, &x->req->arena, x->r, false);
+	return e == ERR_OK ? notify_org(c, to, &ev) : e;
+}
+
+/* The owner takes back an offer not yet answered. */
+void
+cases_http_transfer_cancel(struct http_request *req)
+{
+	struct case_record r;
+	struct case_op x = { .req = req, .r = &r, .run = cancel_op };
+
+	if (!cases_find(req, 0, ACT_UPDATE, &r))
+		return;
+	x.action = "case.transfer_cancel";
+	if (cases_run(&x, "The offer was not taken back."))
+		http_send(req, 204, NULL, NULL, 0);
+	cases_release(&r);
+}
+
+static enum err
 erase_op(struct db_conn *c, struct case_op *x)
 {
 	enum err e = cases_erase(c, x->r);

@@ -116,7 +116,14 @@ const size_t cases_nmigrations =
 #define CASE_GRANTED \
 	"c.id IN (SELECT case_id FROM case_grants WHERE org_id = $1)"
 
-#define SUMMARY_COLUMNS                                                   \
+/* Open follow-ups of the case due before the date today. */
+#define MISSED(today)                                                          \
+	"EXISTS (SELECT 1 FROM case_items i WHERE i.case_id = c.id"            \
+	" AND i.kind = 'followup' AND i.state = 'open' AND i.on_date < " today \
+	")"
+
+/* today: the parameter holding today's date, for MissedFollowUps. */
+#define SUMMARY_COLUMNS(today)                                            \
 	"c.id, c.owner_org, c.owner_country, c.level, c.group_id, c.tlp," \
 	" c.reference, c.status, c.case_owner, c.risk_flags,"             \
 	" (SELECT COUNT(*) FROM case_persons p WHERE p.case_id = c.id"    \
@@ -125,12 +132,14 @@ const size_t cases_nmigrations =
 	"  AND p.role = 'perpetrator'),"                                  \
 	" c.transfer_to, c.erased_at, c.updated_at, c.version,"           \
 	" (SELECT COUNT(*) FROM case_grants g WHERE g.case_id = c.id"     \
-	"  AND g.org_id = $1)"
+	"  AND g.org_id = $1),"                                           \
+	" CASE WHEN " MISSED(today) " THEN 1 ELSE 0 END"
 
 /*
  * The cases the viewer ($1-$3) sees, of status $4, with a victim
  * exploited as $5, of gender $6 and age band $7, an event in country $8,
- * risk flag $9, case owner $10, before id $11.
+ * risk flag $9 (or MissedFollowUps, by today $13), case owner $10,
+ * before id $11.
  */
 #define CASE_FILTER                                                          \
 	COORD_VISIBLE("c", CASE_GRANTED)                                     \
@@ -145,8 +154,10 @@ const size_t cases_nmigrations =
 	"  AND p.age_band = $7))"                                            \
 	" AND ($8 = '' OR EXISTS (SELECT 1 FROM case_items i"                \
 	"  WHERE i.case_id = c.id AND i.kind = 'event' AND i.country = $8))" \
-	" AND ($9 = '' OR c.risk_flags LIKE '%,' || $9 || ',%')"             \
-	" AND ($10 = '' OR c.case_owner = $10) AND c.id < $11"
+	" AND ($9 = '' OR c.risk_flags LIKE '%,' || $9 || ',%'"              \
+	"  OR ($9 = 'MissedFollowUps' AND " MISSED(                          \
+		"$13") "))"                                                  \
+		       " AND ($10 = '' OR c.case_owner = $10) AND c.id < $11"
 
 const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 	[CASE_INSERT] = { "case_insert",
@@ -217,14 +228,15 @@ const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 			       " WHERE case_id = $1",
 			       NULL, NULL },
 	[CASE_LIST] = { "case_list",
-			"SELECT " SUMMARY_COLUMNS
-			" FROM cases c WHERE " CASE_FILTER
-			" ORDER BY c.id DESC LIMIT $12",
+			"SELECT " SUMMARY_COLUMNS(
+				"$13") " FROM cases c WHERE " CASE_FILTER
+				       " ORDER BY c.id DESC LIMIT $12",
 			NULL, NULL },
 	[CASE_INCOMING] = { "case_incoming",
-			    "SELECT " SUMMARY_COLUMNS " FROM cases c"
-			    " WHERE c.transfer_to = $1 AND c.id < $2"
-			    " ORDER BY c.id DESC LIMIT $3",
+			    "SELECT " SUMMARY_COLUMNS(
+				    "$4") " FROM cases c"
+					  " WHERE c.transfer_to = $1 AND c.id < $2"
+					  " ORDER BY c.id DESC LIMIT $3",
 			    NULL, NULL },
 	[CASE_KEYS_OLD] = { "case_keys_old",
 			    "SELECT id, data_key FROM cases"

@@ -36,6 +36,7 @@ static const char *const events[] = {
 	"case.transfer",
 	"case.transfer_accepted",
 	"case.transfer_declined",
+	"case.transfer_cancelled",
 	"followup.due",
 };
 

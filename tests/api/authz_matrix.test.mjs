@@ -117,6 +117,7 @@ const rules = {
   'POST /api/v1/cases/{id}/break-glass': { public: false, body: 'json', family: 'cases' },
   'POST /api/v1/cases/{id}/grants': { public: false, body: 'json', family: null },
   'DELETE /api/v1/cases/{id}/grants/{org_id}': { public: false, family: null },
+  'DELETE /api/v1/cases/{id}/transfer': { public: false, family: null },
   'POST /api/v1/cases/{id}/transfer': { public: false, body: 'json', family: null },
   'POST /api/v1/cases/{id}/transfer/accept': { public: false, family: null },
   'POST /api/v1/cases/{id}/transfer/decline': { public: false, family: null },

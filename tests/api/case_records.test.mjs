@@ -377,7 +377,7 @@ test('lists: limit pages with next_cursor, without duplicates or gaps; the same 
 });
 
 test('lists: 422 naming every bad parameter at once; the bounds are fine', async () => {
-  const res = await call('GET', '/api/v1/cases?status=Open&exploitation=Slavery&gender=F&age_band=12&country=XX&flag=MissedFollowUps&view=theirs&limit=0&cursor=abc',
+  const res = await call('GET', '/api/v1/cases?status=Open&exploitation=Slavery&gender=F&age_band=12&country=XX&flag=Overdue&view=theirs&limit=0&cursor=abc',
     { session: sessions.investigator });
   invalid(res, ['status', 'exploitation', 'gender', 'age_band', 'country', 'flag', 'view', 'limit', 'cursor'], 'every parameter wrong');
   for (const [p, field] of [
@@ -1254,9 +1254,9 @@ test('follow-ups: the overdue list (due before today), days=N ahead, done ones l
   for (const d of ['-1', '367', 'x', '1.5', ''])
     invalid(await call('GET', `/api/v1/followups?days=${d}`, { session: sessions.investigator }), ['days'], `days=${d}`);
   problem(await call('GET', '/api/v1/followups'), 401, 'anonymous');
-  // Overdue and open: MissedFollowUps, found as the case is read (not stored for lists).
+  // Overdue and open: MissedFollowUps, found by the date (as the case is read, and in lists).
   assert.deepEqual((await plain('investigator', c.id)).risk_flags, ['MissedFollowUps']);
-  invalid(await call('GET', '/api/v1/cases?flag=MissedFollowUps', { session: sessions.investigator }), ['flag'], 'flag=MissedFollowUps');
+  assert.ok((await ids('investigator', 'flag=MissedFollowUps')).includes(c.id), 'flag=MissedFollowUps');
   // Done without an outcome: refused; with one, it leaves the list and the flag goes.
   invalid(await call('PATCH', `${base(c.id)}/followups/${late.id}`, { session: sessions.investigator, body: { version: 1, done_on: day(0) } }), ['outcome'], 'done, no outcome');
   const closed = ok(await call('PATCH', `${base(c.id)}/followups/${late.id}`, { session: sessions.investigator, body: { version: 1, done_on: day(0), outcome: 'AtRisk' } }),
@@ -1369,6 +1369,31 @@ test('the organisation giving a case up is told whether it was accepted or decli
   ok(await call('POST', `${base(c.id)}/transfer/accept`, { session: sessions.investigator }), 200, 'accept');
   const last = ok(await call('GET', '/api/v1/notifications', { session: sessions.case_worker }), 200, 'inbox').items[0];
   assert.deepEqual([last.event, last.record_id], ['case.transfer_accepted', c.id]);
+});
+
+test('an offer not yet answered can be taken back; the receiver is told', async () => {
+  const c = await openCase('case_worker', { reference: 'CANCEL-1 (fictional)' });
+  ok(await call('POST', `${base(c.id)}/transfer`, { session: sessions.case_worker, body: { org_id: org.ktm } }), 200, 'offer');
+  problem(await call('DELETE', `${base(c.id)}/transfer`, { session: sessions.pune_viewer }), 403, 'a viewer cannot take it back');
+  hidden(await call('DELETE', `${base(c.id)}/transfer`, { session: sessions.investigator }), 'the receiver cannot take it back');
+  const res = await call('DELETE', `${base(c.id)}/transfer`, { session: sessions.case_worker });
+  assert.equal(res.status, 204, res.text);
+  const now = ok(await read('case_worker', c.id), 200, 'the case');
+  assert.equal(now.transfer, null);
+  problem(await call('POST', `${base(c.id)}/transfer/accept`, { session: sessions.investigator }), 404, 'nothing left to accept');
+  const inbox = ok(await call('GET', '/api/v1/notifications', { session: sessions.investigator }), 200, 'inbox').items;
+  assert.deepEqual([inbox[0].event, inbox[0].record_id], ['case.transfer_cancelled', c.id]);
+  problem(await call('DELETE', `${base(c.id)}/transfer`, { session: sessions.case_worker }), 409, 'no offer to take back');
+});
+
+test('list rows carry MissedFollowUps, and flag=MissedFollowUps finds them', async () => {
+  const c = await openCase('ktm_case_worker', { reference: 'MISSED-1 (fictional)' });
+  const v = await add('ktm_case_worker', c.id, 'persons', { role: 'victim', gender: 'Feminine' });
+  const past = new Date(Date.now() - 5 * 86400000).toISOString().slice(0, 10);
+  await add('ktm_case_worker', c.id, 'followups', { person_id: v.id, due_on: past });
+  const row = (await walk('ktm_case_worker')).find((x) => x.id === c.id);
+  assert.ok(row.risk_flags.includes('MissedFollowUps'), JSON.stringify(row));
+  assert.ok((await ids('ktm_case_worker', 'flag=MissedFollowUps')).includes(c.id));
 });
 
 test('gender and age band filters look at victims, not perpetrators', async () => {

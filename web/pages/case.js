@@ -723,8 +723,20 @@ function transferSection(page) {
 	const section = h('section', { class: 'card', 'aria-labelledby': 'transfer-title', id: 'transfer' },
 		h('h2', { id: 'transfer-title', i18n: 'cases.transfer_title' }));
 	if (c.transfer) {
+		const alert = alertBox();
+		const cancel = h('button', { type: 'button', class: 'secondary', i18n: 'cases.transfer_cancel' });
+		cancel.addEventListener('click', async () => {
+			cancel.disabled = true;
+			const res = await api('DELETE', `/cases/${enc(c.id)}/transfer`);
+			cancel.disabled = false;
+			if (res.ok)
+				await refresh(page, { text: t('cases.transfer_cancelled') });
+			else
+				showAlert(alert, problemText(res));
+		});
 		section.append(h('p', { text: t('cases.transfer_waiting', { org: page.dir.name(c.transfer.org_id) }) }),
-			c.transfer.note ? h('p', { class: 'prose', text: c.transfer.note }) : null);
+			c.transfer.note ? h('p', { class: 'prose', text: c.transfer.note }) : null,
+			alert, h('div', { class: 'actions' }, cancel));
 		return section;
 	}
 	const org = field({ name: 'org_id', label: 'cases.transfer_org', required: true, placeholder: 'form.choose',

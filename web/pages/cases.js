@@ -16,7 +16,7 @@ const views = [
 ];
 
 // The risk flags a list is filtered by (the API's closed list).
-const flags = ['Minor', 'Debt', 'TraffickedBefore'];
+const flags = ['Minor', 'Debt', 'TraffickedBefore', 'MissedFollowUps'];
 
 export async function render(view, ctx) {
 	const p = ctx.params;

@@ -19,6 +19,7 @@ const sentences = {
 	'case.transfer': 'inbox.event.case_transfer',
 	'case.transfer_accepted': 'inbox.event.case_transfer_accepted',
 	'case.transfer_declined': 'inbox.event.case_transfer_declined',
+	'case.transfer_cancelled': 'inbox.event.case_transfer_cancelled',
 	'followup.due': 'inbox.event.followup_due',
 };
 
