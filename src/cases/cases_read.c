@@ -416,6 +416,37 @@ one(struct reader *r, const char *key, json_t *v)
 			    f->name, x);
 }
 
+/*
+ * A new country leaves no stored subdivision or district of another one:
+ * those must come again (or null) with it.
+ */
+static void
+same_country(struct reader *r)
+{
+	const char *country =
+		json_string_value(json_object_get(r->data, "country"));
+	const char *sub, *district;
+	const struct gazetteer_entry *d;
+
+	if (!country || !r->ctx->current)
+		return;
+	sub = json_object_get(r->input, "subdivision")
+		      ? NULL
+		      : json_string_value(
+				json_object_get(r->ctx->current, "subdivision"));
+	district = json_object_get(r->input, "district")
+			   ? NULL
+			   : json_string_value(json_object_get(r->ctx->current,
+							       "district"));
+	if (sub && !iso_subdivision_valid(country, sub))
+		coord_error(r->errs, "subdivision",
+			    "is of another country: give it again, or null");
+	d = district ? gazetteer_find(district) : NULL;
+	if (d && strcmp(d->country, country))
+		coord_error(r->errs, "district",
+			    "is of another country: give it again, or null");
+}
+
 enum err
 case_form_read(const struct case_ctx *ctx, enum case_form_id form,
 	       json_t *input, bool creating, json_t **data, json_t **personal,
@@ -446,6 +477,8 @@ case_form_read(const struct case_ctx *ctx, enum case_form_id form,
 			continue;
 		one(&r, key, v);
 	}
+	if (r.e == ERR_OK)
+		same_country(&r);
 	for (size_t i = 0; creating && r.e == ERR_OK && i < r.form->n; i++) {
 		const struct case_field *f = &r.form->fields[i];
 		char bs[64];

@@ -937,6 +937,16 @@ test('validation: a case status "Unknown", which the form and the list filter ta
   assert.equal(ok(res, 201, 'POST /api/v1/cases with status Unknown').status, 'Unknown');
 });
 
+test('validation: an event moved to another country leaves no district or subdivision of the old one', async () => {
+  const c = await openCase('ktm_case_worker', { reference: 'MOVE-1 (fictional)' });
+  const e = await add('ktm_case_worker', c.id, 'events', { type: 'Transit', district: 'NP-P3-kathmandu' });
+  const path = `${base(c.id)}/events/${e.id}`;
+  invalid(await call('PATCH', path, { session: sessions.ktm_case_worker, body: { version: 1, country: 'IN' } }), ['subdivision', 'district'], 'country alone');
+  const moved = ok(await call('PATCH', path, { session: sessions.ktm_case_worker, body: { version: 1, country: 'IN', district: 'IN-MH-pune', subdivision: null } }),
+    200, 'country with a district of its own');
+  assert.deepEqual([moved.country, moved.subdivision, moved.district], ['IN', 'IN-MH', 'IN-MH-pune'], 'the district brings its state');
+});
+
 test('validation: level public and a bad TLP at once: both named', async () => {
   invalid(await call('POST', '/api/v1/cases', { session: sessions.investigator, body: { level: 'public', tlp: 'BLUE' } }), ['level', 'tlp'],
     'level public, tlp BLUE');
