@@ -52,9 +52,10 @@ cases_grant(struct db_conn *c, struct arena *a, const struct case_record *r,
 
 	if (r->erased_at[0])
 		return ERR_CONFLICT;
-	if (!org_id || !coord_org_ids(c, a, "org_id", &org_id, 1, &org, errs))
-		org = NULL;
-	else if (!strcmp(org[0], r->share.owner_org))
+	if (!org_id)
+		coord_error(errs, "org_id", "is required");
+	else if (coord_org_ids(c, a, "org_id", &org_id, 1, &org, errs) &&
+		 !strcmp(org[0], r->share.owner_org))
 		coord_error(errs, "org_id", "owns the case already");
 	coord_text(a, "purpose", purpose, COORD_LINE_MAX, 0, true, &text, errs);
 	for (size_t i = 0; i < nfields; i++)
@@ -117,9 +118,10 @@ cases_transfer_request(struct db_conn *c, struct arena *a,
 
 	if (r->transfer_to[0] || r->erased_at[0])
 		return ERR_CONFLICT;
-	if (!org_id || !coord_org_ids(c, a, "org_id", &org_id, 1, &org, errs))
-		org = NULL;
-	else if (!strcmp(org[0], r->share.owner_org))
+	if (!org_id)
+		coord_error(errs, "org_id", "is required");
+	else if (coord_org_ids(c, a, "org_id", &org_id, 1, &org, errs) &&
+		 !strcmp(org[0], r->share.owner_org))
 		coord_error(errs, "org_id", "owns the case already");
 	coord_text(a, "note", note ? note : "", 2000, TEXT_LINES, false, &text,
 		   errs);
