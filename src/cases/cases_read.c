@@ -432,8 +432,8 @@ same_country(struct reader *r)
 		return;
 	sub = json_object_get(r->input, "subdivision")
 		      ? NULL
-		      : json_string_value(
-				json_object_get(r->ctx->current, "subdivision"));
+		      : json_string_value(json_object_get(r->ctx->current,
+							  "subdivision"));
 	district = json_object_get(r->input, "district")
 			   ? NULL
 			   : json_string_value(json_object_get(r->ctx->current,

@@ -115,6 +115,8 @@ cases_transfer_request(struct db_conn *c, struct arena *a,
 	const char **org = NULL, *text = "";
 	struct db_arg args[4];
 	char now[TIME_RFC3339_LEN];
+	long long n = 0;
+	enum err e;
 
 	if (r->transfer_to[0] || r->erased_at[0])
 		return ERR_CONFLICT;
@@ -132,10 +134,14 @@ cases_transfer_request(struct db_conn *c, struct arena *a,
 	args[1] = db_text(org[0]);
 	args[2] = db_text(text);
 	args[3] = db_text(now);
+	/* One offer at a time, even against a request at the same moment. */
+	e = db_err(db_exec(c, &cases_sql[CASE_TRANSFER_OFFER], args, 4, &n));
+	if (e == ERR_OK && n != 1)
+		return ERR_CONFLICT;
 	coord_copy(r->transfer_to, sizeof(r->transfer_to), org[0]);
 	r->transfer_note = text;
 	r->head.version++;
-	return db_err(db_exec(c, &cases_sql[CASE_TRANSFER_SET], args, 4, NULL));
+	return e;
 }
 
 enum err

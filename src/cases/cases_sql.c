@@ -204,6 +204,13 @@ const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 				" transfer_note = $3, updated_at = $4,"
 				" version = version + 1 WHERE id = $1",
 				NULL, NULL },
+	[CASE_TRANSFER_OFFER] = { "case_transfer_offer",
+				  "UPDATE cases SET transfer_to = $2,"
+				  " transfer_note = $3, updated_at = $4,"
+				  " version = version + 1 WHERE id = $1"
+				  " AND transfer_to IS NULL"
+				  " AND erased_at IS NULL",
+				  NULL, NULL },
 	[CASE_TRANSFER_ACCEPT] = { "case_transfer_accept",
 				   "UPDATE cases SET owner_org = transfer_to,"
 				   " owner_country = $2, level = 'org',"
