@@ -100,6 +100,30 @@ static const struct command commands[] = {
 	  "  adds a new root key to ATIP_DATA_DIR/keyring and makes it "
 	  "primary; data\n  keys wrapped by older keys stay readable.\n",
 	  "rotate" },
+	{ "backup", cmd_backup, "back the database up (never the keyring)",
+	  "atip backup --out FILE\n"
+	  "  writes a consistent copy of the database to FILE (mode 0600), "
+	  "also while\n  atip serve runs: SQLite through its online backup "
+	  "API, PostgreSQL\n  (ATIP_DB a postgresql:// URI) with pg_dump "
+	  "--format=custom.  FILE is\n  written beside itself and renamed "
+	  "once whole.  The keyring\n  (ATIP_DATA_DIR/keyring) is never in "
+	  "it, and without it the personal data\n  in the backup cannot be "
+	  "read: back the keyring up separately and store\n  it apart.  "
+	  "Exit 1 with a reason when the backup fails.\n",
+	  "--out FILE" },
+	{ "restore", cmd_restore, "restore a backup into an empty database",
+	  "atip restore --from FILE [--force]\n"
+	  "  restores a backup made by atip backup into the configured "
+	  "database, then\n  applies this atip's migrations (an older "
+	  "backup works with a newer atip).\n  SQLite: FILE must be an "
+	  "SQLite database of atip; it is copied with the\n  backup API. "
+	  " PostgreSQL: FILE must be a pg_dump archive of atip; pg_restore\n"
+	  "  loads it in one transaction.  Refused (exit 1) when the "
+	  "database already\n  holds tables, unless --force, which replaces "
+	  "them (stop atip serve first).\n  The keyring of the installation "
+	  "the backup came from must be put in\n  ATIP_DATA_DIR/keyring; "
+	  "restore warns when there is none.\n",
+	  "--from FILE [--force]" },
 	{ "version", cmd_version, "print the version",
 	  "Prints atip's version.\n", NULL },
 };

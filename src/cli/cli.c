@@ -36,32 +36,48 @@ ensure_data_dir(const struct config *c)
 	return 0;
 }
 
-/* Opens and migrates the database; NULL (after saying why) on failure. */
 struct db *
-cli_open_db(const struct config *c)
+cli_open_db_unmigrated(const struct config *c)
 {
 	char *target, err[256];
-	struct db_migration *list;
 	struct db *db;
-	size_t n;
 
 	if (ensure_data_dir(c))
 		return NULL;
 	target = config_db_target(c);
 	db = db_open(target, err, sizeof(err));
 	free(target);
-	if (!db) {
+	if (!db)
 		fprintf(stderr, "atip: ATIP_DB: %s\n", err);
-		return NULL;
-	}
+	return db;
+}
+
+bool
+cli_migrate(struct db *db)
+{
+	struct db_migration *list;
+	char err[256];
+	size_t n;
+	bool ok;
+
 	list = app_migrations(&n);
-	if (db_migrate(db, list, n, err, sizeof(err)) != DB_OK) {
+	ok = db_migrate(db, list, n, err, sizeof(err)) == DB_OK;
+	if (!ok)
 		fprintf(stderr, "atip: migrate: %s\n", err);
-		free(list);
+	free(list);
+	return ok;
+}
+
+/* Opens and migrates the database; NULL (after saying why) on failure. */
+struct db *
+cli_open_db(const struct config *c)
+{
+	struct db *db = cli_open_db_unmigrated(c);
+
+	if (db && !cli_migrate(db)) {
 		db_close(db);
 		return NULL;
 	}
-	free(list);
 	return db;
 }
 

@@ -35,6 +35,12 @@ bool cli_opts(const char *what, int argc, char **argv, struct cli_opt *opts,
  */
 struct db *cli_open_db(const struct config *c);
 
+/* Like cli_open_db, without applying the migrations. */
+struct db *cli_open_db_unmigrated(const struct config *c);
+
+/* Applies the migrations to db; false after saying why on stderr. */
+bool cli_migrate(struct db *db);
+
 /*
  * Opens the keyring of the data directory, creating it when absent and
  * create is true; NULL (after saying why) when it is missing, unsafe or
@@ -82,6 +88,8 @@ int cmd_user(struct config *c, int argc, char **argv);
 int cmd_token(struct config *c, int argc, char **argv);
 int cmd_audit(struct config *c, int argc, char **argv);
 int cmd_keys(struct config *c, int argc, char **argv);
+int cmd_backup(struct config *c, int argc, char **argv);
+int cmd_restore(struct config *c, int argc, char **argv);
 
 /*
  * The coordination workspace of the demo (cli_demo_coord.c), in c's

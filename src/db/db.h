@@ -223,4 +223,44 @@ uint64_t db_time_ns(void);
 const char *db_fts_query(const struct db_conn *c, struct arena *a,
 			 const char *q);
 
+/*
+ * Backup and restore (db_backup.c).
+ *
+ * Counts the tables of db's own (SQLite: the main schema; PostgreSQL:
+ * every schema but the system ones) into *count, and says in *atip
+ * whether atip_migrations is among them.
+ */
+enum db_status db_tables(struct db *db, long long *count, bool *atip);
+
+/*
+ * Copies the SQLite database db into the file at path (which must be new
+ * or empty) with SQLite's online backup API: one consistent snapshot,
+ * taken while other connections, `atip serve`'s among them, keep writing.
+ * The copy is one self-contained file (rollback journal, no -wal).
+ * Returns DB_OK, or another status with a reason in err.
+ */
+enum db_status db_backup_sqlite(struct db *db, const char *path, char *err,
+				size_t errlen);
+
+/*
+ * Replaces the content of the SQLite database db by that of the SQLite
+ * file at path, with the backup API, after checking (before anything is
+ * written) that the file is a sound SQLite database of atip: it has
+ * atip_migrations and passes PRAGMA quick_check.  Does not look at what
+ * db held before, nor migrate.  Returns DB_OK, or another status with a
+ * reason in err.
+ */
+enum db_status db_restore_sqlite(struct db *db, const char *path, char *err,
+				 size_t errlen);
+
+/*
+ * The PostgreSQL target of db split for a libpq client program run as a
+ * child (pg_dump, pg_restore): *conninfo gets a keyword/value connection
+ * string of every setting but the password (fit for a command line),
+ * *password the password when the target has one, else NULL.  Caller
+ * frees both, wiping the password.  False when the target does not parse.
+ */
+bool db_pg_client_conninfo(const struct db *db, char **conninfo,
+			   char **password);
+
 #endif
