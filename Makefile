@@ -26,7 +26,7 @@ endif
 CPPFLAGS += -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS))
 CFLAGS += $(OPT) $(WARN) $(HARDEN) -MMD -MP
 LDFLAGS += $(HARDEN) $(LDHARDEN)
-LDLIBS += $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread
+LDLIBS += $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
 
 SRC := $(wildcard src/*/*.c) src/routes.c
 GEN := $(BUILD)/gen/blocklist.c $(BUILD)/gen/gazetteer.c

@@ -24,6 +24,8 @@
 #include "notify/notify.h"
 #include "notify/notify_http.h"
 #include "ops/ops.h"
+#include "services/services.h"
+#include "services/services_http.h"
 #include "orgs/orgs_http.h"
 #include "orgs/orgs.h"
 
@@ -489,6 +491,45 @@ const struct http_route app_routes[] = {
 	{ "GET", "/api/v1/followups", cases_http_due, HTTP_DB, "cases",
 	  "Your organisation's open follow-ups: overdue, or due within days=N",
 	  "cases", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "GET", "/api/v1/services", services_http_search, HTTP_DB, "services",
+	  "The service directory (filters: type, country, subdivision, district, gender, age, nationality, language, vacancy=true, org_id; near=lat,lon for nearest first)",
+	  "services", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "POST", "/api/v1/services", services_http_create, HTTP_BODY | HTTP_DB,
+	  "services",
+	  "Add a service of your organisation (HSDS 3.0 fields: type, name, eligibility, languages, capacity, location)",
+	  "services", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"type\",\"name\"]}" },
+	{ "GET", "/api/v1/services/{id}", services_http_get, HTTP_DB,
+	  "services",
+	  "One service, its place hidden where confidential and not yours to refer to",
+	  "services", "{\"type\":\"object\",\"required\":[\"id\"]}", NULL },
+	{ "PATCH", "/api/v1/services/{id}", services_http_update,
+	  HTTP_BODY | HTTP_DB, "services",
+	  "Change a service (with its version)", "services",
+	  "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"version\"]}" },
+	{ "PUT", "/api/v1/services/{id}/vacancies", services_http_vacancies,
+	  HTTP_BODY | HTTP_DB, "services",
+	  "Say how many places are free now (stale after 7 days)", "services",
+	  "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"vacancies\"]}" },
+	{ "GET", "/api/v1/locations", services_http_locations, HTTP_DB,
+	  "services",
+	  "An organisation's service locations (org_id; default: yours)",
+	  "services", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "POST", "/api/v1/locations", services_http_location_create,
+	  HTTP_BODY | HTTP_DB, "services",
+	  "Add a location of your organisation; a confidential one shows its address only to you and the organisations you let refer there",
+	  "services", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"name\",\"country\"]}" },
+	{ "GET", "/api/v1/locations/{id}", services_http_location_get, HTTP_DB,
+	  "services", "One location, as you may see it", "services",
+	  "{\"type\":\"object\",\"required\":[\"id\"]}", NULL },
+	{ "PATCH", "/api/v1/locations/{id}", services_http_location_update,
+	  HTTP_BODY | HTTP_DB, "services",
+	  "Change a location (with its version)", "services",
+	  "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"version\"]}" },
 	{ "GET", "/api/v1/openapi.json", ops_openapi, 0, NULL,
 	  "This OpenAPI 3.1 document", "ops", "{\"type\":\"object\"}", NULL },
 };
@@ -742,6 +783,7 @@ app_migrations(size_t *n)
 		{ coord_migrations, &coord_nmigrations },
 		{ notify_migrations, &notify_nmigrations },
 		{ cases_migrations, &cases_nmigrations },
+		{ services_migrations, &services_nmigrations },
 	};
 	struct db_migration *all;
 	size_t i, total = 0;

@@ -5,6 +5,10 @@
 #include "base/text.h"
 #include "http/http_int.h"
 
+/* Numbers with a fraction (coordinates, distances) in 12 significant
+ * digits: 73.85, not 73.849999999999994. */
+#define REAL_DIGITS JSON_REAL_PRECISION(12)
+
 struct walk {
 	size_t max_depth, max_string;
 	enum err e;
@@ -259,10 +263,10 @@ title_of(unsigned status)
 static char *
 dump(struct http_request *req, json_t *v, size_t *len)
 {
-	size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT);
+	size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT | REAL_DIGITS);
 	char *p = arena_alloc(&req->arena, n + 1);
 
-	*len = json_dumpb(v, p, n, JSON_COMPACT);
+	*len = json_dumpb(v, p, n, JSON_COMPACT | REAL_DIGITS);
 	return p;
 }
 
