@@ -99,6 +99,9 @@ int cmd_restore(struct config *c, int argc, char **argv);
 enum err cli_demo_coord(struct db_conn *c, const struct org *orgs,
 			const char *const *users);
 
+/* The service directory of the demo (cli_demo_services.c), likewise. */
+enum err cli_demo_services(struct db_conn *c, const struct org *orgs);
+
 /* The cases of the demo (cli_demo_cases.c), likewise, sealed under kr. */
 struct crypto_keyring;
 enum err cli_demo_cases(struct db_conn *c, const struct crypto_keyring *kr,

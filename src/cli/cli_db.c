@@ -158,6 +158,8 @@ write_demo(struct db_conn *conn, void *arg)
 		d->e = cli_demo_coord(conn, d->orgs, ids);
 		if (d->e == ERR_OK)
 			d->e = cli_demo_cases(conn, d->kr, d->orgs, ids);
+		if (d->e == ERR_OK)
+			d->e = cli_demo_services(conn, d->orgs);
 	}
 	return db_status_of(d->e);
 }

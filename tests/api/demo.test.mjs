@@ -151,3 +151,17 @@ test('the demo cases: the shelter\'s two, one overdue and offered to Kathmandu; 
   const colombo = ok(await call('GET', '/api/v1/cases', { session: await as('analyst') }), 200, 'Colombo\'s list').items;
   assert.deepEqual(colombo, [], 'Colombo sees none of them');
 });
+
+test('the demo directory: six services; the shelter\'s address only for Pune and Kathmandu, which may refer there', async () => {
+  const all = ok(await call('GET', '/api/v1/services', { session: await as('analyst') }), 200, 'the directory').items;
+  assert.deepEqual(all.map((s) => s.service_type).sort(), ['helpline', 'legal_aid', 'livelihood', 'psychosocial', 'repatriation', 'shelter']);
+  const shelter = (who) => call('GET', '/api/v1/services?type=shelter&vacancy=true', { session: who });
+  const colombo = ok(await shelter(await as('analyst')), 200, 'Colombo').items[0];
+  assert.deepEqual([colombo.location.address_hidden, colombo.location.address.address_1, colombo.location.district, colombo.location.latitude],
+    [true, undefined, null, null], 'Colombo does not learn where the shelter is');
+  assert.equal(colombo.capacity.vacancies, 3);
+  const ktm = ok(await shelter(await as('investigator')), 200, 'Kathmandu').items[0];
+  assert.deepEqual([ktm.location.address_hidden, ktm.location.district], [false, 'IN-MH-pune'], 'Kathmandu may refer there');
+  const near = ok(await call('GET', '/api/v1/services?near=27.7172,85.3240', { session: await as('investigator') }), 200, 'nearest first').items;
+  assert.equal(near[0].location.name, 'Repatriation desk (fictional)');
+});
