@@ -49,6 +49,7 @@ read_grants(struct db_conn *c, struct arena *a, struct case_record *r)
 		g->granted_by = arena_strdup(a, db_col_text(&rows, 4));
 		coord_copy(g->granted_at, sizeof(g->granted_at),
 			   db_col_text(&rows, 5));
+		g->via = arena_strdup(a, db_col_text(&rows, 6));
 	}
 	r->grant_orgs = arena_alloc(a, (r->ngrants + 1) * sizeof(char *));
 	for (size_t i = 0; i < r->ngrants; i++)

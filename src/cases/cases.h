@@ -154,6 +154,7 @@ struct case_entry {
 
 struct case_grant {
 	const char *org_id, *purpose, *override_reason, *granted_by;
+	const char *via; /* "" for a grant made itself; else its referral */
 	const char **fields; /* personal fields shared; none: all */
 	size_t nfields;
 	char granted_at[TIME_RFC3339_LEN];
@@ -313,6 +314,19 @@ enum err cases_grant(struct db_conn *c, struct arena *a,
 /* Ends a grant; ERR_NOT_FOUND when there was none. */
 enum err cases_grant_end(struct db_conn *c, const char *case_id,
 			 const char *org_id);
+
+/*
+ * The need-to-know grant that comes with a referral (via: its id) to
+ * org_id for the fields it shares (none: all); the referral checks
+ * consent.  It ends with the referral (cases_grant_via_end).
+ */
+enum err cases_grant_via(struct db_conn *c, struct arena *a,
+			 const char *case_id, const char *org_id,
+			 const char *via, const char *purpose,
+			 const char *const *fields, size_t nfields,
+			 const char *user_id);
+enum err cases_grant_via_end(struct db_conn *c, const char *case_id,
+			     const char *org_id, const char *via);
 
 /* Asks org_id to take the case over (one request at a time). */
 enum err cases_transfer_request(struct db_conn *c, struct arena *a,

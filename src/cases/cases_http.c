@@ -124,27 +124,57 @@ cases_entry_json(const struct case_entry *e)
 	return o;
 }
 
-/* The fields a grant to the actor's organisation shares (NULL: all). */
-static const struct case_grant *
-grant_of(struct http_request *req, const struct case_record *r)
+/*
+ * The fields the actor's organisation may read through its grants (its
+ * own, a referral's): false for all of them (the owner, or a grant
+ * without a field list), else their union in *fields.
+ */
+static bool
+granted_fields(struct http_request *req, const struct case_record *r,
+	       const char ***fields, size_t *n)
 {
 	const struct auth_actor *a = req->actor;
+	size_t cap = 0;
 
+	*n = 0;
 	if (!strcmp(a->user.org_id, r->share.owner_org))
-		return NULL;
-	for (size_t i = 0; i < r->ngrants; i++)
-		if (!strcmp(r->grants[i].org_id, a->user.org_id))
-			return &r->grants[i];
-	return NULL;
+		return false;
+	for (size_t i = 0; i < r->ngrants; i++) {
+		const struct case_grant *g = &r->grants[i];
+
+		if (strcmp(g->org_id, a->user.org_id))
+			continue;
+		if (!g->nfields)
+			return false;
+		cap += g->nfields;
+	}
+	*fields = arena_alloc(&req->arena, (cap + 1) * sizeof(**fields));
+	for (size_t i = 0; i < r->ngrants; i++) {
+		const struct case_grant *g = &r->grants[i];
+
+		if (strcmp(g->org_id, a->user.org_id))
+			continue;
+		for (size_t k = 0; k < g->nfields; k++) {
+			bool seen = false;
+
+			for (size_t j = 0; j < *n && !seen; j++)
+				seen = !strcmp((*fields)[j], g->fields[k]);
+			if (!seen)
+				(*fields)[(*n)++] = g->fields[k];
+		}
+	}
+	return cap > 0;
 }
 
 bool
 cases_open(struct http_request *req, struct case_record *r, bool glass)
 {
-	const struct case_grant *g = glass ? NULL : grant_of(req, r);
+	const char **fields = NULL;
+	size_t n = 0;
 
-	if (cases_open_personal(app_keyring(req->app), r, g ? g->fields : NULL,
-				g ? g->nfields : 0))
+	if (glass || !granted_fields(req, r, &fields, &n))
+		n = 0;
+	if (cases_open_personal(app_keyring(req->app), r, fields, n))
 		return true;
 	http_problem(req, ERR_INTERNAL,
 		     "The personal data of the case could not be opened.",
@@ -162,12 +192,13 @@ grants_json(const struct case_record *r)
 
 		json_array_append_new(
 			list,
-			json_pack("{ss ss so sb ss}", "org_id", g->org_id,
+			json_pack("{ss ss so sb ss ss*}", "org_id", g->org_id,
 				  "purpose", g->purpose, "fields",
 				  coord_strings_json(g->fields, g->nfields),
 				  "consent_overridden",
 				  g->override_reason && *g->override_reason,
-				  "granted_at", g->granted_at));
+				  "granted_at", g->granted_at, "referral_id",
+				  *g->via ? g->via : NULL));
 	}
 	return list;
 }

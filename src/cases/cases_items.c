@@ -464,7 +464,8 @@ cases_consent_withdraw(struct db_conn *c, struct arena *a,
 		const char *missing;
 		bool ok;
 
-		if (g->override_reason && *g->override_reason)
+		/* An override and a referral's grant do not rest on this. */
+		if ((g->override_reason && *g->override_reason) || *g->via)
 			continue;
 		e = cases_consent_check(c, a, r->id, "Sharing", g->org_id,
 					today, &ok, &missing);

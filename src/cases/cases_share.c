@@ -38,15 +38,35 @@ personal_field(const char *name)
 	return false;
 }
 
+static enum err
+put_grant(struct db_conn *c, struct arena *a, const char *case_id,
+	  const char *org_id, const char *via, const char *purpose,
+	  const char *fields, const char *override_reason, const char *user_id)
+{
+	char now[TIME_RFC3339_LEN];
+	struct db_arg args[8];
+
+	(void)a;
+	time_rfc3339(time_now_ms(), now, sizeof(now));
+	args[0] = db_text(case_id);
+	args[1] = db_text(org_id);
+	args[2] = db_text(purpose);
+	args[3] = db_text(fields);
+	args[4] = db_text(override_reason);
+	args[5] = db_text(user_id);
+	args[6] = db_text(now);
+	args[7] = db_text(via);
+	return db_err(db_exec(c, &cases_sql[CASE_GRANT_PUT], args, 8, NULL));
+}
+
 enum err
 cases_grant(struct db_conn *c, struct arena *a, const struct case_record *r,
 	    const char *org_id, const char *purpose, const char *const *fields,
 	    size_t nfields, const char *override_reason, const char *user_id,
 	    struct coord_errors *errs)
 {
-	char today[11], now[TIME_RFC3339_LEN];
+	char today[11];
 	const char **org = NULL, *why = NULL, *missing, *text;
-	struct db_arg args[7];
 	bool ok;
 	enum err e;
 
@@ -84,27 +104,38 @@ cases_grant(struct db_conn *c, struct arena *a, const struct case_record *r,
 					 missing));
 		return ERR_INVALID;
 	}
-	time_rfc3339(time_now_ms(), now, sizeof(now));
-	args[0] = db_text(r->id);
-	args[1] = db_text(org[0]);
-	args[2] = db_text(text);
-	args[3] = db_text(text_join(a, fields, nfields, true));
 	/* The override is kept only when consent did not cover it. */
-	args[4] = db_text(ok ? NULL : why);
-	args[5] = db_text(user_id);
-	args[6] = db_text(now);
-	return db_err(db_exec(c, &cases_sql[CASE_GRANT_PUT], args, 7, NULL));
+	return put_grant(c, a, r->id, org[0], "", text,
+			 text_join(a, fields, nfields, true), ok ? NULL : why,
+			 user_id);
+}
+
+enum err
+cases_grant_via_end(struct db_conn *c, const char *case_id, const char *org_id,
+		    const char *via)
+{
+	struct db_arg args[3] = { db_text(case_id), db_text(org_id),
+				  db_text(via) };
+	long long n = 0;
+	enum err e =
+		db_err(db_exec(c, &cases_sql[CASE_GRANT_DELETE], args, 3, &n));
+
+	return e == ERR_OK && n == 0 ? ERR_NOT_FOUND : e;
 }
 
 enum err
 cases_grant_end(struct db_conn *c, const char *case_id, const char *org_id)
 {
-	struct db_arg args[2] = { db_text(case_id), db_text(org_id) };
-	long long n = 0;
-	enum err e =
-		db_err(db_exec(c, &cases_sql[CASE_GRANT_DELETE], args, 2, &n));
+	return cases_grant_via_end(c, case_id, org_id, "");
+}
 
-	return e == ERR_OK && n == 0 ? ERR_NOT_FOUND : e;
+enum err
+cases_grant_via(struct db_conn *c, struct arena *a, const char *case_id,
+		const char *org_id, const char *via, const char *purpose,
+		const char *const *fields, size_t nfields, const char *user_id)
+{
+	return put_grant(c, a, case_id, org_id, via, purpose,
+			 text_join(a, fields, nfields, true), NULL, user_id);
 }
 
 enum err

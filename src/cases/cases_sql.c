@@ -88,12 +88,13 @@ const struct db_migration cases_migrations[] = {
 	  "CREATE TABLE case_grants ("
 	  " case_id TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,"
 	  " org_id TEXT NOT NULL REFERENCES orgs (id),"
+	  " via TEXT NOT NULL,"
 	  " purpose TEXT NOT NULL,"
 	  " fields TEXT NOT NULL,"
 	  " override_reason TEXT,"
 	  " granted_by TEXT REFERENCES users (id),"
 	  " granted_at TEXT NOT NULL,"
-	  " PRIMARY KEY (case_id, org_id));"
+	  " PRIMARY KEY (case_id, org_id, via));"
 	  "CREATE INDEX case_grants_org ON case_grants (org_id);",
 	  NULL, NULL },
 	/* An uploaded file waits sealed for its job; gone once read. */
@@ -181,20 +182,21 @@ const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 			  NULL, NULL },
 	[CASE_GRANTS] = { "case_grants",
 			  "SELECT org_id, purpose, fields, override_reason,"
-			  " granted_by, granted_at FROM case_grants"
+			  " granted_by, granted_at, via FROM case_grants"
 			  " WHERE case_id = $1 ORDER BY granted_at, org_id",
 			  NULL, NULL },
 	[CASE_GRANT_PUT] = { "case_grant_put",
-			     "INSERT INTO case_grants (case_id, org_id,"
+			     "INSERT INTO case_grants (case_id, org_id, via,"
 			     " purpose, fields, override_reason, granted_by,"
-			     " granted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-			     " ON CONFLICT (case_id, org_id) DO UPDATE SET"
+			     " granted_at) VALUES ($1, $2, $8, $3, $4, $5, $6,"
+			     " $7) ON CONFLICT (case_id, org_id, via)"
+			     " DO UPDATE SET"
 			     " purpose = $3, fields = $4, override_reason = $5,"
 			     " granted_by = $6, granted_at = $7",
 			     NULL, NULL },
 	[CASE_GRANT_DELETE] = { "case_grant_delete",
 				"DELETE FROM case_grants WHERE case_id = $1"
-				" AND org_id = $2",
+				" AND org_id = $2 AND via = $3",
 				NULL, NULL },
 	[CASE_GRANTS_CLEAR] = { "case_grants_clear",
 				"DELETE FROM case_grants WHERE case_id = $1",
@@ -401,6 +403,7 @@ const struct db_stmt cases_sql[CASES_SQL_COUNT] = {
 	[GRANTS_EXPIRE] = { "grants_expire",
 			    "DELETE FROM case_grants"
 			    " WHERE COALESCE(override_reason, '') = ''"
+			    " AND via = ''"
 			    " AND EXISTS (SELECT 1 FROM case_persons p"
 			    "  WHERE p.case_id = case_grants.case_id"
 			    "  AND p.role = 'victim'"
