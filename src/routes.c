@@ -24,6 +24,8 @@
 #include "notify/notify.h"
 #include "notify/notify_http.h"
 #include "ops/ops.h"
+#include "referrals/referrals.h"
+#include "referrals/referrals_http.h"
 #include "services/services.h"
 #include "services/services_http.h"
 #include "orgs/orgs_http.h"
@@ -530,6 +532,42 @@ const struct http_route app_routes[] = {
 	  "Change a location (with its version)", "services",
 	  "{\"type\":\"object\",\"required\":[\"id\"]}",
 	  "{\"type\":\"object\",\"required\":[\"version\"]}" },
+	{ "GET", "/api/v1/referrals/indicators", referrals_http_indicators,
+	  HTTP_DB, "referrals",
+	  "Time to accept, completion rate, decline reasons, per receiving organisation and service type (org admins, analysts: your organisation's; platform admins: all)",
+	  "referrals", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "GET", "/api/v1/referrals", referrals_http_list, HTTP_DB, "referrals",
+	  "Your organisation's referrals, newest first (view=incoming|outgoing, state, case_id)",
+	  "referrals", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "POST", "/api/v1/referrals", referrals_http_create,
+	  HTTP_BODY | HTTP_DB, "referrals",
+	  "Refer a case to an organisation or a service: reason, urgency, the personal fields shared; every victim's consent (scope Referral) or override_reason",
+	  "referrals", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"case_id\",\"reason\"]}" },
+	{ "GET", "/api/v1/referrals/{id}", referrals_http_get, HTTP_DB,
+	  "referrals", "One referral (the two organisations)", "referrals",
+	  "{\"type\":\"object\",\"required\":[\"id\"]}", NULL },
+	{ "POST", "/api/v1/referrals/{id}/accept", referrals_http_accept,
+	  HTTP_DB, "referrals",
+	  "Accept a referral (the receiving organisation's writers)",
+	  "referrals", "{\"type\":\"object\",\"required\":[\"id\"]}", NULL },
+	{ "POST", "/api/v1/referrals/{id}/decline", referrals_http_decline,
+	  HTTP_BODY | HTTP_DB, "referrals",
+	  "Decline a referral with a reason; the shared data is closed again",
+	  "referrals", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"reason\"]}" },
+	{ "POST", "/api/v1/referrals/{id}/start", referrals_http_start, HTTP_DB,
+	  "referrals", "Start the help accepted", "referrals",
+	  "{\"type\":\"object\",\"required\":[\"id\"]}", NULL },
+	{ "POST", "/api/v1/referrals/{id}/complete", referrals_http_complete,
+	  HTTP_DB, "referrals",
+	  "Complete a referral; the shared data is closed again", "referrals",
+	  "{\"type\":\"object\",\"required\":[\"id\"]}", NULL },
+	{ "POST", "/api/v1/referrals/{id}/withdraw", referrals_http_withdraw,
+	  HTTP_BODY | HTTP_DB, "referrals",
+	  "Withdraw an open referral (the referring organisation's writers)",
+	  "referrals", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\"}" },
 	{ "GET", "/api/v1/openapi.json", ops_openapi, 0, NULL,
 	  "This OpenAPI 3.1 document", "ops", "{\"type\":\"object\"}", NULL },
 };
@@ -663,7 +701,10 @@ webhook_deliver_job(struct job *job, void *ctx)
 	return JOB_DONE;
 }
 
-/* Tells case owners of overdue follow-ups; ends grants of expired consent. */
+/*
+ * Tells case owners of overdue follow-ups, ends grants of expired consent,
+ * escalates referrals unanswered for 48 hours.
+ */
 static enum job_result
 followups_remind_job(struct job *job, void *ctx)
 {
@@ -681,6 +722,11 @@ followups_remind_job(struct job *job, void *ctx)
 	}
 	if (n)
 		log_msg(LOG_INFO, "ended %lld grants of expired consent", n);
+	/* Referrals left unanswered go to the receiver's admins. */
+	if (referrals_escalate(job->db, &n) != ERR_OK) {
+		job->error = "could not escalate unanswered referrals";
+		return JOB_RETRY;
+	}
 	return JOB_DONE;
 }
 
@@ -784,6 +830,7 @@ app_migrations(size_t *n)
 		{ notify_migrations, &notify_nmigrations },
 		{ cases_migrations, &cases_nmigrations },
 		{ services_migrations, &services_nmigrations },
+		{ referrals_migrations, &referrals_nmigrations },
 	};
 	struct db_migration *all;
 	size_t i, total = 0;

@@ -38,6 +38,13 @@ static const char *const events[] = {
 	"case.transfer_declined",
 	"case.transfer_cancelled",
 	"followup.due",
+	"referral.requested",
+	"referral.accepted",
+	"referral.declined",
+	"referral.started",
+	"referral.completed",
+	"referral.withdrawn",
+	"referral.escalated",
 };
 
 bool
