@@ -154,7 +154,7 @@ struct case_entry {
 
 struct case_grant {
 	const char *org_id, *purpose, *override_reason, *granted_by;
-	const char *via; /* "" for a grant made itself; else its referral */
+	const char *via;     /* "" for a grant made itself; else its referral */
 	const char **fields; /* personal fields shared; none: all */
 	size_t nfields;
 	char granted_at[TIME_RFC3339_LEN];
