@@ -493,6 +493,12 @@ const struct http_route app_routes[] = {
 	{ "GET", "/api/v1/followups", cases_http_due, HTTP_DB, "cases",
 	  "Your organisation's open follow-ups: overdue, or due within days=N",
 	  "cases", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "GET", "/api/v1/services/hsds", services_http_hsds, HTTP_DB,
+	  "services",
+	  "The directory as HSDS 3.0 services (with organization, languages, "
+	  "phones, service_at_locations; atip's own facts as attributes; "
+	  "org_id: one organisation's)",
+	  "services", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
 	{ "GET", "/api/v1/services", services_http_search, HTTP_DB, "services",
 	  "The service directory (filters: type, country, subdivision, district, gender, age, nationality, language, vacancy=true, org_id; near=lat,lon for nearest first)",
 	  "services", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },

@@ -4,7 +4,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/random.h>
+
+#include <sodium.h>
 
 #include "base/timeutil.h"
 
@@ -84,4 +87,29 @@ uuid_normalise(struct str s, char out[UUID_STR_LEN])
 							: s.p[i];
 	out[36] = '\0';
 	return true;
+}
+
+void
+uuid_derived(const char *id, const char *part, char out[UUID_STR_LEN])
+{
+	static const char hex[] = "0123456789abcdef";
+	crypto_generichash_state st;
+	unsigned char b[16];
+	size_t o = 0;
+
+	crypto_generichash_init(&st, NULL, 0, sizeof(b));
+	crypto_generichash_update(&st, (const unsigned char *)id, strlen(id));
+	crypto_generichash_update(&st, (const unsigned char *)"/", 1);
+	crypto_generichash_update(&st, (const unsigned char *)part,
+				  strlen(part));
+	crypto_generichash_final(&st, b, sizeof(b));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x80); /* version 8 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 9562 variant */
+	for (size_t i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[b[i] >> 4];
+		out[o++] = hex[b[i] & 15];
+	}
+	out[o] = '\0';
 }

@@ -12,6 +12,13 @@ enum { UUID_STR_LEN = 37 }; /* 36 characters and NUL */
 /* Writes a new UUIDv7 in lower-case canonical form into out. */
 void uuid_v7(char out[UUID_STR_LEN]);
 
+/*
+ * A stable id for a part of a record that has none of its own (an
+ * export's nested objects): a UUIDv8 made of the BLAKE2b hash of the
+ * record's id and the part's name, the same on every export.
+ */
+void uuid_derived(const char *id, const char *part, char out[UUID_STR_LEN]);
+
 /* True when s is a canonical lower- or upper-case UUID string. */
 bool uuid_valid(struct str s);
 

@@ -170,6 +170,13 @@ enum err services_search(struct db_conn *c, struct arena *a,
 			 const struct service_filter *f,
 			 struct service_page *out, struct coord_errors *errs);
 
+/*
+ * A service as HSDS 3.0 JSON (services_hsds.c) with its organization; its
+ * location's address and position only when open to the reader.
+ */
+json_t *services_hsds(const struct service *s, const struct org *org,
+		      bool open);
+
 extern const struct db_migration services_migrations[];
 extern const size_t services_nmigrations;
 

@@ -480,3 +480,53 @@ services_http_location_update(struct http_request *req)
 	if (find_location(req, ACT_UPDATE, &l))
 		location_change(req, l.id);
 }
+
+/* The directory as HSDS 3.0 services, page by page of the search. */
+void
+services_http_hsds(struct http_request *req)
+{
+	const struct auth_actor *a = actor(req);
+	struct service_filter f = { .viewer = a->user.org_id,
+				    .org_id = http_query(req, "org_id"),
+				    .limit = COORD_LIST_MAX };
+	struct coord_errors errs = { 0 };
+	char org_id[UUID_STR_LEN];
+	struct org org = { 0 };
+	json_t *items = json_array();
+	enum err e = ERR_OK;
+
+	if (f.org_id && !uuid_normalise(str_of(f.org_id), org_id)) {
+		json_decref(items);
+		http_invalid(req, "org_id", "must be an organisation id");
+		return;
+	}
+	if (f.org_id)
+		f.org_id = org_id;
+	for (;;) {
+		struct service_page page;
+
+		e = services_search(req->db, &req->arena, &f, &page, &errs);
+		for (size_t i = 0; e == ERR_OK && i < page.n; i++) {
+			const struct service *s = &page.items[i];
+
+			if (strcmp(org.id, s->org_id))
+				e = orgs_get(req->db, s->org_id, &org);
+			if (e == ERR_OK)
+				json_array_append_new(
+					items,
+					services_hsds(
+						s, &org,
+						s->location &&
+							s->location->open));
+		}
+		if (e != ERR_OK || !page.next_cursor)
+			break;
+		f.cursor = page.next_cursor;
+	}
+	if (e != ERR_OK) {
+		json_decref(items);
+		coord_failed(req, e, &errs, "The directory could not be read.");
+		return;
+	}
+	http_json(req, 200, json_pack("{so}", "items", items));
+}
