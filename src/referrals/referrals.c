@@ -64,6 +64,10 @@ read_referral(struct db_rows *rows, struct arena *a, struct referral *r)
 		   db_col_text(rows, 16));
 	coord_copy(r->updated_at, sizeof(r->updated_at), db_col_text(rows, 17));
 	r->version = db_col_int(rows, 18);
+	r->handover = !strcmp(db_col_text(rows, 19), "handover");
+	coord_copy(r->travel_date, sizeof(r->travel_date),
+		   db_col_text(rows, 20));
+	text_split(a, db_col_text(rows, 21), &r->documents, &r->ndocuments);
 }
 
 enum err
@@ -175,6 +179,51 @@ receiver(struct db_conn *c, struct arena *a, const struct referral_input *in,
 	return ERR_OK;
 }
 
+/*
+ * A handover goes to an organisation of another country (the origin),
+ * with the travel date and the papers that go along.
+ */
+static enum err
+handover_checks(struct db_conn *c, struct arena *a, const struct case_record *r,
+		const struct referral_input *in, struct referral *out,
+		struct coord_errors *errs)
+{
+	struct org o;
+	size_t i, n = json_array_size(in->documents);
+	json_t *x;
+	enum err e = orgs_get(c, out->to_org, &o);
+
+	if (e != ERR_OK)
+		return e;
+	if (!strcmp(o.country, r->share.owner_country))
+		coord_error(errs, "to_org",
+			    "must be of another country for a handover");
+	if (!in->travel_date ||
+	    !time_parse_date(in->travel_date, out->travel_date))
+		coord_error(errs, "travel_date",
+			    "is required for a handover: YYYY-MM-DD");
+	if (in->documents && (!json_is_array(in->documents) || n > 20)) {
+		coord_error(errs, "documents",
+			    "must list at most 20 documents");
+		return ERR_INVALID;
+	}
+	out->documents = arena_alloc(a, (n + 1) * sizeof(*out->documents));
+	json_array_foreach (in->documents, i, x) {
+		const char *t = NULL;
+
+		if (!coord_text(a, "documents", json_string_value(x),
+				COORD_LINE_MAX, 0, true, &t, errs))
+			return ERR_INVALID;
+		if (strchr(t, ',')) {
+			coord_error(errs, "documents",
+				    "must not contain commas");
+			return ERR_INVALID;
+		}
+		out->documents[out->ndocuments++] = t;
+	}
+	return errs->n ? ERR_INVALID : ERR_OK;
+}
+
 /* Tells organisation org what became of the referral, done by actor_org. */
 static enum err
 tell(struct db_conn *c, const struct referral *r, const char *event,
@@ -196,7 +245,7 @@ referrals_create(struct db_conn *c, struct arena *a,
 		 struct coord_errors *errs)
 {
 	const char *why = NULL, *missing;
-	struct db_arg args[11];
+	struct db_arg args[14];
 	char today[11];
 	bool ok;
 	enum err e;
@@ -209,6 +258,15 @@ referrals_create(struct db_conn *c, struct arena *a,
 		return e;
 	if (e == ERR_OK && !strcmp(out->to_org, r->share.owner_org))
 		coord_error(errs, "to_org", "owns the case already");
+	if (in->kind && strcmp(in->kind, "referral") &&
+	    strcmp(in->kind, "handover"))
+		coord_error(errs, "kind", "must be referral or handover");
+	out->handover = in->kind && !strcmp(in->kind, "handover");
+	if (out->handover && e == ERR_OK) {
+		e = handover_checks(c, a, r, in, out, errs);
+		if (e != ERR_OK && e != ERR_INVALID)
+			return e;
+	}
 	coord_text(a, "reason", in->reason, 2000, TEXT_LINES, true,
 		   &out->reason, errs);
 	out->urgency = urgency_of(in->urgency, errs);
@@ -256,7 +314,10 @@ referrals_create(struct db_conn *c, struct arena *a,
 	args[8] = DB_INT(out->consent_overridden);
 	args[9] = db_text(user_id);
 	args[10] = db_text(out->requested_at);
-	e = db_err(db_exec(c, &referrals_sql[REF_INSERT], args, 11, NULL));
+	args[11] = db_text(out->handover ? "handover" : "referral");
+	args[12] = db_text(out->handover ? out->travel_date : NULL);
+	args[13] = db_text(text_join(a, out->documents, out->ndocuments, true));
+	e = db_err(db_exec(c, &referrals_sql[REF_INSERT], args, 14, NULL));
 	/* The receiver needs to know, from now until the referral closes. */
 	if (e == ERR_OK)
 		e = cases_grant_via(c, a, r->id, out->to_org, out->id,
@@ -265,6 +326,30 @@ referrals_create(struct db_conn *c, struct arena *a,
 	return e == ERR_OK ? tell(c, out, "referral.requested", out->to_org,
 				  out->from_org, user_id)
 			   : e;
+}
+
+/* The origin organisation takes the case over (cases' transfer). */
+static enum err
+handover_complete(struct db_conn *c, struct arena *a, struct referral *r)
+{
+	struct coord_errors errs = { 0 };
+	struct case_record cr;
+	enum err e = cases_get(c, a, r->case_id, &cr);
+
+	/* Another transfer on offer must be settled first. */
+	if (e == ERR_OK && cr.transfer_to[0] &&
+	    strcmp(cr.transfer_to, r->to_org))
+		e = ERR_CONFLICT;
+	if (e == ERR_OK && !cr.transfer_to[0])
+		e = cases_transfer_request(c, a, &cr, r->to_org,
+					   "Repatriation handover", &errs);
+	if (e == ERR_OK)
+		e = cases_transfer_answer(c, a, &cr, true);
+	cases_release(&cr);
+	if (e == ERR_OK)
+		e = tell(c, r, "referral.completed", r->from_org, r->to_org,
+			 NULL);
+	return e;
 }
 
 /* May a referral in state from move to state to? */
@@ -330,6 +415,9 @@ referrals_move(struct db_conn *c, struct arena *a, struct referral *r,
 		return e;
 	r->state = to;
 	r->version++;
+	/* A completed handover: custody, and the follow-ups, move. */
+	if (r->handover && to == REF_COMPLETED)
+		return handover_complete(c, a, r);
 	/* Closed: the receiver no longer needs to know. */
 	if (!referral_open(to)) {
 		e = cases_grant_via_end(c, r->case_id, r->to_org, r->id);

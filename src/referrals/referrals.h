@@ -57,11 +57,21 @@ struct referral {
 	char escalated_at[TIME_RFC3339_LEN];
 	char updated_at[TIME_RFC3339_LEN];
 	long long version;
+	/* A repatriation handover: the destination country's organisation
+	 * hands the case to one of the origin country, which takes custody
+	 * (and the follow-ups) when it completes the handover. */
+	bool handover;
+	char travel_date[11];	/* handovers: YYYY-MM-DD */
+	const char **documents; /* handovers: the papers that go along */
+	size_t ndocuments;
 };
 
 struct referral_input {
 	const char *to_org, *service_id, *reason, *urgency, *override_reason;
-	json_t *fields; /* array of personal field names, or NULL: all */
+	json_t *fields;	  /* array of personal field names, or NULL: all */
+	const char *kind; /* "referral" (default) or "handover" */
+	const char *travel_date;
+	json_t *documents; /* array of short texts */
 };
 
 /*

@@ -42,6 +42,15 @@ referral_json(const struct referral *r)
 		"escalated_at", r->escalated_at[0] ? r->escalated_at : NULL,
 		"updated_at", r->updated_at, "version", (json_int_t)r->version);
 
+	json_object_set_new(o, "kind",
+			    json_string(r->handover ? "handover" : "referral"));
+	if (r->handover) {
+		json_object_set_new(o, "travel_date",
+				    json_string(r->travel_date));
+		json_object_set_new(o, "documents",
+				    coord_strings_json(r->documents,
+						       r->ndocuments));
+	}
 	return o;
 }
 
@@ -89,6 +98,9 @@ referrals_http_create(struct http_request *req)
 		{ .name = "urgency", .string = &x.in.urgency },
 		{ .name = "fields", .any = &x.in.fields },
 		{ .name = "override_reason", .string = &x.in.override_reason },
+		{ .name = "kind", .string = &x.in.kind },
+		{ .name = "travel_date", .string = &x.in.travel_date },
+		{ .name = "documents", .any = &x.in.documents },
 	};
 	char id[UUID_STR_LEN];
 	struct access_record acc;

@@ -13,6 +13,9 @@ const struct db_migration referrals_migrations[] = {
 	  " reason TEXT NOT NULL,"
 	  " urgency TEXT NOT NULL CHECK (urgency IN ('routine', 'urgent',"
 	  "  'emergency')),"
+	  " kind TEXT NOT NULL CHECK (kind IN ('referral', 'handover')),"
+	  " travel_date TEXT,"
+	  " documents TEXT NOT NULL,"
 	  " fields TEXT NOT NULL,"
 	  " state TEXT NOT NULL CHECK (state IN ('requested', 'accepted',"
 	  "  'declined', 'in_progress', 'completed', 'withdrawn')),"
@@ -41,15 +44,16 @@ const size_t referrals_nmigrations =
 	" r.urgency, r.fields, r.state, r.decline_reason,"               \
 	" r.consent_overridden, r.created_by, r.requested_at,"           \
 	" r.answered_at, r.started_at, r.closed_at, r.escalated_at,"     \
-	" r.updated_at, r.version"
+	" r.updated_at, r.version, r.kind, r.travel_date, r.documents"
 
 const struct db_stmt referrals_sql[REFERRALS_SQL_COUNT] = {
 	[REF_INSERT] = { "ref_insert",
 			 "INSERT INTO referrals (id, case_id, from_org, to_org,"
 			 " service_id, reason, urgency, fields, state,"
 			 " consent_overridden, created_by, requested_at,"
-			 " updated_at, version) VALUES ($1, $2, $3, $4, $5,"
-			 " $6, $7, $8, 'requested', $9, $10, $11, $11, 1)",
+			 " updated_at, version, kind, travel_date, documents)"
+			 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+			 " 'requested', $9, $10, $11, $11, 1, $12, $13, $14)",
 			 NULL, NULL },
 	[REF_GET] = { "ref_get",
 		      "SELECT " REF_COLUMNS " FROM referrals r WHERE r.id = $1",

@@ -222,3 +222,31 @@ test('indicators: per receiving organisation and service type, for org admins an
   const colomboView = ok(await call('GET', '/api/v1/referrals/indicators', { session: s.analyst }), 200, 'Colombo\'s').items;
   assert.deepEqual(colomboView, [], 'Colombo sent and received none');
 });
+
+// ---- 6. repatriation handover ------------------------------------------------------
+
+test('a repatriation handover: the origin organisation accepts, travel and papers recorded, custody and follow-ups move on completion', async () => {
+  const { c, v } = await caseFor('REF-6');
+  const future = new Date(Date.now() + 10 * 86400000).toISOString().slice(0, 10);
+  await post('case_worker', `/api/v1/cases/${c.id}/followups`, { person_id: v.id, due_on: '2020-01-01' }, 201);
+  invalid(await call('POST', '/api/v1/referrals', {
+    session: s.case_worker, body: { case_id: c.id, to_org: ktm, reason: 'Return home', kind: 'handover', documents: 'passport' },
+  }), ['travel_date', 'documents'], 'a handover needs its travel date; documents are a list');
+  invalid(await call('POST', '/api/v1/referrals', {
+    session: s.case_worker, body: { case_id: c.id, to_org: ktm, reason: 'Return home', kind: 'relocation' },
+  }), ['kind'], 'an unknown kind');
+  const h = await refer(c, { kind: 'handover', travel_date: future, documents: ['Travel permit (fictional)', 'Repatriation order (fictional)'] });
+  assert.deepEqual([h.kind, h.travel_date, h.documents], ['handover', future, ['Travel permit (fictional)', 'Repatriation order (fictional)']]);
+  await post('investigator', `/api/v1/referrals/${h.id}/accept`, undefined, 200);
+  await post('investigator', `/api/v1/referrals/${h.id}/start`, undefined, 200);
+  assert.ok(!ok(await call('GET', '/api/v1/followups', { session: s.investigator }), 200, 'before').items.some((f) => f.case_id === c.id));
+  const done = await post('investigator', `/api/v1/referrals/${h.id}/complete`, undefined, 200);
+  assert.equal(done.state, 'completed');
+  const now = ok(await personal('investigator', c.id), 200, 'Kathmandu holds the case now');
+  assert.deepEqual([now.owner_org, now.level, now.transfer], [ktm, 'org', null]);
+  assert.equal(now.persons.find((p) => p.id === v.id).identity_number, 'FICTIONAL-REF-6', 'the owner reads everything');
+  assert.ok(ok(await call('GET', '/api/v1/followups', { session: s.investigator }), 200, 'after').items.some((f) => f.case_id === c.id),
+    'the overdue follow-up is Kathmandu\'s duty now');
+  problem(await personal('case_worker', c.id), 404, 'Pune handed the case over');
+  assert.equal((await events('case_worker'))[0].event, 'referral.completed');
+});
