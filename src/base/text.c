@@ -171,7 +171,7 @@ text_join(struct arena *a, const char *const *v, size_t n, bool framed)
 	const char *out;
 
 	buf_init(&b, 0);
-	buf_adds(&b, framed ? "," : "");
+	buf_adds(&b, framed && n ? "," : "");
 	for (size_t i = 0; i < n; i++)
 		buf_printf(&b, "%s%s%s", i && !framed ? "," : "", v[i],
 			   framed ? "," : "");

@@ -131,6 +131,8 @@ list_field(struct arena *a, const char *field, json_t *v, bool country,
 	size_t i, n = json_array_size(v);
 	json_t *x;
 
+	if (json_is_null(v))
+		return ""; /* anyone */
 	if (!json_is_array(v) || n > SERVICES_LIST_MAX_ITEMS) {
 		coord_error(errs, field, "must be a list of at most 30 values");
 		return NULL;
@@ -187,7 +189,11 @@ contact(struct arena *a, json_t *v, const char *field, const char **out,
 		*out = NULL;
 		return;
 	}
-	if (!s || !coord_text(a, field, s, COORD_LINE_MAX, 0, true, &t, errs))
+	if (!s) {
+		coord_error(errs, field, "must be a string, or null");
+		return;
+	}
+	if (!coord_text(a, field, s, COORD_LINE_MAX, 0, true, &t, errs))
 		return;
 	if (!strcmp(field, "url") && strncmp(t, "https://", 8) &&
 	    strncmp(t, "http://", 7))
@@ -556,6 +562,15 @@ services_search(struct db_conn *c, struct arena *a,
 			s->distance_m = metres(&x.near, &s->location->geo);
 	}
 	if ((e = db_err(db_rows_close(&rows))) != ERR_OK)
+		return e;
+	/* The owner sees whom its places are open to. */
+	for (size_t i = 0; e == ERR_OK && i < n; i++) {
+		struct location *l = out->items[i].location;
+
+		if (l && f->viewer && !strcmp(l->org_id, f->viewer))
+			e = services_read_referrers(c, a, l);
+	}
+	if (e != ERR_OK)
 		return e;
 	out->n = n;
 	if (n == (size_t)limit)

@@ -63,7 +63,8 @@ location_json(const struct location *l, const char *viewer, bool open)
 			    open && l->geo.set
 				    ? json_real((double)l->geo.lon_e4 / 10000)
 				    : json_null());
-	if (!strcmp(l->org_id, viewer))
+	/* The owner's, when they were read (a search does not). */
+	if (!strcmp(l->org_id, viewer) && l->referrers)
 		json_object_set_new(o, "referrers",
 				    strings(l->referrers, l->nreferrers));
 	return o;
@@ -275,6 +276,17 @@ read_service_body(struct http_request *req, struct service_change *x,
 	const size_t n = sizeof(f) / sizeof(f[0]);
 
 	coord_body(req, f, change ? n : n - 1, &x->body_errs);
+	/* null clears: taken from the body as sent, shape checked above. */
+	in->location_id = json_object_get(req->body, "location_id");
+	in->email = json_object_get(req->body, "email");
+	in->phone = json_object_get(req->body, "phone");
+	in->url = json_object_get(req->body, "url");
+	in->genders = json_object_get(req->body, "genders");
+	in->nationalities = json_object_get(req->body, "nationalities");
+	in->languages = json_object_get(req->body, "languages");
+	in->minimum_age = json_object_get(req->body, "minimum_age");
+	in->maximum_age = json_object_get(req->body, "maximum_age");
+	in->capacity = json_object_get(req->body, "capacity");
 }
 
 static void
@@ -456,6 +468,13 @@ location_change(struct http_request *req, const char *id)
 	const size_t n = sizeof(f) / sizeof(f[0]);
 
 	coord_body(req, f, id ? n : n - 1, &x.body_errs);
+	/* null clears: taken from the body as sent, shape checked above. */
+	in->subdivision = json_object_get(req->body, "subdivision");
+	in->district = json_object_get(req->body, "district");
+	in->latitude = json_object_get(req->body, "latitude");
+	in->longitude = json_object_get(req->body, "longitude");
+	in->confidential = json_object_get(req->body, "confidential");
+	in->referrers = json_object_get(req->body, "referrers");
 	x.e = db_tx_conn_err(req->db, location_tx, &x, &x.e);
 	if (x.e != ERR_OK)
 		coord_failed(req, x.e, &x.errs, "The location was not saved.");

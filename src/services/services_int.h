@@ -8,6 +8,10 @@
 void services_read_location(struct db_rows *rows, int col, struct arena *a,
 			    struct location *l);
 
+/* Reads the organisations a location lets refer there. */
+enum err services_read_referrers(struct db_conn *c, struct arena *a,
+				 struct location *l);
+
 /* A text column, NULL when SQL NULL (arena). */
 const char *services_text(struct arena *a, struct db_rows *rows, int col);
 

@@ -42,8 +42,8 @@ services_read_location(struct db_rows *rows, int col, struct arena *a,
 	l->version = db_col_int(rows, col + 14);
 }
 
-static enum err
-read_referrers(struct db_conn *c, struct arena *a, struct location *l)
+enum err
+services_read_referrers(struct db_conn *c, struct arena *a, struct location *l)
 {
 	struct db_arg arg = db_text(l->id);
 	struct db_rows rows;
@@ -87,7 +87,7 @@ services_location_get(struct db_conn *c, struct arena *a, const char *id,
 		services_read_location(&rows, 0, a, out);
 	if ((e = db_err(db_rows_close(&rows))) != ERR_OK)
 		return e;
-	return found ? read_referrers(c, a, out) : ERR_NOT_FOUND;
+	return found ? services_read_referrers(c, a, out) : ERR_NOT_FOUND;
 }
 
 enum err
@@ -109,7 +109,7 @@ services_locations_of(struct db_conn *c, struct arena *a, const char *org_id,
 	if ((e = db_err(db_rows_close(&rows))) != ERR_OK)
 		return e;
 	for (size_t i = 0; e == ERR_OK && i < *n; i++)
-		e = read_referrers(c, a, &(*out)[i]);
+		e = services_read_referrers(c, a, &(*out)[i]);
 	return e;
 }
 
@@ -144,6 +144,19 @@ place(const struct location_input *in, struct location *l, struct arena *a,
 		sub = json_string_value(in->subdivision);
 	if (in->district)
 		district = json_string_value(in->district);
+	/* A new country keeps no subdivision or district of the old one. */
+	if (in->country && !in->subdivision && sub &&
+	    !iso_subdivision_valid(l->country, sub))
+		coord_error(errs, "subdivision",
+			    "is of another country: give it again, or null");
+	if (in->country && !in->district && district) {
+		const struct gazetteer_entry *d = gazetteer_find(district);
+
+		if (d && strcmp(d->country, l->country))
+			coord_error(errs, "district",
+				    "is of another country: give it again, or "
+				    "null");
+	}
 	if (in->subdivision && !json_is_null(in->subdivision) &&
 	    (!sub || !iso_subdivision_valid(l->country, sub)))
 		coord_error(errs, "subdivision",
@@ -214,11 +227,15 @@ apply_location(struct db_conn *c, struct arena *a, bool creating,
 	if (lat != lon && (in->latitude || in->longitude))
 		coord_error(errs, lat ? "longitude" : "latitude",
 			    "comes with the other coordinate");
-	if (lat && lon &&
-	    degrees(errs, "latitude", in->latitude, 90, &l->geo.lat_e4) &&
-	    degrees(errs, "longitude", in->longitude, 180, &l->geo.lon_e4))
-		l->geo.set = true;
-	else if (in->latitude && json_is_null(in->latitude))
+	if (lat && lon) {
+		/* Both checked, so that both are named when both are wrong. */
+		bool ok_lat = degrees(errs, "latitude", in->latitude, 90,
+				      &l->geo.lat_e4);
+		bool ok_lon = degrees(errs, "longitude", in->longitude, 180,
+				      &l->geo.lon_e4);
+
+		l->geo.set = ok_lat && ok_lon;
+	} else if (in->latitude && json_is_null(in->latitude))
 		l->geo.set = false;
 	if (in->confidential && !json_is_boolean(in->confidential))
 		coord_error(errs, "confidential", "must be true or false");

@@ -141,6 +141,26 @@ const rules = {
   'DELETE /api/v1/cases/{id}/followups/{item_id}': { public: false, family: null },
   'POST /api/v1/cases/{id}/followups/schedule': { public: false, body: 'json', family: null },
   'GET /api/v1/followups': { public: false, family: null },
+  // The service directory: its own rules are proven in services.test.mjs.
+  'GET /api/v1/services': { public: false, family: null },
+  'POST /api/v1/services': { public: false, body: 'json', family: null },
+  'GET /api/v1/services/{id}': { public: false, family: null },
+  'GET /api/v1/services/hsds': { public: false, family: null },
+  'GET /api/v1/referrals': { public: false, family: null },
+  'POST /api/v1/referrals': { public: false, body: 'json', family: null },
+  'GET /api/v1/referrals/indicators': { public: false, family: null },
+  'GET /api/v1/referrals/{id}': { public: false, family: null },
+  'POST /api/v1/referrals/{id}/accept': { public: false, family: null },
+  'POST /api/v1/referrals/{id}/decline': { public: false, body: 'json', family: null },
+  'POST /api/v1/referrals/{id}/start': { public: false, family: null },
+  'POST /api/v1/referrals/{id}/complete': { public: false, family: null },
+  'POST /api/v1/referrals/{id}/withdraw': { public: false, body: 'json', family: null },
+  'PATCH /api/v1/services/{id}': { public: false, body: 'json', family: null },
+  'PUT /api/v1/services/{id}/vacancies': { public: false, body: 'json', family: null },
+  'GET /api/v1/locations': { public: false, family: null },
+  'POST /api/v1/locations': { public: false, body: 'json', family: null },
+  'GET /api/v1/locations/{id}': { public: false, family: null },
+  'PATCH /api/v1/locations/{id}': { public: false, body: 'json', family: null },
 };
 
 // ---- the rules of src/access/access.c, restated ----------------------------------
