@@ -499,6 +499,12 @@ const struct http_route app_routes[] = {
 	  "phones, service_at_locations; atip's own facts as attributes; "
 	  "org_id: one organisation's)",
 	  "services", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "POST", "/api/v1/services/hsds", services_http_hsds_import,
+	  HTTP_BODY | HTTP_DB, "services",
+	  "Import HSDS 3.0 services (items, as the export makes them) into "
+	  "your organisation's directory, all or nothing",
+	  "services", "{\"type\":\"object\",\"required\":[\"imported\"]}",
+	  "{\"type\":\"object\",\"required\":[\"items\"]}" },
 	{ "GET", "/api/v1/services", services_http_search, HTTP_DB, "services",
 	  "The service directory (filters: type, country, subdivision, district, gender, age, nationality, language, vacancy=true, org_id; near=lat,lon for nearest first)",
 	  "services", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },

@@ -85,6 +85,7 @@ offer(struct demo_services *d, const struct org *org, const char *location,
 		.description =
 			json_string_value(json_object_get(v, "description")),
 		.phone = json_object_get(v, "phone"),
+		.hours = json_object_get(v, "hours"),
 		.genders = json_object_get(v, "genders"),
 		.languages = json_object_get(v, "languages"),
 		.minimum_age = json_object_get(v, "minimum_age"),
@@ -119,7 +120,8 @@ cli_demo_services(struct db_conn *c, const struct org *orgs)
 	      "girls (fictional)\", \"description\": \"Safe stay, meals and "
 	      "care while a case is settled.\", \"genders\": [\"female\"],"
 	      " \"minimum_age\": 12, \"languages\": [\"hi\", \"mr\", \"ne\","
-	      " \"bn\"], \"capacity\": 24}",
+	      " \"bn\"], \"capacity\": 24, \"hours\": \"Day and night, "
+	      "every day\"}",
 	      3);
 	offer(&d, &orgs[PUNE], home,
 	      "{\"type\": \"psychosocial\", \"name\": \"Trauma counselling "
@@ -160,6 +162,7 @@ cli_demo_services(struct db_conn *c, const struct org *orgs)
 	offer(&d, &orgs[BORDER], post,
 	      "{\"type\": \"helpline\", \"name\": \"Helpline for people "
 	      "crossing (fictional)\", \"phone\": \"+880 1000 000000\","
+	      " \"hours\": \"24 hours\","
 	      " \"languages\": [\"bn\", \"hi\"]}",
 	      -1);
 	arena_release(&a);

@@ -59,6 +59,7 @@ read_service(struct db_rows *rows, struct arena *a, struct service *s)
 	coord_copy(s->created_at, sizeof(s->created_at), db_col_text(rows, 18));
 	coord_copy(s->updated_at, sizeof(s->updated_at), db_col_text(rows, 19));
 	s->version = db_col_int(rows, 20);
+	s->hours = services_text(a, rows, 21);
 	s->distance_m = -1;
 }
 
@@ -247,6 +248,13 @@ apply_service(struct db_conn *c, struct arena *a, bool creating,
 		contact(a, in->phone, "phone", &s->phone, errs);
 	if (in->url)
 		contact(a, in->url, "url", &s->url, errs);
+	if (in->hours && json_is_null(in->hours))
+		s->hours = NULL;
+	else if (in->hours && !json_is_string(in->hours))
+		coord_error(errs, "hours", "must be a string, or null");
+	else if (in->hours)
+		coord_text(a, "hours", json_string_value(in->hours),
+			   COORD_LINE_MAX, 0, false, &s->hours, errs);
 	if (in->genders)
 		cols->genders = list_field(a, "genders", in->genders, false,
 					   gender_valid,
@@ -295,7 +303,10 @@ apply_service(struct db_conn *c, struct arena *a, bool creating,
 	return errs->n ? ERR_INVALID : ERR_OK;
 }
 
-/* Binds the service's columns 3..16 (location .. capacity). */
+/*
+ * Binds the service's parameters $3..$16 (location .. capacity) as
+ * args[0..13] and $18 (hours) as args[15]; $17, a time, is the caller's.
+ */
 static void
 service_args(const struct service *s, const struct service_columns *cols,
 	     struct db_arg *args)
@@ -314,6 +325,7 @@ service_args(const struct service *s, const struct service_columns *cols,
 	args[11] = s->min_age >= 0 ? DB_INT(s->min_age) : DB_NULL;
 	args[12] = s->max_age >= 0 ? DB_INT(s->max_age) : DB_NULL;
 	args[13] = s->capacity >= 0 ? DB_INT(s->capacity) : DB_NULL;
+	args[15] = db_text(s->hours && *s->hours ? s->hours : NULL);
 }
 
 enum err
@@ -322,7 +334,7 @@ services_create(struct db_conn *c, struct arena *a, const char *org_id,
 		struct coord_errors *errs)
 {
 	struct service_columns cols = { "", "", "" };
-	struct db_arg args[17];
+	struct db_arg args[18];
 	char id[UUID_STR_LEN];
 	enum err e;
 
@@ -341,7 +353,7 @@ services_create(struct db_conn *c, struct arena *a, const char *org_id,
 	args[1] = db_text(org_id);
 	service_args(out, &cols, args + 2);
 	args[16] = db_text(out->created_at);
-	e = db_err(db_exec(c, &services_sql[SVC_INSERT], args, 17, NULL));
+	e = db_err(db_exec(c, &services_sql[SVC_INSERT], args, 18, NULL));
 	if (e != ERR_OK)
 		return e;
 	/* Read back whole (lists, its place), as a change is. */
@@ -366,7 +378,7 @@ services_update(struct db_conn *c, struct arena *a, const char *id,
 		struct service *out, struct coord_errors *errs)
 {
 	struct service_columns cols;
-	struct db_arg args[17];
+	struct db_arg args[18];
 	long long n = 0;
 	enum err e = services_get(c, a, id, out);
 
@@ -382,7 +394,7 @@ services_update(struct db_conn *c, struct arena *a, const char *id,
 	args[1] = DB_INT(expected);
 	service_args(out, &cols, args + 2);
 	args[16] = db_text(out->updated_at);
-	e = db_err(db_exec(c, &services_sql[SVC_UPDATE], args, 17, &n));
+	e = db_err(db_exec(c, &services_sql[SVC_UPDATE], args, 18, &n));
 	if (e == ERR_OK && n != 1)
 		return ERR_CONFLICT;
 	return e == ERR_OK ? services_get(c, a, id, out) : e;

@@ -108,6 +108,7 @@ struct service {
 	char location_id[UUID_STR_LEN]; /* "" when it has no place */
 	enum service_type type;
 	const char *name, *description, *email, *phone, *url;
+	const char *hours; /* opening hours, in words; NULL when not said */
 	bool active;
 	const char **genders, **nationalities, **languages;
 	size_t ngenders, nnationalities, nlanguages;
@@ -124,7 +125,7 @@ struct service {
 struct service_input {
 	json_t *location_id; /* string or null */
 	const char *type, *name, *description, *status;
-	json_t *email, *phone, *url;
+	json_t *email, *phone, *url, *hours;
 	json_t *genders, *nationalities, *languages;
 	json_t *minimum_age, *maximum_age, *capacity;
 };
@@ -176,6 +177,16 @@ enum err services_search(struct db_conn *c, struct arena *a,
  */
 json_t *services_hsds(const struct service *s, const struct org *org,
 		      bool open);
+
+/*
+ * Adds the HSDS 3.0 services in items (a JSON array, as the export makes
+ * them: each with its first location; atip's facts from its attributes)
+ * to org_id's directory.  ERR_INVALID names each wrong field as
+ * "items[i].field"; the caller rolls the transaction back then.
+ */
+enum err services_hsds_import(struct db_conn *c, struct arena *a,
+			      const char *org_id, json_t *items, long long *n,
+			      struct coord_errors *errs);
 
 extern const struct db_migration services_migrations[];
 extern const size_t services_nmigrations;

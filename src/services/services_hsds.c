@@ -95,6 +95,13 @@ services_hsds(const struct service *s, const struct org *org, bool open)
 					      "service_id", s->id, "number",
 					      s->phone));
 	}
+	if (s->hours) {
+		uuid_derived(s->id, "schedule", id);
+		json_object_set_new(o, "schedules",
+				    json_pack("[{ss ss ss}]", "id", id,
+					      "service_id", s->id,
+					      "description", s->hours));
+	}
 	for (size_t i = 0; i < s->nlanguages; i++) {
 		char part[16];
 
@@ -135,4 +142,179 @@ services_hsds(const struct service *s, const struct org *org, bool open)
 				  location_hsds(s->location, open)));
 	}
 	return o;
+}
+
+/* ---- import ---- */
+
+static bool
+is_type(json_t *attribute, const char *type)
+{
+	const char *t =
+		json_string_value(json_object_get(attribute, "link_type"));
+
+	return t && !strcmp(t, type);
+}
+
+/* The value of the first attribute of link_type type, or NULL. */
+static const char *
+attr(json_t *o, const char *type)
+{
+	size_t i;
+	json_t *a;
+
+	json_array_foreach (json_object_get(o, "attributes"), i, a)
+		if (is_type(a, type))
+			return json_string_value(json_object_get(a, "value"));
+	return NULL;
+}
+
+/* Every attribute value of link_type type, as a JSON array of strings. */
+static json_t *
+attrs(json_t *o, const char *type)
+{
+	json_t *out = json_array(), *a;
+	size_t i;
+
+	json_array_foreach (json_object_get(o, "attributes"), i, a)
+		if (is_type(a, type))
+			json_array_append(out, json_object_get(a, "value"));
+	return out;
+}
+
+/* Records errs under "items[i]." so a 422 names where in the file. */
+static void
+prefix(struct arena *a, size_t i, const struct coord_errors *in,
+       struct coord_errors *out)
+{
+	for (int k = 0; k < in->n; k++)
+		coord_error(out,
+			    arena_printf(a, "items[%zu].%s", i, in->v[k].field),
+			    in->v[k].message);
+}
+
+/* One HSDS service (and its first location) into org_id's directory. */
+static enum err
+import_one(struct db_conn *c, struct arena *a, const char *org_id, json_t *v,
+	   struct coord_errors *errs)
+{
+	json_t *sal =
+		json_array_get(json_object_get(v, "service_at_locations"), 0);
+	json_t *loc = json_object_get(sal, "location");
+	json_t *addr = json_array_get(json_object_get(loc, "addresses"), 0);
+	json_t *langs = json_array(), *x, *genders, *nats, *locid = NULL;
+	struct service_input in = { 0 };
+	struct service s;
+	const char *vac;
+	size_t i;
+	enum err e = ERR_OK;
+
+	if (!json_is_object(v)) {
+		coord_error(errs, "service", "must be an HSDS service object");
+		json_decref(langs);
+		return ERR_INVALID;
+	}
+	if (loc) {
+		const char *conf = attr(loc, "atip_confidential");
+		json_t *subdivision = json_object_get(addr, "state_province");
+		struct location_input li = {
+			.name = json_string_value(json_object_get(loc, "name")),
+			.description = json_string_value(
+				json_object_get(loc, "description")),
+			.address = json_string_value(
+				json_object_get(addr, "address_1")),
+			.city = json_string_value(
+				json_object_get(addr, "city")),
+			.country = json_string_value(
+				json_object_get(addr, "country")),
+			.subdivision = json_string_length(subdivision)
+					       ? subdivision
+					       : NULL,
+			.latitude = json_object_get(loc, "latitude"),
+			.longitude = json_object_get(loc, "longitude"),
+			.confidential = conf && !strcmp(conf, "true")
+						? json_true()
+						: json_false(),
+		};
+		struct location l;
+
+		if (!li.country)
+			coord_error(errs, "location.address",
+				    "must give the country");
+		else
+			e = services_location_create(c, a, org_id, &li, &l,
+						     errs);
+		if (e == ERR_OK && !errs->n)
+			locid = json_string(l.id);
+	}
+	json_array_foreach (json_object_get(v, "languages"), i, x)
+		json_array_append(langs, json_object_get(x, "code"));
+	genders = attrs(v, "atip_eligible_gender");
+	nats = attrs(v, "atip_eligible_nationality");
+	in = (struct service_input){
+		.location_id = locid,
+		.type = attr(v, "atip_service_type"),
+		.name = json_string_value(json_object_get(v, "name")),
+		.description =
+			json_string_value(json_object_get(v, "description")),
+		.status = json_string_value(json_object_get(v, "status")),
+		.email = json_object_get(v, "email"),
+		.url = json_object_get(v, "url"),
+		.phone = json_object_get(
+			json_array_get(json_object_get(v, "phones"), 0),
+			"number"),
+		.hours = json_object_get(
+			json_array_get(json_object_get(v, "schedules"), 0),
+			"description"),
+		.genders = genders,
+		.nationalities = nats,
+		.languages = langs,
+		.minimum_age = json_object_get(v, "minimum_age"),
+		.maximum_age = json_object_get(v, "maximum_age"),
+	};
+	if (e == ERR_OK && !errs->n)
+		e = services_create(c, a, org_id, &in, &s, errs);
+	vac = attr(v, "atip_vacancies");
+	if (e == ERR_OK && !errs->n && vac) {
+		long long n;
+
+		if (!str_to_i64(str_of(vac), 0, 100000, &n))
+			coord_error(errs, "attributes",
+				    "atip_vacancies must be a whole number");
+		else
+			e = services_vacancies(c, a, s.id, n, &s, errs);
+	}
+	json_decref(locid);
+	json_decref(langs);
+	json_decref(genders);
+	json_decref(nats);
+	return e == ERR_OK && errs->n ? ERR_INVALID : e;
+}
+
+enum err
+services_hsds_import(struct db_conn *c, struct arena *a, const char *org_id,
+		     json_t *items, long long *n, struct coord_errors *errs)
+{
+	size_t i;
+	json_t *v;
+	enum err e = ERR_OK;
+
+	*n = 0;
+	if (!json_is_array(items) || json_array_size(items) > 1000) {
+		coord_error(errs, "items",
+			    "must be a list of at most 1000 HSDS services");
+		return ERR_INVALID;
+	}
+	json_array_foreach (items, i, v) {
+		struct coord_errors one = { 0 };
+
+		e = import_one(c, a, org_id, v, &one);
+		if (e == ERR_INVALID)
+			prefix(a, i, &one, errs);
+		else if (e != ERR_OK)
+			return e;
+		else
+			(*n)++;
+	}
+	/* All or nothing: the caller's transaction rolls back on errors. */
+	return errs->n ? ERR_INVALID : ERR_OK;
 }

@@ -93,6 +93,8 @@ service_json(const struct service *s, const char *viewer, bool open)
 			    s->max_age >= 0 ? json_integer(s->max_age)
 					    : json_null());
 	json_object_set_new(o, "eligibility", elig);
+	json_object_set_new(o, "hours",
+			    s->hours ? json_string(s->hours) : json_null());
 	json_object_set_new(o, "languages",
 			    strings(s->languages, s->nlanguages));
 	json_object_set_new(
@@ -263,6 +265,7 @@ read_service_body(struct http_request *req, struct service_change *x,
 		{ .name = "email", .any = &in->email },
 		{ .name = "phone", .any = &in->phone },
 		{ .name = "url", .any = &in->url },
+		{ .name = "hours", .any = &in->hours },
 		{ .name = "genders", .any = &in->genders },
 		{ .name = "nationalities", .any = &in->nationalities },
 		{ .name = "languages", .any = &in->languages },
@@ -281,6 +284,7 @@ read_service_body(struct http_request *req, struct service_change *x,
 	in->email = json_object_get(req->body, "email");
 	in->phone = json_object_get(req->body, "phone");
 	in->url = json_object_get(req->body, "url");
+	in->hours = json_object_get(req->body, "hours");
 	in->genders = json_object_get(req->body, "genders");
 	in->nationalities = json_object_get(req->body, "nationalities");
 	in->languages = json_object_get(req->body, "languages");
@@ -548,4 +552,46 @@ services_http_hsds(struct http_request *req)
 		return;
 	}
 	http_json(req, 200, json_pack("{so}", "items", items));
+}
+
+struct hsds_import {
+	struct http_request *req;
+	json_t *items;
+	long long n;
+	struct coord_errors errs;
+	enum err e;
+};
+
+static enum db_status
+hsds_import_tx(struct db_conn *c, void *arg)
+{
+	struct hsds_import *x = arg;
+	const char *org = actor(x->req)->user.org_id;
+
+	x->e = services_hsds_import(c, &x->req->arena, org, x->items, &x->n,
+				    &x->errs);
+	if (x->e != ERR_OK)
+		return db_status_of(x->e);
+	return auth_audit(c, x->req, "service.import", "org", org);
+}
+
+/* HSDS 3.0 services into the organisation's directory, all or nothing. */
+void
+services_http_hsds_import(struct http_request *req)
+{
+	struct access_record r = entry(actor(req)->user.org_id);
+	struct hsds_import x = { .req = req };
+	const struct http_field f[] = {
+		{ .name = "items", .required = true, .any = &x.items },
+	};
+
+	if (!access_allow(req, ACT_CREATE, &r) || !http_body_fields(req, f, 1))
+		return;
+	x.e = db_tx_conn_err(req->db, hsds_import_tx, &x, &x.e);
+	if (x.e != ERR_OK)
+		coord_failed(req, x.e, &x.errs,
+			     "The services were not imported.");
+	else
+		http_json(req, 201,
+			  json_pack("{sI}", "imported", (json_int_t)x.n));
 }

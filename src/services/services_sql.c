@@ -53,6 +53,7 @@ const struct db_migration services_migrations[] = {
 	  " capacity BIGINT,"
 	  " vacancies BIGINT,"
 	  " vacancies_at TEXT,"
+	  " hours TEXT,"
 	  " created_at TEXT NOT NULL,"
 	  " updated_at TEXT NOT NULL,"
 	  " version BIGINT NOT NULL);"
@@ -69,7 +70,7 @@ const size_t services_nmigrations =
 	"s.id, s.org_id, s.location_id, s.type, s.name, s.description,"   \
 	" s.status, s.email, s.phone, s.url, s.genders, s.nationalities," \
 	" s.languages, s.min_age, s.max_age, s.capacity, s.vacancies,"    \
-	" s.vacancies_at, s.created_at, s.updated_at, s.version"
+	" s.vacancies_at, s.created_at, s.updated_at, s.version, s.hours"
 
 /* May organisation o see where location l is? */
 #define LOC_OPEN(o)                                                   \
@@ -157,9 +158,9 @@ const struct db_stmt services_sql[SERVICES_SQL_COUNT] = {
 			 " name, description, status, email, phone, url,"
 			 " genders, nationalities, languages, min_age,"
 			 " max_age, capacity, vacancies, vacancies_at,"
-			 " created_at, updated_at, version) VALUES ($1, $2,"
-			 " $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-			 " $14, $15, $16, NULL, NULL, $17, $17, 1)",
+			 " created_at, updated_at, version, hours) VALUES ($1,"
+			 " $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+			 " $14, $15, $16, NULL, NULL, $17, $17, 1, $18)",
 			 NULL, NULL },
 	[SVC_GET] = { "svc_get",
 		      "SELECT " SVC_COLUMNS " FROM services s WHERE s.id = $1",
@@ -170,7 +171,7 @@ const struct db_stmt services_sql[SERVICES_SQL_COUNT] = {
 			 " email = $8, phone = $9, url = $10, genders = $11,"
 			 " nationalities = $12, languages = $13, min_age = $14,"
 			 " max_age = $15, capacity = $16, updated_at = $17,"
-			 " version = version + 1"
+			 " hours = $18, version = version + 1"
 			 " WHERE id = $1 AND version = $2",
 			 NULL, NULL },
 	[SVC_VACANCIES] = { "svc_vacancies",

@@ -30,6 +30,6 @@ extern const struct db_stmt services_sql[SERVICES_SQL_COUNT];
 	  ".district, " l ".lat_e4, " l ".lon_e4, " l ".confidential, " l \
 	  ".created_at, " l ".updated_at, " l ".version"
 
-enum { LOC_NCOLUMNS = 15, SVC_NCOLUMNS = 21 };
+enum { LOC_NCOLUMNS = 15, SVC_NCOLUMNS = 22 };
 
 #endif

@@ -146,6 +146,7 @@ const rules = {
   'POST /api/v1/services': { public: false, body: 'json', family: null },
   'GET /api/v1/services/{id}': { public: false, family: null },
   'GET /api/v1/services/hsds': { public: false, family: null },
+  'POST /api/v1/services/hsds': { public: false, body: 'json', family: null },
   'GET /api/v1/referrals': { public: false, family: null },
   'POST /api/v1/referrals': { public: false, body: 'json', family: null },
   'GET /api/v1/referrals/indicators': { public: false, family: null },

@@ -68,3 +68,36 @@ test('HSDS carries atip\'s facts as attributes; a confidential address only for 
   const one = await hsds('analyst', `?org_id=${colombo.organization_id}`);
   assert.deepEqual(one.map((x) => x.organization.id), [colombo.organization_id, colombo.organization_id], 'one organisation\'s');
 });
+
+test('HSDS import: what the export makes comes back the same into another organisation, all or nothing', async () => {
+  const ktmOrg = s.investigator.user.org_id;
+  const puneOrg = s.case_worker.user.org_id;
+  const strip = (x) => ({
+    name: x.name, description: x.description, status: x.status, minimum_age: x.minimum_age, maximum_age: x.maximum_age,
+    phones: (x.phones || []).map((p) => p.number), languages: x.languages.map((l) => l.code).sort(),
+    schedules: (x.schedules || []).map((h) => h.description),
+    attributes: x.attributes.map((a) => `${a.link_type}=${a.value}`).sort(),
+    place: x.service_at_locations?.[0]?.location && {
+      name: x.service_at_locations[0].location.name, addresses: x.service_at_locations[0].location.addresses?.map((a) => [a.address_1, a.city, a.country]),
+      latitude: x.service_at_locations[0].location.latitude,
+    },
+  });
+  const source = await hsds('investigator', `?org_id=${ktmOrg}`);
+  assert.ok(source.length >= 2);
+  const before = (await hsds('case_worker', `?org_id=${puneOrg}`)).length;
+  const bad = structuredClone(source);
+  bad[1].name = '';
+  bad[1].attributes = bad[1].attributes.filter((a) => a.link_type !== 'atip_service_type');
+  const refused = await call('POST', '/api/v1/services/hsds', { session: s.case_worker, body: { items: bad } });
+  assert.equal(refused.status, 422, refused.text);
+  assert.deepEqual(refused.json.errors.map((e) => e.field).sort(), ['items[1].name', 'items[1].type']);
+  assert.equal((await hsds('case_worker', `?org_id=${puneOrg}`)).length, before, 'nothing of a refused file is kept');
+  assert.equal((await call('POST', '/api/v1/services/hsds', { session: s.analyst, body: { items: source } })).status, 403, 'an analyst does not write');
+  const done = ok(await call('POST', '/api/v1/services/hsds', { session: s.case_worker, body: { items: source } }), 201, 'import');
+  assert.equal(done.imported, source.length);
+  const after = (await hsds('case_worker', `?org_id=${puneOrg}`));
+  assert.equal(after.length, before + source.length);
+  const fresh = after.filter((x) => source.some((o) => o.name === x.name));
+  assert.deepEqual(fresh.map(strip).sort((a, b) => a.name.localeCompare(b.name)), source.map(strip).sort((a, b) => a.name.localeCompare(b.name)));
+  for (const x of fresh) assert.ok(validate(x), JSON.stringify(validate.errors));
+});

@@ -165,7 +165,7 @@ function hidden(res, what) {
 
 const locationKeys = ['address', 'address_hidden', 'confidential', 'created_at', 'description', 'district', 'id', 'latitude', 'longitude',
   'name', 'organization_id', 'updated_at', 'version'];
-const serviceKeys = ['capacity', 'created_at', 'description', 'eligibility', 'email', 'id', 'languages', 'location', 'name',
+const serviceKeys = ['capacity', 'created_at', 'description', 'eligibility', 'email', 'hours', 'id', 'languages', 'location', 'name',
   'organization_id', 'phone', 'service_type', 'status', 'updated_at', 'url', 'version'];
 
 /** POST /api/v1/locations as who: 201, audited, kept as key; the location. */
