@@ -17,6 +17,9 @@ import * as org from './pages/org.js';
 import * as orgs from './pages/orgs.js';
 import * as practice from './pages/practice.js';
 import * as practices from './pages/practices.js';
+import * as referrals from './pages/referrals.js';
+import * as service from './pages/service.js';
+import * as services from './pages/services.js';
 import * as signin from './pages/signin.js';
 import * as users from './pages/users.js';
 import * as webhooks from './pages/webhooks.js';
@@ -24,13 +27,13 @@ import * as webhooks from './pages/webhooks.js';
 const routes = {
 	signin, enrol, orgs, org, users, audit, account, webhooks,
 	meetings, meeting, actions, action, practices, practice, inbox,
-	cases, case: caseRecord,
+	cases, case: caseRecord, services, service, referrals,
 };
 const home = 'orgs';
 // What anyone may open without signing in: the public good practices.
 const open = new Set(['signin', 'practices', 'practice']);
 // A record's page lights up its list in the menu.
-const section = { meeting: 'meetings', action: 'actions', practice: 'practices', org: 'orgs', case: 'cases' };
+const section = { meeting: 'meetings', action: 'actions', practice: 'practices', org: 'orgs', case: 'cases', service: 'services' };
 
 // What the signed-in user is: { user, country } from GET /api/v1/me.
 let me = null;

@@ -4,14 +4,17 @@
 // the case forms (casefields.js).  Personal data is read only on request
 // ("Show personal data", audited), or in an emergency by breaking the
 // glass; the owner organisation shares it with others (need to know,
-// checked against consent), transfers the case, or erases it.
-import { api, query } from '../api.js';
+// checked against consent), refers it to a service or an organisation,
+// transfers the case, or erases it.
+import { api, listAll, query } from '../api.js';
 import { caseFields, caseForms, caseWorkers, districtName, facts, fieldErrors, labelKey, labelText, loadDistrictNames, valueWord } from '../casefields.js';
 import { directory, orgLink, shareFields, shareText, tlpBadge, writes } from '../coord.js';
 import { addRow, alertBox, append, clearErrors, field, h, problemText, showAlert, showProblem, table, uid } from '../dom.js';
 import { caseActionWords, countryName, formatDate, formatWhen, t } from '../i18n.js';
 import { checkList } from '../pickers.js';
 import { notFound, recordHeading } from './record.js';
+import { lookups, referralEntry, urgencies } from './referrals.js';
+import { serviceTypes } from './services.js';
 
 const caseRoles = ['case_worker', 'investigator'];
 
@@ -32,7 +35,18 @@ const routeRoles = {
 };
 
 // Actions flagged for the owner organisation's review.
-const flagged = new Set(['case.break_glass', 'case.grant_override', 'case.erase']);
+const flagged = new Set(['case.break_glass', 'case.grant_override', 'case.erase', 'referral.create_override']);
+
+// What a referral's audit entry on the case says was done.
+const referralTrail = {
+	'referral.create': 'referrals.trail.create',
+	'referral.create_override': 'referrals.trail.create_override',
+	'referral.accepted': 'referrals.trail.accepted',
+	'referral.declined': 'referrals.trail.declined',
+	'referral.in_progress': 'referrals.trail.in_progress',
+	'referral.completed': 'referrals.trail.completed',
+	'referral.withdrawn': 'referrals.trail.withdrawn',
+};
 
 const enc = encodeURIComponent;
 
@@ -160,6 +174,7 @@ async function draw(page) {
 		await itemSection(page, r, env, 'plans'),
 		await itemSection(page, r, env, 'followups'),
 		r.writer && c.grants ? await sharingSection(page, r, env) : null,
+		await referralsSection(page, r, env),
 		r.writer && !r.erased ? transferSection(page) : null,
 		r.writer && !r.erased ? eraseSection(page) : null,
 		r.writer ? await trailSection(page) : null,
@@ -661,9 +676,23 @@ function personalFieldItems(forms) {
 	return [...seen.values()];
 }
 
+/** The personal fields a grant shares, by label ("every personal field"). */
+function grantFields(page, g) {
+	return g.fields.length
+		? g.fields.map((name) => personalFieldItems(page.forms).find((x) => x.value === name)).filter(Boolean).map((x) => t(x.key)).join(', ')
+		: t('cases.all_personal_fields');
+}
+
 async function sharingSection(page, r, env) {
 	const { c } = page;
 	const rows = c.grants.map((g) => {
+		// A referral's grant lives and ends with the referral.
+		if (g.referral_id)
+			return h('li', { 'data-grant': g.org_id, 'data-referral': g.referral_id },
+				h('p', { class: 'comment-head' }, orgLink(page.dir, g.org_id), ' · ',
+					h('time', { class: 'muted', datetime: g.granted_at, text: formatWhen(g.granted_at) })),
+				h('p', { text: t('cases.grant_fields', { fields: grantFields(page, g) }) }),
+				h('p', {}, h('a', { href: `#/referrals?id=${enc(g.referral_id)}`, i18n: 'referrals.grant_via' })));
 		const end = h('button', { type: 'button', class: 'danger small', 'aria-label': t('cases.end_grant_named', { org: page.dir.name(g.org_id) }), i18n: 'cases.end_grant' });
 		end.addEventListener('click', async () => {
 			if (!window.confirm(t('cases.confirm_end_grant', { org: page.dir.name(g.org_id) })))
@@ -674,9 +703,7 @@ async function sharingSection(page, r, env) {
 			else
 				window.alert(problemText(res));
 		});
-		const fields = g.fields.length
-			? g.fields.map((name) => personalFieldItems(page.forms).find((x) => x.value === name)).filter(Boolean).map((x) => t(x.key)).join(', ')
-			: t('cases.all_personal_fields');
+		const fields = grantFields(page, g);
 		return h('li', { 'data-grant': g.org_id },
 			h('p', { class: 'comment-head' }, orgLink(page.dir, g.org_id), ' · ',
 				h('time', { class: 'muted', datetime: g.granted_at, text: formatWhen(g.granted_at) })),
@@ -716,6 +743,107 @@ async function sharingSection(page, r, env) {
 		h('p', { class: 'hint', i18n: 'cases.sharing_intro' }),
 		rows.length ? h('ul', { class: 'updates grants' }, rows) : h('p', { class: 'empty', i18n: 'cases.no_grants' }),
 		h('details', { class: 'edit', id: 'grant-panel' }, h('summary', { i18n: 'cases.grant.title' }), form));
+}
+
+// ---- referrals ----------------------------------------------------------
+
+/**
+ * The case's referrals that concern the reader's organisation (those it
+ * sent; one it received, while open), each with the moves its side may
+ * make, and for the owner's case workers and investigators the form to
+ * refer the case.
+ */
+async function referralsSection(page, r, env) {
+	const { c, ctx } = page;
+	const mayRefer = r.writesPersonal && !c.transfer;
+	const res = await listAll('/referrals', { case_id: c.id }, 200);
+	if (!mayRefer && !res.items.length)
+		return null;
+	const renv = { ctx, dir: page.dir, forms: page.forms, look: lookups(), onCase: true };
+	// The receiver no longer reads the case once it closed the referral:
+	// the referral's own page then says how it ended.
+	const changed = (ref, message) => (ref.to_org === ctx.me.user.org_id && !['requested', 'accepted', 'in_progress'].includes(ref.state)
+		? ctx.go('referrals', { id: ref.id })
+		: refresh(page, { text: message }));
+	const list = h('ul', { class: 'updates referrals' });
+	for (const ref of res.items)
+		list.append(await referralEntry(ref, renv, changed));
+	let body;
+	if (!res.ok)
+		body = h('p', { class: 'alert', role: 'alert', text: problemText(res) });
+	else
+		body = res.items.length ? list : h('p', { class: 'empty', i18n: 'referrals.case_none' });
+	return h('section', { class: 'card', 'aria-labelledby': 'referrals-title', id: 'referrals' },
+		h('h2', { id: 'referrals-title', i18n: 'referrals.case_title' }),
+		mayRefer ? h('p', { class: 'hint', i18n: 'referrals.case_intro' }) : null,
+		body,
+		mayRefer ? await referForm(page, env) : null);
+}
+
+/**
+ * Referring the case: to a service of the directory (narrowed by type)
+ * or to an organisation, with a reason, an urgency and the personal
+ * fields to share; the reason to refer without consent appears when the
+ * API asks for it.
+ */
+async function referForm(page, env) {
+	const { c } = page;
+	const dir = await listAll('/services', {}, 500);
+	const services = dir.items.filter((s) => s.organization_id !== c.owner_org)
+		.sort((a, b) => a.name.localeCompare(b.name));
+	const target = field({ name: 'target', label: 'referrals.refer.target',
+		options: [{ value: 'service', key: 'referrals.refer.to_service' }, { value: 'org', key: 'referrals.refer.to_org' }] });
+	const type = field({ name: 'service_type', label: 'referrals.refer.type', hint: 'referrals.refer.type_hint', placeholder: 'referrals.refer.any_type',
+		options: Object.entries(serviceTypes).map(([value, key]) => ({ value, key })) });
+	const service = field({ name: 'service_id', label: 'referrals.refer.service', hint: 'referrals.refer.service_hint', required: true, placeholder: 'form.choose', options: [] });
+	const fill = () => {
+		const keep = service.control.value;
+		const want = type.control.value;
+		service.control.replaceChildren(h('option', { value: '', i18n: 'form.choose' }),
+			...services.filter((s) => !want || s.service_type === want)
+				.map((s) => h('option', { value: s.id, text: t('referrals.refer.service_option', { name: s.name, org: page.dir.name(s.organization_id) }) })));
+		service.control.value = keep;
+		if (service.control.value !== keep)
+			service.control.value = '';
+	};
+	type.control.addEventListener('change', fill);
+	fill();
+	const org = field({ name: 'to_org', label: 'referrals.refer.org', required: true, placeholder: 'form.choose',
+		options: page.dir.list.filter((o) => o.status === 'active' && o.id !== c.owner_org).map((o) => ({ value: o.id, text: o.name })) });
+	org.hidden = true;
+	target.control.addEventListener('change', () => {
+		const toService = target.control.value === 'service';
+		type.hidden = !toService;
+		service.hidden = !toService;
+		org.hidden = toService;
+	});
+	const reason = field({ name: 'reason', label: 'referrals.refer.reason', hint: 'referrals.refer.reason_hint', required: true, multiline: true, rows: 3, maxlength: 2000 });
+	const urgency = field({ name: 'urgency', label: 'referrals.refer.urgency', options: Object.entries(urgencies).map(([value, key]) => ({ value, key })) });
+	const fields = checkList({ name: 'fields', legend: 'referrals.refer.fields', hint: 'referrals.refer.fields_hint', filter: 'cases.filter_values',
+		items: personalFieldItems(page.forms) });
+	const override = field({ name: 'override_reason', label: 'referrals.refer.override', hint: 'referrals.refer.override_hint', multiline: true, rows: 3, maxlength: 1000 });
+	override.hidden = true;
+	const form = apiForm('refer-form', [target, type, service, org, reason, urgency, fields, override], 'referrals.refer.submit', async () => {
+		const body = { case_id: c.id, reason: reason.control.value.trim(), urgency: urgency.control.value, fields: fields.values() };
+		// An empty choice is sent as it is: the API names the field to fix.
+		if (target.control.value === 'service')
+			body.service_id = service.control.value;
+		else
+			body.to_org = org.control.value;
+		if (!override.hidden && override.control.value.trim())
+			body.override_reason = override.control.value.trim();
+		const res = await api('POST', '/referrals', body);
+		const errs = res.data?.errors || [];
+		if (res.status === 422 && errs.some((e) => e.field === 'override_reason')) {
+			// Consent does not cover it: the reason to refer anyway.
+			override.hidden = false;
+			for (const e of errs)
+				e.message = e.message.replace(/\b(?:person )?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/g,
+					(all, id) => env.persons.find((p) => p.id === id)?.label || all);
+		}
+		return res;
+	}, (res) => refresh(page, { text: t('referrals.refer.done', { org: page.dir.name(res.data.to_org) }) }));
+	return h('details', { class: 'edit', id: 'refer-panel' }, h('summary', { i18n: 'referrals.refer.title' }), form);
 }
 
 function transferSection(page) {
@@ -795,7 +923,7 @@ async function trailSection(page) {
 				h('time', { datetime: e.at, text: formatWhen(e.at) }),
 				h('span', {}, e.actor_name || t('cases.someone'), h('span', { class: 'sub', text: e.org_name || '' })),
 				h('span', {},
-					caseActionWords(e.action),
+					caseActionWords(e.action) || (referralTrail[e.action] ? t(referralTrail[e.action]) : null),
 					e.outcome !== 'ok' ? h('span', { class: 'sub', i18n: 'cases.trail.refused' }) : null,
 					flagged.has(e.action) ? h('span', { class: 'overdue-flag', i18n: 'cases.trail.flagged' }) : null),
 			]);

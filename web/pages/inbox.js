@@ -1,5 +1,6 @@
 // The inbox: what happened that concerns you or your organisation, newest
-// first, one sentence each with a link to the record; unread ones marked.
+// first, one sentence each with a link to the record (a referral: the
+// referrals page); unread ones marked.
 // Opening one marks it read; "Mark all read" does so for every one.
 import { api, query } from '../api.js';
 import { directory } from '../coord.js';
@@ -21,6 +22,13 @@ const sentences = {
 	'case.transfer_declined': 'inbox.event.case_transfer_declined',
 	'case.transfer_cancelled': 'inbox.event.case_transfer_cancelled',
 	'followup.due': 'inbox.event.followup_due',
+	'referral.requested': 'inbox.event.referral_requested',
+	'referral.accepted': 'inbox.event.referral_accepted',
+	'referral.declined': 'inbox.event.referral_declined',
+	'referral.started': 'inbox.event.referral_started',
+	'referral.completed': 'inbox.event.referral_completed',
+	'referral.withdrawn': 'inbox.event.referral_withdrawn',
+	'referral.escalated': 'inbox.event.referral_escalated',
 };
 
 // Record kind -> its page, its API path, and its words without a title.
@@ -29,7 +37,20 @@ const kinds = {
 	action: { route: 'action', path: '/actions/', words: 'inbox.kind.action' },
 	practice: { route: 'practice', path: '/practices/', words: 'inbox.kind.practice' },
 	case: { route: 'case', path: '/cases/', words: 'inbox.kind.case' },
+	referral: { route: 'referrals', path: '/referrals/', words: 'inbox.kind.referral' },
 };
+
+/**
+ * A referral is named by its case ("the case PUNE-..."), while the case
+ * may be read; otherwise by the kind's words.
+ */
+async function referralTitle(id) {
+	const r = await api('GET', `/referrals/${encodeURIComponent(id)}`);
+	if (!r.ok)
+		return null;
+	const c = await api('GET', `/cases/${encodeURIComponent(r.data.case_id)}`);
+	return c.ok ? t('inbox.referral_of', { ref: c.data.reference || t('cases.no_reference') }) : null;
+}
 
 const views = [
 	{ unread: false, key: 'inbox.view.all', empty: 'inbox.empty' },
@@ -49,6 +70,8 @@ export async function render(view, ctx) {
 
 	function title(kind, id) {
 		const k = `${kind}:${id}`;
+		if (!titles.has(k) && kind === 'referral')
+			titles.set(k, referralTitle(id));
 		if (!titles.has(k))
 			titles.set(k, kinds[kind] ? api('GET', `${kinds[kind].path}${encodeURIComponent(id)}`).then((r) => (r.ok ? r.data.title ?? r.data.reference : null)) : Promise.resolve(null));
 		return titles.get(k);
