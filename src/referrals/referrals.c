@@ -49,9 +49,9 @@ read_referral(struct db_rows *rows, struct arena *a, struct referral *r)
 	r->urgency = arena_strdup(a, db_col_text(rows, 6));
 	text_split(a, db_col_text(rows, 7), &r->fields, &r->nfields);
 	referral_state_parse(db_col_text(rows, 8), &r->state);
-	r->decline_reason = db_col_null(rows, 9)
-				    ? NULL
-				    : arena_strdup(a, db_col_text(rows, 9));
+	r->close_reason = db_col_null(rows, 9)
+				  ? NULL
+				  : arena_strdup(a, db_col_text(rows, 9));
 	r->consent_overridden = db_col_int(rows, 10) != 0;
 	coord_copy(r->created_by, sizeof(r->created_by), db_col_text(rows, 11));
 	coord_copy(r->requested_at, sizeof(r->requested_at),
@@ -68,6 +68,13 @@ read_referral(struct db_rows *rows, struct arena *a, struct referral *r)
 	coord_copy(r->travel_date, sizeof(r->travel_date),
 		   db_col_text(rows, 20));
 	text_split(a, db_col_text(rows, 21), &r->documents, &r->ndocuments);
+	r->case_reference = arena_strdup(a, db_col_text(rows, 22));
+	r->service_name = db_col_null(rows, 23)
+				  ? NULL
+				  : arena_strdup(a, db_col_text(rows, 23));
+	r->service_type = db_col_null(rows, 24)
+				  ? NULL
+				  : arena_strdup(a, db_col_text(rows, 24));
 }
 
 enum err
@@ -167,6 +174,8 @@ receiver(struct db_conn *c, struct arena *a, const struct referral_input *in,
 		}
 		memcpy(out->service_id, s.id, sizeof(s.id));
 		memcpy(out->to_org, s.org_id, sizeof(s.org_id));
+		out->service_name = s.name;
+		out->service_type = service_type_name(s.type);
 		return ERR_OK;
 	}
 	if (!in->to_org) {
@@ -295,6 +304,8 @@ referrals_create(struct db_conn *c, struct arena *a,
 	}
 	uuid_v7(out->id);
 	memcpy(out->case_id, r->id, sizeof(out->case_id));
+	out->case_reference =
+		json_string_value(json_object_get(r->head.data, "reference"));
 	memcpy(out->from_org, r->share.owner_org, sizeof(out->from_org));
 	coord_copy(out->created_by, sizeof(out->created_by), user_id);
 	out->state = REF_REQUESTED;
@@ -387,10 +398,13 @@ referrals_move(struct db_conn *c, struct arena *a, struct referral *r,
 
 	if (!allowed(from, to))
 		return ERR_CONFLICT;
-	if (to == REF_DECLINED &&
-	    !coord_text(a, "reason", reason, 2000, TEXT_LINES, true,
-			&r->decline_reason, errs))
+	/* A decline says why; a withdrawal may. */
+	if ((to == REF_DECLINED || (to == REF_WITHDRAWN && reason)) &&
+	    !coord_text(a, "reason", reason, 2000, TEXT_LINES,
+			to == REF_DECLINED, &r->close_reason, errs))
 		return ERR_INVALID;
+	if (r->close_reason && !*r->close_reason)
+		r->close_reason = NULL;
 	time_rfc3339(time_now_ms(), now, sizeof(now));
 	if (to == REF_ACCEPTED || to == REF_DECLINED)
 		memcpy(r->answered_at, now, sizeof(now));
@@ -403,7 +417,7 @@ referrals_move(struct db_conn *c, struct arena *a, struct referral *r,
 	args[1] = DB_INT(r->version);
 	args[2] = db_text(referral_state_name(from));
 	args[3] = db_text(referral_state_name(to));
-	args[4] = db_text(r->decline_reason);
+	args[4] = db_text(r->close_reason);
 	args[5] = db_text(r->answered_at[0] ? r->answered_at : NULL);
 	args[6] = db_text(r->started_at[0] ? r->started_at : NULL);
 	args[7] = db_text(r->closed_at[0] ? r->closed_at : NULL);
@@ -624,6 +638,8 @@ referrals_indicators(struct db_conn *c, struct arena *a, const char *org_id,
 		}
 		if (!strcmp(state, "completed"))
 			count(b, "completed");
+		if (!strcmp(state, "withdrawn"))
+			count(b, "withdrawn");
 	}
 	if ((e = db_err(db_rows_close(&rows))) != ERR_OK) {
 		json_decref(all);
@@ -632,8 +648,10 @@ referrals_indicators(struct db_conn *c, struct arena *a, const char *org_id,
 	json_array_foreach (all, i, b) {
 		json_int_t acc =
 			json_integer_value(json_object_get(b, "accepted"));
+		/* Withdrawn ones were never the receiver's to complete. */
 		json_int_t n =
-			json_integer_value(json_object_get(b, "referrals"));
+			json_integer_value(json_object_get(b, "referrals")) -
+			json_integer_value(json_object_get(b, "withdrawn"));
 		double sum =
 			json_real_value(json_object_get(b, "hours_to_accept"));
 

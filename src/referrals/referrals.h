@@ -44,7 +44,10 @@ struct referral {
 	char from_org[UUID_STR_LEN];
 	char to_org[UUID_STR_LEN];
 	char service_id[UUID_STR_LEN]; /* "" when to an organisation */
-	const char *reason, *urgency, *decline_reason;
+	const char *reason, *urgency;
+	const char *close_reason;   /* why it was declined or withdrawn */
+	const char *case_reference; /* the case's own number */
+	const char *service_name, *service_type; /* NULL: to an organisation */
 	const char **fields; /* the personal fields shared; none: all */
 	size_t nfields;
 	enum referral_state state;
@@ -89,8 +92,8 @@ enum err referrals_get(struct db_conn *c, struct arena *a, const char *id,
 
 /*
  * Moves a referral on (to: accepted, declined (reason required),
- * in_progress, completed, withdrawn) if its state allows, at version
- * expected; ERR_CONFLICT otherwise.  Closing ends its grant.
+ * in_progress, completed, withdrawn (reason optional)) if its state
+ * allows, at its version; ERR_CONFLICT otherwise.  Closing ends its grant.
  */
 enum err referrals_move(struct db_conn *c, struct arena *a, struct referral *r,
 			enum referral_state to, const char *reason,

@@ -34,14 +34,27 @@ referral_json(const struct referral *r)
 		"urgency", r->urgency, "fields",
 		coord_strings_json(r->fields, r->nfields), "state",
 		referral_state_name(r->state), "decline_reason",
-		r->decline_reason, "consent_overridden", r->consent_overridden,
-		"created_by", r->created_by, "requested_at", r->requested_at,
-		"answered_at", r->answered_at[0] ? r->answered_at : NULL,
-		"started_at", r->started_at[0] ? r->started_at : NULL,
-		"closed_at", r->closed_at[0] ? r->closed_at : NULL,
-		"escalated_at", r->escalated_at[0] ? r->escalated_at : NULL,
-		"updated_at", r->updated_at, "version", (json_int_t)r->version);
+		r->state == REF_DECLINED ? r->close_reason : NULL,
+		"consent_overridden", r->consent_overridden, "created_by",
+		r->created_by, "requested_at", r->requested_at, "answered_at",
+		r->answered_at[0] ? r->answered_at : NULL, "started_at",
+		r->started_at[0] ? r->started_at : NULL, "closed_at",
+		r->closed_at[0] ? r->closed_at : NULL, "escalated_at",
+		r->escalated_at[0] ? r->escalated_at : NULL, "updated_at",
+		r->updated_at, "version", (json_int_t)r->version);
 
+	json_object_set_new(o, "withdraw_reason",
+			    r->state == REF_WITHDRAWN && r->close_reason
+				    ? json_string(r->close_reason)
+				    : json_null());
+	json_object_set_new(o, "case_reference",
+			    json_string(r->case_reference));
+	json_object_set_new(o, "service_name",
+			    r->service_name ? json_string(r->service_name)
+					    : json_null());
+	json_object_set_new(o, "service_type",
+			    r->service_type ? json_string(r->service_type)
+					    : json_null());
 	json_object_set_new(o, "kind",
 			    json_string(r->handover ? "handover" : "referral"));
 	if (r->handover) {

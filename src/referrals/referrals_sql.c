@@ -19,7 +19,7 @@ const struct db_migration referrals_migrations[] = {
 	  " fields TEXT NOT NULL,"
 	  " state TEXT NOT NULL CHECK (state IN ('requested', 'accepted',"
 	  "  'declined', 'in_progress', 'completed', 'withdrawn')),"
-	  " decline_reason TEXT,"
+	  " close_reason TEXT,"
 	  " consent_overridden INTEGER NOT NULL,"
 	  " created_by TEXT REFERENCES users (id),"
 	  " requested_at TEXT NOT NULL,"
@@ -41,10 +41,13 @@ const size_t referrals_nmigrations =
 
 #define REF_COLUMNS                                                      \
 	"r.id, r.case_id, r.from_org, r.to_org, r.service_id, r.reason," \
-	" r.urgency, r.fields, r.state, r.decline_reason,"               \
+	" r.urgency, r.fields, r.state, r.close_reason,"                 \
 	" r.consent_overridden, r.created_by, r.requested_at,"           \
 	" r.answered_at, r.started_at, r.closed_at, r.escalated_at,"     \
-	" r.updated_at, r.version, r.kind, r.travel_date, r.documents"
+	" r.updated_at, r.version, r.kind, r.travel_date, r.documents,"  \
+	" (SELECT c.reference FROM cases c WHERE c.id = r.case_id),"     \
+	" (SELECT s.name FROM services s WHERE s.id = r.service_id),"    \
+	" (SELECT s.type FROM services s WHERE s.id = r.service_id)"
 
 const struct db_stmt referrals_sql[REFERRALS_SQL_COUNT] = {
 	[REF_INSERT] = { "ref_insert",
@@ -60,7 +63,7 @@ const struct db_stmt referrals_sql[REFERRALS_SQL_COUNT] = {
 		      NULL, NULL },
 	/* The move from state $3 at version $2 to $4, with its times. */
 	[REF_MOVE] = { "ref_move",
-		       "UPDATE referrals SET state = $4, decline_reason = $5,"
+		       "UPDATE referrals SET state = $4, close_reason = $5,"
 		       " answered_at = $6, started_at = $7, closed_at = $8,"
 		       " updated_at = $9, version = version + 1"
 		       " WHERE id = $1 AND version = $2 AND state = $3",
@@ -94,7 +97,7 @@ const struct db_stmt referrals_sql[REFERRALS_SQL_COUNT] = {
 	 * ("": all), with the receiving service's type. */
 	[REF_FACTS] = { "ref_facts",
 			"SELECT r.to_org, COALESCE(s.type, ''), r.state,"
-			" r.requested_at, r.answered_at, r.decline_reason"
+			" r.requested_at, r.answered_at, r.close_reason"
 			" FROM referrals r LEFT JOIN services s"
 			" ON s.id = r.service_id"
 			" WHERE $1 = '' OR r.from_org = $1 OR r.to_org = $1"

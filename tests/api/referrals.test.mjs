@@ -130,7 +130,8 @@ test('declined with a reason, or withdrawn: the shared data closes at once; each
   const again = await refer(c);
   ok(await personal('investigator', c.id), 200, 'open again with the new referral');
   const withdrawn = await post('case_worker', `/api/v1/referrals/${again.id}/withdraw`, { reason: 'She chose to stay' }, 200);
-  assert.equal(withdrawn.state, 'withdrawn');
+  assert.deepEqual([withdrawn.state, withdrawn.withdraw_reason, withdrawn.decline_reason, withdrawn.case_reference],
+    ['withdrawn', 'She chose to stay', undefined, 'REF-2 (fictional)']);
   problem(await personal('investigator', c.id), 404, 'withdrawn: closed');
   assert.equal((await events('investigator'))[0].event, 'referral.withdrawn');
   problem(await call('POST', `/api/v1/referrals/${again.id}/withdraw`, { session: s.case_worker, body: {} }), 409, 'withdrawn twice');
@@ -174,7 +175,7 @@ test('a referral to a service goes to its organisation; an inactive or unknown s
     session: s.investigator, body: { type: 'repatriation', name: 'Return desk (fictional)' },
   }), 201, 'a Kathmandu service');
   const r = await refer(c, { to_org: undefined, service_id: svc.id });
-  assert.deepEqual([r.to_org, r.service_id], [ktm, svc.id]);
+  assert.deepEqual([r.to_org, r.service_id, r.service_name, r.service_type], [ktm, svc.id, 'Return desk (fictional)', 'repatriation']);
   invalid(await call('POST', '/api/v1/referrals', {
     session: s.case_worker, body: { case_id: c.id, service_id: svc.id, to_org: colombo, reason: 'x' },
   }), ['to_org'], 'the service\'s organisation, not another');
@@ -216,7 +217,8 @@ test('indicators: per receiving organisation and service type, for org admins an
   assert.ok(direct.accepted >= 1 && direct.completed >= 1 && direct.declined >= 1);
   assert.deepEqual(direct.decline_reasons, { 'No capacity this month': 1 });
   assert.equal(typeof direct.hours_to_accept, 'number');
-  assert.ok(direct.completion_rate > 0 && direct.completion_rate <= 1);
+  assert.equal(direct.withdrawn, 1);
+  assert.equal(direct.completion_rate, direct.completed / (direct.referrals - direct.withdrawn), 'withdrawn ones left out');
   const repat = items.find((b) => b.service_type === 'repatriation');
   assert.equal(repat.referrals, 1);
   const colomboView = ok(await call('GET', '/api/v1/referrals/indicators', { session: s.analyst }), 200, 'Colombo\'s').items;
