@@ -5,7 +5,7 @@ SHAREDIR ?= $(PREFIX)/share/atip
 UNITDIR ?= /lib/systemd/system
 DESTDIR ?=
 
-PKGS := libmicrohttpd jansson sqlite3 libpq icu-uc libsodium liboath libqrencode libmagic libcmark libcurl xlsxwriter
+PKGS := libmicrohttpd jansson sqlite3 libpq icu-uc libsodium liboath libqrencode libmagic libcmark libcurl xlsxwriter libseccomp
 CC ?= cc
 OPT ?= -O2 -g
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \

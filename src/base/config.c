@@ -74,6 +74,11 @@ static const struct setting settings[] = {
 	  "true", 0, 0, "answer /metrics only to loopback clients" },
 	{ "json-log", "ATIP_JSON_LOG", K_BOOL, OFF(json_log), "true", 0, 0,
 	  "write one JSON log line per request" },
+	{ "user", "ATIP_USER", K_STRING, OFF(user), "", 0, 0,
+	  "started as root, serve as this user (and its group) once the "
+	  "port and files are open" },
+	{ "seccomp", "ATIP_SECCOMP", K_BOOL, OFF(seccomp), "on", 0, 0,
+	  "confine serving to atip's system calls (off: for debugging)" },
 };
 
 enum { NSETTINGS = sizeof(settings) / sizeof(settings[0]) };

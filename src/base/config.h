@@ -21,6 +21,7 @@ struct config {
 	char *tls_key;	       /* ATIP_TLS_KEY */
 	char *trusted_proxies; /* ATIP_TRUSTED_PROXIES */
 	char *webhook_allow;   /* ATIP_WEBHOOK_ALLOW */
+	char *user;	       /* ATIP_USER: drop root for this user */
 	enum log_level log_level; /* ATIP_LOG */
 	long threads;
 	long max_connections;
@@ -37,6 +38,7 @@ struct config {
 	/* failed sign-ins per address in 15 minutes */ /* seconds to let in-flight requests end */
 	bool metrics_local; /* /metrics only from loopback */
 	bool json_log;	    /* one JSON line per request */
+	bool seccomp;	    /* ATIP_SECCOMP: the system-call filter */
 };
 
 /* Sets every field to its default; release with config_release(). */
