@@ -58,6 +58,8 @@ const struct db_migration services_migrations[] = {
 	  " updated_at TEXT NOT NULL,"
 	  " version BIGINT NOT NULL);"
 	  "CREATE INDEX services_type ON services (type, status);"
+	  /* The directory's order: a search reads it and stops at a page. */
+	  "CREATE INDEX services_name ON services (name, id);"
 	  "CREATE INDEX services_org ON services (org_id);"
 	  "CREATE INDEX services_location ON services (location_id);",
 	  NULL, NULL },
