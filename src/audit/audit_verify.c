@@ -152,7 +152,7 @@ walk_table(struct db *db, struct walk *w)
 {
 	struct db_conn *c = db_acquire(db);
 	enum db_status st = DB_OK;
-	char chain[128] = "";
+	char chain[128] = "", last[128] = "";
 	long long seq = 0;
 	bool more = true, ok = true;
 
@@ -167,10 +167,13 @@ walk_table(struct db *db, struct walk *w)
 		while (ok && db_next(&rows)) {
 			n++;
 			ok = check_row(w, &rows);
-			snprintf(chain, sizeof(chain), "%s", w->chain);
+			/* Not into chain: SQLite reads the bound text as it
+			 * steps, so the next page's key waits for the close. */
+			snprintf(last, sizeof(last), "%s", w->chain);
 			seq = w->seq;
 		}
 		st = db_rows_close(&rows);
+		memcpy(chain, last, sizeof(chain));
 		more = n == 1000;
 	}
 	db_release(c);

@@ -260,6 +260,10 @@ op_tx(struct db_conn *c, void *arg)
 	x->errs = x->body_errs;
 	if (x->errs.n)
 		return db_status_of(x->e = ERR_INVALID);
+	/* What an attempt before made, if this one is a retry. */
+	json_decref(x->out.data);
+	json_decref(x->out.personal);
+	x->out.data = x->out.personal = NULL;
 	x->e = x->run(c, x);
 	if (x->e != ERR_OK)
 		return db_status_of(x->e);
@@ -323,6 +327,9 @@ create_op(struct db_conn *c, struct case_op *x)
 	}
 	if (e != ERR_OK)
 		return e;
+	/* A transaction run again (PostgreSQL serialisation) starts afresh:
+	 * the key and JSON of the attempt before are let go. */
+	cases_release(x->r);
 	return cases_create(c, &x->req->arena, &x->w, &s, x->input, x->r,
 			    &x->errs);
 }

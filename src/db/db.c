@@ -387,7 +387,8 @@ db_tx_err(struct db *db, enum db_status (*fn)(struct db_conn *, void *),
 	  void *ctx, enum err *e)
 {
 	*e = ERR_OK;
-	return tx_outcome(db_tx(db, fn, ctx), e);
+	*e = tx_outcome(db_tx(db, fn, ctx), e);
+	return *e;
 }
 
 enum err
@@ -396,7 +397,8 @@ db_tx_conn_err(struct db_conn *c,
 	       enum err *e)
 {
 	*e = ERR_OK;
-	return tx_outcome(db_tx_conn(c, fn, ctx), e);
+	*e = tx_outcome(db_tx_conn(c, fn, ctx), e);
+	return *e;
 }
 
 static bool

@@ -187,8 +187,10 @@ enum db_status db_status_of(enum err e);
 
 /*
  * Runs fn in a transaction (db_tx); fn records its module outcome in *e.
- * Returns *e, or the database's own failure when fn succeeded but the
- * transaction did not.
+ * Returns the outcome, also left in *e: fn's, or the database's own
+ * failure when fn succeeded but the transaction did not (a BEGIN or a
+ * COMMIT that failed), so that a caller reading *e never takes a failed
+ * transaction for success.
  */
 enum err db_tx_err(struct db *db,
 		   enum db_status (*fn)(struct db_conn *, void *), void *ctx,
