@@ -28,10 +28,9 @@
 // Secretariat and an org admin of Pune (by the platform admin).  Colombo is a
 // member of a Kathmandu sharing group.  Every account signs in once.
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { client, ok } from './client.mjs';
-import { codes, demo, dropDatabases, environment, nextTotp, secrets, serve, uuid } from './server.mjs';
+import { demo, dropDatabases, environment, secrets, serve, uuid } from './server.mjs';
 
 const dummyId = '01890a5d-ac96-774b-bcce-b302099a8057';
 const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -228,7 +227,7 @@ function expectedAdmin(kind, role, relation, action) {
 // ---- the environment ---------------------------------------------------------------
 
 let server;
-const { call, signInWithCode, signInPlain } = client(() => server);
+const { call, signInWithCode, signInPlain, addUser: addAccount, signInEnrolled } = client(() => server);
 
 const orgNames = {
   ktm: 'Demo Anti-Trafficking Unit, Kathmandu (fictional)',
@@ -265,29 +264,8 @@ let hook; // a Kathmandu webhook
 const files = {}; // level -> a file on the level's meeting
 let adminToken; // one of the Kathmandu org admin's API tokens
 
-/** Adds an account through POST /api/v1/users as who; the account { email, password, id }. */
-async function addUser(who, name, role, orgId) {
-  const account = { email: `${name}.authz@demo.invalid`, password: crypto.randomBytes(18).toString('base64url') };
-  secrets.add(account.password);
-  const u = ok(await call('POST', '/api/v1/users', {
-    session: sessions[who], body: { org_id: orgId, email: account.email, name: `${name} (fictional)`, role, password: account.password },
-  }), 201, `POST /api/v1/users (${name}) as ${who}`);
-  assert.equal(u.org_id, orgId);
-  return { ...account, id: u.id };
-}
-
-/** Signs account in with its password and enrols a second factor: a full session. */
-async function signInEnrolled(account, what) {
-  const s = await signInPlain(account, what);
-  assert.equal(s.required, true, `${what}: must enrol`);
-  const e = ok(await call('POST', '/api/v1/me/totp', { session: s }), 201, `${what}: POST /api/v1/me/totp`);
-  secrets.add(e.secret);
-  const { code } = await nextTotp(e.secret);
-  codes.add(code);
-  const rc = ok(await call('POST', '/api/v1/me/totp/confirm', { session: s, body: { code } }), 200, `${what}: confirm`);
-  for (const c of rc.recovery_codes) secrets.add(c);
-  return s;
-}
+/** Adds an account through POST /api/v1/users as who (client.mjs addUser). */
+const addUser = (who, name, role, orgId) => addAccount(sessions[who], { name, role, orgId, tag: 'authz' });
 
 before(async () => {
   env = environment('authz');

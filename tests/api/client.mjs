@@ -2,6 +2,7 @@
 // (server.mjs starts it): requests with a session's cookie and CSRF token,
 // assertions on the answers, and signing in.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { assertProblem, codes, nextTotp, secrets, uuid } from './server.mjs';
 
 const token43 = /^[A-Za-z0-9_-]{43}$/;
@@ -48,6 +49,8 @@ export function client(getServer) {
     signInRequest: (account, code, options) => signInRequest(getServer(), account, code, options),
     signInPlain: (account, what, options) => signInPlain(getServer(), account, what, options),
     signInWithCode: (account, what, options) => signInWithCode(getServer(), account, what, options),
+    addUser: (as, fields) => addUser(getServer(), as, fields),
+    signInEnrolled: (account, what) => signInEnrolled(getServer(), account, what),
   };
 }
 
@@ -140,5 +143,37 @@ export async function signInWithCode(server, account, what = account.email, opti
   const { code, step } = await nextTotp(account.totp, account.lastStep);
   const s = session(await signInRequest(server, account, code, options), what);
   account.lastStep = step;
+  return s;
+}
+
+/**
+ * Adds an account through POST /api/v1/users as the session as (a fictional
+ * name, its role and organisation; tag keeps emails apart between test
+ * files): the account { email, password, id }, its password a secret.
+ */
+export async function addUser(server, as, { name, role, orgId, tag }) {
+  const account = { email: `${name}.${tag}@demo.invalid`, password: crypto.randomBytes(18).toString('base64url') };
+  secrets.add(account.password);
+  const u = ok(await call(server, 'POST', '/api/v1/users', {
+    session: as, body: { org_id: orgId, email: account.email, name: `${name} (fictional)`, role, password: account.password },
+  }), 201, `POST /api/v1/users (${name})`);
+  assert.equal(u.org_id, orgId);
+  return { ...account, id: u.id };
+}
+
+/**
+ * Signs a new account in with its password and enrols a second factor
+ * (admins and case roles must): a full session; its secrets and codes
+ * recorded.
+ */
+export async function signInEnrolled(server, account, what = account.email) {
+  const s = await signInPlain(server, account, what);
+  assert.equal(s.required, true, `${what}: must enrol`);
+  const e = ok(await call(server, 'POST', '/api/v1/me/totp', { session: s }), 201, `${what}: POST /api/v1/me/totp`);
+  secrets.add(e.secret);
+  const { code } = await nextTotp(e.secret);
+  codes.add(code);
+  const rc = ok(await call(server, 'POST', '/api/v1/me/totp/confirm', { session: s, body: { code } }), 200, `${what}: confirm`);
+  for (const c of rc.recovery_codes) secrets.add(c);
   return s;
 }

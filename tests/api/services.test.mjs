@@ -54,13 +54,12 @@
 // The data dir and database are this file's own, so lists are exact.  Every
 // name, address and number is fictional; phone numbers are +97798000000xx.
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { client, invalid, ok, problem } from './client.mjs';
-import { codes, demo, dropDatabases, environment, nextTotp, secrets, serve, sql, uuid } from './server.mjs';
+import { demo, dropDatabases, environment, serve, sql, uuid } from './server.mjs';
 
 let server;
-const { call, signInWithCode, signInPlain } = client(() => server);
+const { call, signInWithCode, signInPlain, addUser: addAccount, signInEnrolled } = client(() => server);
 
 const orgNames = {
   ktm: 'Demo Anti-Trafficking Unit, Kathmandu (fictional)',
@@ -102,29 +101,8 @@ const svc = {}; // key -> the service as its owner last saw it
 const locOwner = {}; // key -> the account that writes it
 const svcOwner = {};
 
-/** Adds an account through POST /api/v1/users as who: { email, password }. */
-async function addUser(who, name, role, orgId) {
-  const account = { email: `${name}.services@demo.invalid`, password: crypto.randomBytes(18).toString('base64url') };
-  secrets.add(account.password);
-  const u = ok(await call('POST', '/api/v1/users', {
-    session: sessions[who], body: { org_id: orgId, email: account.email, name: `${name} (fictional)`, role, password: account.password },
-  }), 201, `POST /api/v1/users (${name}) as ${who}`);
-  assert.equal(u.org_id, orgId);
-  return account;
-}
-
-/** Signs account in with its password and enrols a second factor (case workers must): a full session. */
-async function signInEnrolled(account, what) {
-  const s = await signInPlain(account, what);
-  assert.equal(s.required, true, `${what}: must enrol`);
-  const e = ok(await call('POST', '/api/v1/me/totp', { session: s }), 201, `${what}: POST /api/v1/me/totp`);
-  secrets.add(e.secret);
-  const { code } = await nextTotp(e.secret);
-  codes.add(code);
-  const rc = ok(await call('POST', '/api/v1/me/totp/confirm', { session: s, body: { code } }), 200, `${what}: confirm`);
-  for (const c of rc.recovery_codes) secrets.add(c);
-  return s;
-}
+/** Adds an account through POST /api/v1/users as who (client.mjs addUser). */
+const addUser = (who, name, role, orgId) => addAccount(sessions[who], { name, role, orgId, tag: 'services' });
 
 // ---- helpers ------------------------------------------------------------------------
 
