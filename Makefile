@@ -5,7 +5,7 @@ SHAREDIR ?= $(PREFIX)/share/atip
 UNITDIR ?= /lib/systemd/system
 DESTDIR ?=
 
-PKGS := libmicrohttpd jansson sqlite3 libpq icu-uc libsodium liboath libqrencode libmagic libcmark libcurl xlsxwriter libseccomp
+PKGS := libmicrohttpd jansson sqlite3 libpq icu-uc icu-i18n libsodium liboath libqrencode libmagic libcmark libcurl xlsxwriter libseccomp
 CC ?= cc
 OPT ?= -O2 -g
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
@@ -29,7 +29,7 @@ LDFLAGS += $(HARDEN) $(LDHARDEN)
 LDLIBS += $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
 
 SRC := $(wildcard src/*/*.c) src/routes.c
-GEN := $(BUILD)/gen/blocklist.c $(BUILD)/gen/gazetteer.c
+GEN := $(BUILD)/gen/blocklist.c $(BUILD)/gen/gazetteer.c $(BUILD)/gen/translit.c
 OBJ := $(SRC:%.c=$(BUILD)/%.o) $(GEN:.c=.o)
 MAIN := $(BUILD)/src/main.o
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -67,6 +67,14 @@ $(BUILD)/gen/gazetteer.c: data/gazetteer/districts.tsv scripts/gen-gazetteer
 $(BUILD)/gen/gazetteer.o: $(BUILD)/gen/gazetteer.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# CLDR's Sinhala-Latin rules, which ICU 72 lacks (data/translit/README.md).
+$(BUILD)/gen/translit.c: data/translit/Sinhala-Latin.xml scripts/gen-translit
+	@mkdir -p $(dir $@)
+	scripts/gen-translit $< link_sinhala_rules > $@.tmp && mv -f $@.tmp $@
+
+$(BUILD)/gen/translit.o: $(BUILD)/gen/translit.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
 # Unit tests (cmocka).  A test may #include the .c it tests: name that
 # file's object in INCLUDED_<test> so it is not linked twice.
 INCLUDED_jobs := src/jobs/jobs.o
@@ -83,12 +91,14 @@ FUZZ := $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SRC := $(filter-out src/main.c,$(SRC))
 fuzz: $(FUZZ)
 
-build/fuzz/%: fuzz/%.c $(FUZZ_SRC) build/gen/blocklist.c build/gen/gazetteer.c
+build/fuzz/%: fuzz/%.c $(FUZZ_SRC) build/gen/blocklist.c build/gen/gazetteer.c \
+		build/gen/translit.c
 	@mkdir -p $(dir $@)
 	clang -g -O1 -std=c11 -D_GNU_SOURCE -Isrc \
 		$(shell pkg-config --cflags $(PKGS)) \
 		-fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRC) \
-		build/gen/blocklist.c build/gen/gazetteer.c $(LDLIBS)
+		build/gen/blocklist.c build/gen/gazetteer.c build/gen/translit.c \
+		$(LDLIBS)
 
 check-src:
 	scripts/check-src

@@ -124,6 +124,28 @@ static const struct command commands[] = {
 	  "the backup came from must be put in\n  ATIP_DATA_DIR/keyring; "
 	  "restore warns when there is none.\n",
 	  "--from FILE [--force]" },
+	{ "link", cmd_link, "link two files of persons without their names",
+	  "atip link [--schema S.json] [--threshold T] [--key-file F] A.csv "
+	  "B.csv\n"
+	  "  encodes each record of A and B as a CLK (a Bloom filter of its "
+	  "fields,\n  keyed hashing) and prints one CSV row a_id,b_id,score "
+	  "per predicted\n  match, one-to-one, best first.  The first column "
+	  "is the record id;\n  without --schema the built-in person schema "
+	  "reads the columns given_name,\n  surname, father_name, "
+	  "date_of_birth, birth_year, gender, home_district,\n  "
+	  "home_country, phone, street_number, address_1, address_2, "
+	  "suburb,\n  postcode and state (atip link --show-schema prints "
+	  "it).  Names in\n  Devanagari, Bengali, Tamil or Sinhala are "
+	  "transliterated and romanisation\n  variants folded first.  T: "
+	  "the Dice threshold (default: the schema's,\n  0.75).  Without "
+	  "--key-file a random key is made for the run; with it\n  the key "
+	  "derives from the secret in F, so that two parties can encode\n  "
+	  "apart.  UTF-8 CSV with a header; bad rows are reported on stderr "
+	  "and\n  skipped.  Needs no data directory.\n"
+	  "atip link --dedupe [options] A.csv\n"
+	  "  prints the pairs of records of A that are likely the same "
+	  "person.\n",
+	  "[options] A.csv [B.csv]" },
 	{ "version", cmd_version, "print the version",
 	  "Prints atip's version.\n", NULL },
 };

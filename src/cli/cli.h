@@ -90,6 +90,7 @@ int cmd_audit(struct config *c, int argc, char **argv);
 int cmd_keys(struct config *c, int argc, char **argv);
 int cmd_backup(struct config *c, int argc, char **argv);
 int cmd_restore(struct config *c, int argc, char **argv);
+int cmd_link(struct config *c, int argc, char **argv);
 
 /*
  * The coordination workspace of the demo (cli_demo_coord.c), in c's

@@ -233,4 +233,33 @@ void crypto_wipe_buf(struct buf *b);
 /* Wipes and frees a malloc'd string that held personal data (NULL: no-op). */
 void crypto_wipe_str(char *s);
 
+/*
+ * Keyed hashing for linkage encodings (CLKs), BLAKE2b under a key that
+ * never leaves src/crypto: the platform's linkage key (a purpose key of
+ * its own, stable across key rotations because stored CLKs depend on it),
+ * a random key for one offline run, or a key two parties derive from a
+ * secret they share (Argon2id, so that a guessable secret costs).
+ */
+struct crypto_link_key;
+struct crypto_link_field;
+
+struct crypto_link_key *
+crypto_link_key_platform(const struct crypto_keyring *kr);
+struct crypto_link_key *crypto_link_key_random(void);
+struct crypto_link_key *crypto_link_key_secret(const void *p, size_t len);
+void crypto_link_key_free(struct crypto_link_key *k);
+
+/* The subkey of one field of a schema, named name. */
+struct crypto_link_field *crypto_link_field_new(const struct crypto_link_key *k,
+						const char *name);
+void crypto_link_field_free(struct crypto_link_field *f);
+
+/*
+ * Fills out[0..n) with bit positions in [0, bits) for token p[0..len):
+ * independent 32-bit words of the keyed hash (not double hashing, which
+ * leaks more to a cryptanalysis of the filters).
+ */
+void crypto_link_positions(const struct crypto_link_field *f, const void *p,
+			   size_t len, uint32_t bits, uint32_t *out, size_t n);
+
 #endif
