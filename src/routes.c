@@ -24,6 +24,8 @@
 #include "notify/notify.h"
 #include "notify/notify_http.h"
 #include "ops/ops.h"
+#include "linkage/link_http.h"
+#include "linkage/link_watch.h"
 #include "referrals/referrals.h"
 #include "referrals/referrals_http.h"
 #include "services/services.h"
@@ -544,6 +546,17 @@ const struct http_route app_routes[] = {
 	  "Change a location (with its version)", "services",
 	  "{\"type\":\"object\",\"required\":[\"id\"]}",
 	  "{\"type\":\"object\",\"required\":[\"version\"]}" },
+	{ "GET", "/api/v1/linkage/alerts", link_http_alerts, HTTP_DB, "linkage",
+	  "Possible matches of your organisation's victims with persons recorded elsewhere, newest first (state=open|same|not_same|all): the other side's organisation and non-identifying fields only",
+	  "linkage", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "GET", "/api/v1/linkage/alerts/{id}", link_http_alert, HTTP_DB,
+	  "linkage", "One possible match", "linkage",
+	  "{\"type\":\"object\",\"required\":[\"id\"]}", NULL },
+	{ "POST", "/api/v1/linkage/alerts/{id}/decision",
+	  link_http_alert_decide, HTTP_BODY | HTTP_DB, "linkage",
+	  "Decide a possible match: same (both cases get TraffickedBefore) or not_same, with the version read",
+	  "linkage", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"decision\",\"version\"]}" },
 	{ "GET", "/api/v1/referrals/indicators", referrals_http_indicators,
 	  HTTP_DB, "referrals",
 	  "Time to accept, completion rate, decline reasons, per receiving organisation and service type (org admins, analysts: your organisation's; platform admins: all)",
@@ -761,6 +774,26 @@ cases_import_job(struct job *job, void *ctx)
 	return JOB_DONE;
 }
 
+/* Encodes and matches the victims added or changed since the last run. */
+static enum job_result
+linkage_watch_job(struct job *job, void *ctx)
+{
+	struct app *app = job->app;
+	long long encoded = 0, alerts = 0;
+
+	(void)ctx;
+	if (link_watch_run(job->db, app_keyring(app), &encoded, &alerts) !=
+	    ERR_OK) {
+		job->error =
+			"the re-trafficking watch stopped; it will carry on";
+		return JOB_RETRY;
+	}
+	if (encoded)
+		log_msg(LOG_INFO, "linkage: %lld persons encoded, %lld alerts",
+			encoded, alerts);
+	return JOB_DONE;
+}
+
 const struct job_kind app_jobs[] = {
 	{ "jobs.prune", jobs_prune, NULL, 3, 0, 60 * 60 * 1000 },
 	{ "audit.checkpoint", audit_checkpoint_job, NULL, 3, 0, 60 * 1000 },
@@ -772,6 +805,8 @@ const struct job_kind app_jobs[] = {
 	{ "cases.import", cases_import_job, NULL, 5, 30 * 60 * 1000, 0 },
 	{ "followups.remind", followups_remind_job, NULL, 3, 0,
 	  60 * 60 * 1000 },
+	{ "linkage.watch", linkage_watch_job, NULL, 3, 10 * 60 * 1000,
+	  60 * 1000 },
 };
 
 const size_t app_njobs = sizeof(app_jobs) / sizeof(app_jobs[0]);
@@ -843,6 +878,7 @@ app_migrations(size_t *n)
 		{ cases_migrations, &cases_nmigrations },
 		{ services_migrations, &services_nmigrations },
 		{ referrals_migrations, &referrals_nmigrations },
+		{ link_migrations, &link_nmigrations },
 	};
 	struct db_migration *all;
 	size_t i, total = 0;

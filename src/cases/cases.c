@@ -450,3 +450,39 @@ cases_update(struct db_conn *c, struct arena *a, const struct case_write *w,
 	r->head.version = expected + 1;
 	return e == ERR_OK ? cases_flags_refresh(c, a, r->id) : e;
 }
+
+enum err
+cases_flag_add(struct db_conn *c, struct arena *a, const char *case_id,
+	       const char *flag)
+{
+	struct case_record r;
+	struct db_arg args[12];
+	json_t *set;
+	long long n = 0;
+	enum err e = cases_get(c, a, case_id, &r);
+
+	if (e != ERR_OK)
+		return e;
+	set = json_object_get(r.head.data, "risk_flags");
+	if (!json_is_array(set)) {
+		set = json_array();
+		json_object_set_new(r.head.data, "risk_flags", set);
+	}
+	if (!cases_has(set, flag)) {
+		json_array_append_new(set, json_string(flag));
+		time_rfc3339(time_now_ms(), r.head.updated_at,
+			     sizeof(r.head.updated_at));
+		args[0] = db_text(r.id);
+		args[1] = DB_INT(r.head.version);
+		coord_share_args(args + 2, &r.share);
+		case_columns(a, r.head.data, args + 5);
+		args[9] = db_text(cases_json_text(a, r.head.data));
+		args[10] = db_text(r.head.sealed);
+		args[11] = db_text(r.head.updated_at);
+		e = db_err(db_exec(c, &cases_sql[CASE_UPDATE], args, 12, &n));
+		if (e == ERR_OK && n != 1)
+			e = ERR_CONFLICT;
+	}
+	cases_release(&r);
+	return e == ERR_OK ? cases_flags_refresh(c, a, case_id) : e;
+}

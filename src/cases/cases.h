@@ -221,6 +221,13 @@ struct case_write {
 };
 
 /*
+ * Adds a risk flag set by hand ("TraffickedBefore") to a case, as a change
+ * of the case (its version moves on); nothing when it is there already.
+ */
+enum err cases_flag_add(struct db_conn *c, struct arena *a, const char *case_id,
+			const char *flag);
+
+/*
  * Creates a case owned by owner from input (its form's fields and the
  * sharing fields level, group_id, tlp, already parsed into *share).
  */

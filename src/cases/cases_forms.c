@@ -45,7 +45,25 @@ static const char *const age_bands[] = { "0-11",  "12-17", "18-24", "25-34",
 		  NULL,                                                          \
 		  0,                                                             \
 		  0 },                                                           \
+		{ "father_name",                                                 \
+		  "atp_FatherName",                                              \
+		  CF_TEXT,                                                       \
+		  CF_PERSONAL,                                                   \
+		  NULL,                                                          \
+		  0,                                                             \
+		  0 },                                                           \
 		{ "aliases", "atp_Aliases", CF_TEXTS, CF_PERSONAL, NULL, 0, 0 }, \
+		{ "birth_year", "atp_BirthYear",                                 \
+		  CF_INT,	CF_PERSONAL,                                     \
+		  NULL,		1900,                                            \
+		  2100 },                                                        \
+		{ "home_district",                                               \
+		  "atp_HomeDistrict",                                            \
+		  CF_TEXT,                                                       \
+		  CF_PERSONAL,                                                   \
+		  NULL,                                                          \
+		  0,                                                             \
+		  0 },                                                           \
 		{ "birth_date",                                                  \
 		  "prs_Birthdate",                                               \
 		  CF_DATE,                                                       \

@@ -7,6 +7,7 @@
 
 #include "cases/cases_int.h"
 #include "cases/cases_sql.h"
+#include "jobs/jobs.h"
 
 static const char *
 str(json_t *d, const char *name)
@@ -140,6 +141,9 @@ cases_person_add(struct db_conn *c, struct arena *a, const struct case_write *w,
 	args[9] = db_text(out->sealed);
 	args[10] = db_text(out->created_at);
 	e = db_err(db_exec(c, &cases_sql[PERSON_INSERT], args, 11, NULL));
+	/* The re-trafficking watch matches the new person at once. */
+	if (e == ERR_OK)
+		e = db_err(jobs_wake(c, "linkage.watch"));
 	return e == ERR_OK && !w->defer_flags ? cases_flags_refresh(c, a, r->id)
 					      : e;
 }
@@ -186,6 +190,8 @@ cases_person_update(struct db_conn *c, struct arena *a,
 	if (e == ERR_OK && n != 1)
 		return ERR_CONFLICT;
 	out->version = expected + 1;
+	if (e == ERR_OK)
+		e = db_err(jobs_wake(c, "linkage.watch"));
 	return e == ERR_OK ? cases_flags_refresh(c, a, r->id) : e;
 }
 

@@ -8,6 +8,7 @@
 #include "notify/notify.h"
 #include "cases/cases_int.h"
 #include "cases/cases_sql.h"
+#include "linkage/link_watch.h"
 
 enum err
 cases_consent_check(struct db_conn *c, struct arena *a, const char *case_id,
@@ -238,6 +239,9 @@ cases_erase(struct db_conn *c, struct case_record *r)
 	if (e == ERR_OK)
 		e = db_err(db_exec(c, &cases_sql[CASE_GRANTS_CLEAR], args, 1,
 				   NULL));
+	/* The encodings of the names go with the names. */
+	if (e == ERR_OK)
+		e = link_forget_case(c, r->id);
 	coord_copy(r->erased_at, sizeof(r->erased_at), now);
 	memcpy(r->head.updated_at, now, sizeof(now));
 	r->head.version++;

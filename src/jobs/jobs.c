@@ -104,6 +104,18 @@ jobs_enqueue(struct db_conn *c, const char *kind, const char *payload,
 	return db_exec(c, &jobs_sql[JOBS_INSERT], args, 6, NULL);
 }
 
+enum db_status
+jobs_wake(struct db_conn *c, const char *kind)
+{
+	char key[128];
+	struct db_arg args[2];
+
+	snprintf(key, sizeof(key), "periodic:%s", kind);
+	args[0] = db_text(key);
+	args[1] = DB_INT(time_now_ms());
+	return db_exec(c, &jobs_sql[JOBS_WAKE], args, 2, NULL);
+}
+
 struct periodic_ctx {
 	struct jobs *q;
 	int64_t now;

@@ -65,6 +65,13 @@ enum db_status jobs_enqueue(struct db_conn *c, const char *kind,
 			    const char *payload, int64_t run_at,
 			    const char *dedupe_key);
 
+/*
+ * Brings the next run of a periodic kind forward to now, inside the
+ * caller's transaction: the change it waits for has just been made.  A
+ * run already under way picks the change up on its next round.
+ */
+enum db_status jobs_wake(struct db_conn *c, const char *kind);
+
 /* Makes sure every periodic kind has its row in the queue. */
 enum db_status jobs_schedule_periodic(struct jobs *q, int64_t now);
 

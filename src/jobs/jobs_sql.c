@@ -69,4 +69,10 @@ const struct db_stmt jobs_sql[JOBS_SQL_COUNT] = {
 			 "DELETE FROM atip_jobs WHERE state IN ('done', 'failed')"
 			 " AND updated_at < $1",
 			 NULL, NULL },
+	/* A periodic kind's next run brought forward to $2. */
+	[JOBS_WAKE] = { "jobs_wake",
+			"UPDATE atip_jobs SET run_at = $2"
+			" WHERE dedupe_key = $1 AND state = 'queued'"
+			" AND run_at > $2",
+			NULL, NULL },
 };

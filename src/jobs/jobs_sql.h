@@ -11,6 +11,7 @@ enum jobs_sql_id {
 	JOBS_REQUEUE,
 	JOBS_FAILED,
 	JOBS_PRUNE,
+	JOBS_WAKE,
 	JOBS_SQL_COUNT
 };
 

@@ -54,10 +54,12 @@ enum { LINK_COLUMNS_MAX = 4 };
 struct link_feature {
 	const char *name; /* the schema's identifier */
 	/* Where the value comes from (x-columns, else the identifier): the
-	 * first column with a value, or all of them joined (x-join). */
+	 * first column with a value, or all of them joined (x-join true), or
+	 * their words in alphabetical order (x-join "sorted": a given name
+	 * and surname written the other way round still agree). */
 	const char *columns[LINK_COLUMNS_MAX];
 	size_t ncolumns;
-	bool join;
+	enum { LINK_FIRST, LINK_JOIN, LINK_SORTED } join;
 	enum link_norm_kind norm;
 	enum link_compare compare;
 	unsigned n;		 /* q-gram length */

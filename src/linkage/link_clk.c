@@ -1,13 +1,17 @@
 /* Encoding a record into its CLK (link.h). */
 #include "linkage/link.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-enum { VALUE_MAX = 512, TOKENS_MAX = 600, TOKEN_MAX = 24 };
+#include "base/mem.h"
+
+enum { VALUE_MAX = 512, TOKENS_MAX = 600, TOKEN_MAX = 24, YEAR_WEIGHT = 3 };
 
 struct tokens {
 	char v[TOKENS_MAX][TOKEN_MAX];
 	size_t len[TOKENS_MAX];
+	unsigned weight[TOKENS_MAX]; /* times the feature's bits per token */
 	size_t n;
 };
 
@@ -17,6 +21,7 @@ add(struct tokens *t, const char *p, size_t len)
 	if (t->n == TOKENS_MAX || len >= TOKEN_MAX)
 		return;
 	memcpy(t->v[t->n], p, len);
+	t->weight[t->n] = 1;
 	t->len[t->n++] = len;
 }
 
@@ -61,7 +66,9 @@ ngrams(const struct link_feature *f, const char *v, size_t len,
 }
 
 /* Year, year-month, day and month either way round, and the whole date:
- * a swap or a missing day still shares tokens. */
+ * a swap or a missing day still shares tokens.  The year weighs three
+ * tokens: it is what partial records share (a birth year alone), and what
+ * tells siblings apart. */
 static void
 dates(const char *v, size_t len, struct tokens *t)
 {
@@ -69,6 +76,8 @@ dates(const char *v, size_t len, struct tokens *t)
 	bool swap;
 
 	tagged(t, "y", v, 4);
+	if (t->n)
+		t->weight[t->n - 1] = YEAR_WEIGHT;
 	if (len < 7)
 		return;
 	tagged(t, "ym", v, 7);
@@ -79,6 +88,35 @@ dates(const char *v, size_t len, struct tokens *t)
 	memcpy(md + 2, v + (swap ? 5 : 8), 2);
 	tagged(t, "md", md, 4);
 	tagged(t, "d", v, 10);
+}
+
+static int
+by_text(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Puts the words of v in alphabetical order. */
+static void
+sort_words(struct buf *v)
+{
+	char *words[VALUE_MAX / 2], *copy = xstrndup(v->p, v->len), *p = copy;
+	size_t n = 0;
+
+	while (*p && n < sizeof(words) / sizeof(words[0])) {
+		words[n++] = p;
+		p += strcspn(p, " ");
+		if (*p)
+			*p++ = 0;
+	}
+	qsort(words, n, sizeof(*words), by_text);
+	buf_reset(v);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_add(v, " ", 1);
+		buf_adds(v, words[i]);
+	}
+	free(copy);
 }
 
 /* The feature's value, normalised, in out; false when missing. */
@@ -100,10 +138,12 @@ value_of(const struct link_feature *f,
 		if (!buf_add(out, one.p, one.len))
 			break;
 		any = true;
-		if (!f->join)
+		if (f->join == LINK_FIRST)
 			break;
 	}
 	buf_release(&one);
+	if (any && f->join == LINK_SORTED)
+		sort_words(out);
 	return any && out->len;
 }
 
@@ -139,11 +179,12 @@ link_encode(const struct link_schema *s,
 			k = k > 100 ? 100 : k;
 		}
 		for (size_t j = 0; j < t.n; j++) {
-			uint32_t pos[100];
+			uint32_t pos[YEAR_WEIGHT * 100];
+			unsigned kj = k * t.weight[j];
 
 			crypto_link_positions(f->key, t.v[j], t.len[j], s->bits,
-					      pos, k);
-			for (unsigned b = 0; b < k; b++)
+					      pos, kj);
+			for (unsigned b = 0; b < kj; b++)
 				clk[pos[b] >> 6] |= 1ULL << (pos[b] & 63);
 		}
 		total += t.n;

@@ -194,9 +194,14 @@ read_columns(json_t *feat, struct link_feature *f, const char *where, char *err,
 				    "x-columns must hold column names");
 		f->columns[f->ncolumns++] = json_string_value(c);
 	}
-	if (join && !json_is_boolean(join))
-		return fail(err, errlen, where, "x-join must be true or false");
-	f->join = json_is_true(join);
+	if (json_is_true(join))
+		f->join = LINK_JOIN;
+	else if (json_is_string(join) &&
+		 !strcmp(json_string_value(join), "sorted"))
+		f->join = LINK_SORTED;
+	else if (join && !json_is_false(join))
+		return fail(err, errlen, where,
+			    "x-join must be true, false or \"sorted\"");
 	return true;
 }
 

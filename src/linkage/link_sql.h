@@ -1,0 +1,26 @@
+/* Statements of the re-trafficking watch. */
+#ifndef ATIP_LINKAGE_LINK_SQL_H
+#define ATIP_LINKAGE_LINK_SQL_H
+
+#include "db/db.h"
+
+enum link_sql_id {
+	LINK_STALE,
+	LINK_FORGET_ERASED,
+	LINK_FORGET_ERASED_ALERTS,
+	LINK_FORGET_CASE,
+	LINK_FORGET_CASE_ALERTS,
+	LINK_CLK_PUT,
+	LINK_CANDIDATES,
+	LINK_ALERT_FIND,
+	LINK_ALERT_INSERT,
+	LINK_ALERT_SCORE,
+	LINK_ALERT_GET,
+	LINK_ALERT_LIST,
+	LINK_ALERT_DECIDE,
+	LINK_SQL_COUNT
+};
+
+extern const struct db_stmt link_sql[LINK_SQL_COUNT];
+
+#endif
