@@ -10,6 +10,8 @@
  */
 #include "linkage/link.h"
 
+#include "base/mem.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,78 +19,154 @@
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
+#include <unicode/utypes.h>
 #include <unicode/utrans.h>
 
 extern const char link_sinhala_rules[];
 
 enum { WORD_MAX = 64, INPUT_MAX = 1024 };
 
-/* After Any-Latin: the ISO 15919 letters whose plain Latin reading differs
- * from how South Asian names are spelt in Latin. */
+/* After Any-Latin and the inherent vowel: the ISO 15919 letters whose plain
+ * Latin reading differs from how South Asian names are spelt in Latin. */
 static const char latin_fixes[] =
-	"::Any-Latin;"
-	"\\u1E41 } h > ng;"	/* anusvara before h: Singh(e) */
-	"[\\u1E41\\u1E43] > n;" /* anusvara */
-	"\\u1E45 } [kg] > n;"	/* velar nasal: Shankar, */
-	"\\u1E45 > ng;"		/* Tamang */
-	"m\\u0310 > ;"		/* chandrabindu */
-	"\\u0303 > ;"		/* nasalised vowel */
-	"\\u1E25 > ;"		/* visarga */
-	"r\\u0325 > ri;"	/* vocalic r: Krishna */
-	"\\u1E5B > ri;"		/* Sinhala vocalic r */
-	"[\\u00E6\\u01E3] > e;" /* Sinhala ae */
-	"\\u0129 > ai;"		/* Sinhala ai */
-	"\\u1E05 > mb;"		/* Sinhala prenasalised b */
+	"[\\u1E41\\u1E43] } h > ng;" /* anusvara before h: Singh(e) */
+	"[\\u1E41\\u1E43] > n;"	     /* anusvara */
+	"\\u1E45 } [kg] > n;"	     /* velar nasal: Shankar, */
+	"\\u1E45 > ng;"		     /* Tamang */
+	"m\\u0310 > ;"		     /* chandrabindu */
+	"\\u0303 > ;"		     /* nasalised vowel */
+	"\\u1E25 > ;"		     /* visarga */
+	"r\\u0325 > ri;"	     /* vocalic r: Krishna */
+	"\\u1E5B > ri;"		     /* Sinhala vocalic r */
+	"[\\u00E6\\u01E3] > e;"	     /* Sinhala ae */
+	"\\u0129 > ai;"		     /* Sinhala ai */
+	"\\u1E05 > mb;"		     /* Sinhala prenasalised b */
 	"::Latin-ASCII; ::NFD; ::[:Mn:] Remove; ::Lower;";
+
+/* Each thread's own transliterators (they are not thread-safe). */
+struct translit {
+	UTransliterator *to_latin; /* CLDR Sinhala rules, then Any-Latin */
+	UTransliterator *to_ascii; /* latin_fixes */
+};
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static pthread_key_t clone_key;
-static UTransliterator *template; /* never used directly: cloned */
+static struct translit template; /* never used directly: cloned */
 static const UNormalizer2 *folding;
 
 static void
 close_clone(void *p)
 {
-	utrans_close(p);
+	struct translit *t = p;
+
+	utrans_close(t->to_latin);
+	utrans_close(t->to_ascii);
+	free(t);
+}
+
+static UTransliterator *
+compile(const char *name, const char *a, const char *b, UErrorCode *e)
+{
+	size_t n = strlen(a) + strlen(b) + 1;
+	char *rules = xmalloc(n);
+	UChar *u = xmalloc(n * sizeof(UChar)), id[32];
+	UTransliterator *t;
+	UParseError pe;
+	int32_t ulen;
+
+	snprintf(rules, n, "%s%s", a, b);
+	u_strFromUTF8(u, (int32_t)n, &ulen, rules, -1, e);
+	u_uastrcpy(id, name);
+	t = utrans_openU(id, -1, UTRANS_FORWARD, u, ulen, &pe, e);
+	free(rules);
+	free(u);
+	return t;
 }
 
 static void
 setup(void)
 {
-	size_t n = strlen(link_sinhala_rules) + sizeof(latin_fixes);
-	char *rules = malloc(n);
-	UChar *u = malloc(n * sizeof(UChar));
 	UErrorCode e = U_ZERO_ERROR;
-	UParseError pe;
-	int32_t ulen;
 
-	if (!rules || !u)
-		abort();
-	snprintf(rules, n, "%s%s", link_sinhala_rules, latin_fixes);
-	u_strFromUTF8(u, (int32_t)n, &ulen, rules, -1, &e);
-	template = utrans_openU(u"atip-link", -1, UTRANS_FORWARD, u, ulen, &pe,
-				&e);
+	template.to_latin = compile("atip-link-latin", link_sinhala_rules,
+				    "::Any-Latin;", &e);
+	template.to_ascii = compile("atip-link-ascii", "", latin_fixes, &e);
 	folding = unorm2_getNFKCCasefoldInstance(&e);
 	/* Fixed rules: failing here is a build defect, caught by any test. */
 	if (U_FAILURE(e) || pthread_key_create(&clone_key, close_clone))
 		abort();
-	free(rules);
-	free(u);
 }
 
-/* This thread's transliterator (transliterators are not thread-safe). */
-static UTransliterator *
-transliterator(void)
+static const struct translit *
+transliterators(void)
 {
-	UTransliterator *t = pthread_getspecific(clone_key);
+	struct translit *t = pthread_getspecific(clone_key);
 	UErrorCode e = U_ZERO_ERROR;
 
 	if (t)
 		return t;
-	t = utrans_clone(template, &e);
+	t = xcalloc(1, sizeof(*t));
+	t->to_latin = utrans_clone(template.to_latin, &e);
+	t->to_ascii = utrans_clone(template.to_ascii, &e);
 	if (U_FAILURE(e) || pthread_setspecific(clone_key, t))
 		abort();
 	return t;
+}
+
+static bool
+iso_vowel(const UChar *s, int32_t i, int32_t len)
+{
+	static const UChar vowels[] = u"a\u0101i\u012Bu\u016Be\u0113o\u014D";
+
+	/* r and l with a ring below are vowels (r-ring: Krishna). */
+	if (i + 1 < len && s[i + 1] == 0x0325)
+		return true;
+	return u_strchr(vowels, s[i]) != NULL;
+}
+
+static bool
+iso_consonant(const UChar *s, int32_t i, int32_t len)
+{
+	/* Anusvara and candrabindu nasalise the vowel before them. */
+	if (s[i] == 0x1E41 || s[i] == 0x1E43 ||
+	    (i + 1 < len && s[i + 1] == 0x0310))
+		return false;
+	return u_isalpha(s[i]) && !iso_vowel(s, i, len);
+}
+
+/*
+ * Devanagari and Bengali write a vowel after every consonant that has no
+ * other; at the end of a word it is not said (राम is Ram, रहिम Rahim) unless
+ * a cluster comes before it (श्रेष्ठ is Shrestha, कृष्ण Krishna).  Drops it
+ * from the ISO 15919 transliteration in s[0..*len).
+ */
+static void
+drop_inherent_vowel(UChar *s, int32_t *len)
+{
+	static const UChar aspirated[] = u"kgcjtdpb\u1E6D\u1E0D";
+
+	for (int32_t i = 1; i < *len; i++) {
+		int32_t j = i - 1;
+
+		if (s[i] != 'a' ||
+		    (i + 1 < *len &&
+		     (u_isalpha(s[i + 1]) ||
+		      u_charType(s[i + 1]) == U_NON_SPACING_MARK)))
+			continue;
+		/* सिंह comes out "sinha": the anusvara before h, Singh. */
+		if (j > 0 && s[j] == 'h' && s[j - 1] == 'n') {
+			s[j] = 'g';
+			s[i] = 'h';
+			continue;
+		}
+		if (s[j] == 'h' && j > 0 && u_strchr(aspirated, s[j - 1]))
+			j--; /* an aspirate: kh, th, dh... one consonant */
+		if (!iso_consonant(s, j, *len) ||
+		    (j > 0 && iso_consonant(s, j - 1, *len)))
+			continue;
+		memmove(s + i, s + i + 1, (size_t)(*len - i - 1) * sizeof(*s));
+		(*len)--;
+	}
 }
 
 /*
@@ -99,10 +177,11 @@ static int
 to_ascii(const char *in, char *out, size_t cap)
 {
 	UChar src[INPUT_MAX], dst[4 * INPUT_MAX];
+	const struct translit *t = transliterators();
 	UErrorCode e = U_ZERO_ERROR;
 	int32_t n, len, limit;
 	size_t o = 0;
-	bool ascii = true;
+	bool ascii = true, indic = false;
 
 	for (const char *p = in; *p; p++)
 		if ((unsigned char)*p >= 0x80)
@@ -121,9 +200,17 @@ to_ascii(const char *in, char *out, size_t cap)
 	len = unorm2_normalize(folding, src, n, dst, INPUT_MAX, &e);
 	if (U_FAILURE(e))
 		return -1;
+	for (int32_t i = 0; i < len; i++)
+		if (dst[i] >= 0x0900 && dst[i] <= 0x09FF)
+			indic = true; /* Devanagari or Bengali */
 	limit = len;
-	utrans_transUChars(transliterator(), dst, &len, 4 * INPUT_MAX, 0,
-			   &limit, &e);
+	utrans_transUChars(t->to_latin, dst, &len, 4 * INPUT_MAX, 0, &limit,
+			   &e);
+	if (indic)
+		drop_inherent_vowel(dst, &len);
+	limit = len;
+	utrans_transUChars(t->to_ascii, dst, &len, 4 * INPUT_MAX, 0, &limit,
+			   &e);
 	if (U_FAILURE(e))
 		return -1;
 	for (int32_t i = 0; i < len && o + 1 < cap; i++) {
@@ -187,16 +274,18 @@ fold_word(char *w, size_t len)
 		       { "uu", "u" }, { "aa", "a" }, { "ou", "o" },
 		       { "ow", "o" }, { "au", "o" }, { "ai", "e" },
 		       { NULL, NULL } },
-	  consonants[] = { { "ksh", "ks" }, { "x", "ks" }, { "ck", "k" },
-			   { "chh", "c" },  { "ch", "c" }, { "ph", "f" },
-			   { "sh", "s" },   { "w", "b" },  { "v", "b" },
-			   { "z", "j" },    { "q", "k" },  { NULL, NULL } };
+	  consonants[] = { { "ksh", "ks" }, { "x", "ks" }, { "tc", "ks" },
+			   { "jn", "gy" },  { "ck", "k" }, { "chh", "c" },
+			   { "ch", "c" },   { "ph", "f" }, { "sh", "s" },
+			   { "w", "b" },    { "v", "b" },  { "z", "j" },
+			   { "q", "k" },    { NULL, NULL } };
 	size_t i, k, o;
 
 	if (!strcmp(w, "md") || !strcmp(w, "mohd"))
-		return replace(w, len, 0, len, "mohammad");
+		len = replace(w, len, 0, len, "mohammad");
 	for (k = 0; vowels[k].from; k++)
-		for (i = 0; i + strlen(vowels[k].from) <= len; i++)
+		/* Not the first letter: Aisha is not Esha. */
+		for (i = 1; i + strlen(vowels[k].from) <= len; i++)
 			if (!strncmp(w + i, vowels[k].from,
 				     strlen(vowels[k].from)))
 				len = replace(w, len, i, strlen(vowels[k].from),
@@ -219,10 +308,9 @@ fold_word(char *w, size_t len)
 	len = o;
 	if (len > 1 && w[len - 1] == 'y' && !vowel(w[len - 2]))
 		w[len - 1] = 'i';
-	/* The inherent vowel: Rama and Ram, Sinha and Singhe. */
-	if (len > 2 && (w[len - 1] == 'a' || w[len - 1] == 'e') &&
-	    !vowel(w[len - 2]))
-		len--;
+	/* Sinhala names end in a or e alike: Jayasingha, Jayasinghe. */
+	if (len > 2 && w[len - 1] == 'e' && !vowel(w[len - 2]))
+		w[len - 1] = 'a';
 	w[len] = 0;
 	return len;
 }
@@ -261,6 +349,7 @@ static bool
 norm_words(const char *ascii, bool skeleton, struct buf *out)
 {
 	const char *p = ascii;
+	bool initials = false;
 
 	while (*p) {
 		char w[WORD_MAX + 8];
@@ -268,11 +357,26 @@ norm_words(const char *ascii, bool skeleton, struct buf *out)
 
 		while (*p && !letter(*p))
 			p++;
-		while (letter(*p)) {
-			if (n < WORD_MAX)
+		/* An apostrophe is no break: ICU writes one between letters
+		 * that would otherwise read as another (l'h, a'i). */
+		while (letter(*p) || (*p == '\'' && letter(p[1]))) {
+			if (n < WORD_MAX && *p != '\'')
 				w[n++] = *p;
 			p++;
 		}
+		/* Initials written apart are one word: B. K. and BK. */
+		while (n == 1 || (n > 1 && initials)) {
+			const char *q = p;
+
+			while (*q == '.' || *q == ' ')
+				q++;
+			if (!letter(q[0]) || letter(q[1]) || n >= WORD_MAX)
+				break;
+			w[n++] = q[0];
+			p = q + 1;
+			initials = true;
+		}
+		initials = false;
 		w[n] = 0;
 		if (!n || title(w))
 			continue;
