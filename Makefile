@@ -78,7 +78,7 @@ $(BUILD)/gen/translit.o: $(BUILD)/gen/translit.c
 # Unit tests (cmocka).  A test may #include the .c it tests: name that
 # file's object in INCLUDED_<test> so it is not linked twice.
 INCLUDED_jobs := src/jobs/jobs.o
-INCLUDED_linkage := src/linkage/link_match.o
+INCLUDED_linkage := src/linkage/link_match.o src/linkage/link_block.o
 unit: $(UNIT)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(OBJ)

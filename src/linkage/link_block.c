@@ -25,8 +25,12 @@ struct plan {
 	const struct link_set *a, *b;
 	uint16_t pos[TABLES][BAND];
 	uint32_t *keys_a, *keys_b; /* [record][table] */
+	/* Each table's buckets too full to compare, by key, ascending. */
+	uint32_t *skipped[TABLES];
+	size_t nskipped[TABLES];
 	double t;
-	int next; /* the next table to take, under lock */
+	bool counting; /* the first pass: finding the full buckets */
+	int next;      /* the next table to take, under lock */
 	pthread_mutex_t lock;
 };
 
@@ -77,13 +81,32 @@ sort_keyed(struct keyed *v, struct keyed *tmp, size_t n)
 }
 
 static bool
+skipped(const struct plan *p, int t, uint32_t key)
+{
+	size_t lo = 0, hi = p->nskipped[t];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->skipped[t][mid] == key)
+			return true;
+		if (p->skipped[t][mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Were records i and j compared in an earlier table? */
+static bool
 met_before(const struct plan *p, size_t i, size_t j, int table)
 {
 	const uint32_t *ka = p->keys_a + i * TABLES;
 	const uint32_t *kb = p->keys_b + j * TABLES;
 
 	for (int t = 0; t < table; t++)
-		if (ka[t] == kb[t])
+		if (ka[t] == kb[t] && !skipped(p, t, ka[t]))
 			return true;
 	return false;
 }
@@ -118,8 +141,19 @@ table(struct plan *p, int t, struct keyed *va, struct keyed *vb,
 		while (je < b->n && vb[je].key == vb[j].key)
 			je++;
 		/* A bucket this full holds CLKs empty where it samples:
-		 * nothing is learnt from it. */
-		if ((ie - i) * (je - j) <= (size_t)BUCKET_MAX * BUCKET_MAX / 16)
+		 * nothing is learnt from it.  The first pass notes it, so
+		 * that later tables do not take its pairs as compared. */
+		if ((ie - i) * (je - j) >
+		    (size_t)BUCKET_MAX * BUCKET_MAX / 16) {
+			if (p->counting) {
+				size_t n = p->nskipped[t];
+
+				p->skipped[t] = xrealloc(
+					p->skipped[t],
+					(n + 1) * sizeof(*p->skipped[t]));
+				p->skipped[t][p->nskipped[t]++] = va[i].key;
+			}
+		} else if (!p->counting) {
 			for (size_t x = i; x < ie; x++)
 				for (size_t y = j; y < je; y++) {
 					size_t ra = va[x].at, rb = vb[y].at;
@@ -136,6 +170,7 @@ table(struct plan *p, int t, struct keyed *va, struct keyed *vb,
 							       b->id[rb],
 							       (float)d);
 				}
+		}
 		i = ie;
 		j = je;
 	}
@@ -197,15 +232,19 @@ link_match_blocked(const struct link_set *a, const struct link_set *b,
 	p->keys_b = xcalloc(b->n * TABLES + 1, sizeof(uint32_t));
 	keys(p, a, p->keys_a);
 	keys(p, b, p->keys_b);
-	for (int i = 0; i < threads; i++) {
-		w[i] = (struct worker){ .p = p };
-		if (i > 0 && pthread_create(&tid[i], NULL, work, &w[i]))
-			abort();
-	}
-	work(&w[0]);
-	for (int i = 0; i < threads; i++) {
-		if (i > 0)
+	for (int pass = 0; pass < 2; pass++) {
+		p->counting = pass == 0;
+		p->next = 0;
+		for (int i = 0; i < threads; i++) {
+			w[i] = (struct worker){ .p = p };
+			if (i > 0 && pthread_create(&tid[i], NULL, work, &w[i]))
+				abort();
+		}
+		work(&w[0]);
+		for (int i = 1; i < threads; i++)
 			pthread_join(tid[i], NULL);
+	}
+	for (int i = 0; i < threads; i++) {
 		for (size_t k = 0; k < w[i].out.n; k++)
 			link_pairs_add(out, w[i].out.v[k].a, w[i].out.v[k].b,
 				       w[i].out.v[k].score);
@@ -213,6 +252,8 @@ link_match_blocked(const struct link_set *a, const struct link_set *b,
 		link_pairs_release(&w[i].out);
 	}
 	pthread_mutex_destroy(&p->lock);
+	for (int t = 0; t < TABLES; t++)
+		free(p->skipped[t]);
 	free(p->keys_a);
 	free(p->keys_b);
 	free(p);

@@ -24,7 +24,8 @@
 
 extern const char link_sinhala_rules[];
 
-enum { WORD_MAX = 64, INPUT_MAX = 1024 };
+/* A word keeps WORD_MAX letters; folding may lengthen it (x is ks). */
+enum { WORD_MAX = 64, WORD_BUF = 2 * WORD_MAX + 1, INPUT_MAX = 1024 };
 
 /* After Any-Latin and the inherent vowel: the ISO 15919 letters whose plain
  * Latin reading differs from how South Asian names are spelt in Latin. */
@@ -253,12 +254,17 @@ title(const char *w)
 	return false;
 }
 
-/* Replaces w[i..i+n) by r (no longer than n); returns the new length. */
+/*
+ * Replaces w[i..i+n) by r in a word of WORD_BUF bytes; a replacement that
+ * would not fit is not made.  Returns the new length.
+ */
 static size_t
 replace(char *w, size_t len, size_t i, size_t n, const char *r)
 {
 	size_t rn = strlen(r);
 
+	if (len - n + rn >= WORD_BUF)
+		return len;
 	memmove(w + i + rn, w + i + n, len - i - n + 1);
 	memcpy(w + i, r, rn);
 	return len - n + rn;
@@ -352,7 +358,7 @@ norm_words(const char *ascii, bool skeleton, struct buf *out)
 	bool initials = false;
 
 	while (*p) {
-		char w[WORD_MAX + 8];
+		char w[WORD_BUF];
 		size_t n = 0;
 
 		while (*p && !letter(*p))

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "linkage/link_block.c"
 #include "linkage/link_match.c"
 
 /* ---- the normaliser ---- */
@@ -509,6 +510,45 @@ blocking_keeps_near_pairs_and_compares_few(void **state)
 	link_set_release(&b);
 }
 
+/*
+ * A pair sharing a bucket too full to compare in the first table is still
+ * compared in a later one (it used to count as compared already).
+ */
+static void
+blocking_compares_pairs_of_skipped_buckets_later(void **state)
+{
+	uint64_t seed = 0x61746970, clk[16];
+	uint16_t first[BAND];
+	struct link_set a, b;
+	struct link_pairs p = { 0 };
+	bool found = false;
+
+	(void)state;
+	for (int i = 0; i < BAND; i++)
+		first[i] = (uint16_t)(splitmix(&seed) % 1024);
+	link_set_init(&a, 16);
+	link_set_init(&b, 16);
+	for (uint32_t n = 0; n < 1030; n++) {
+		for (int side = 0; side < 2; side++) {
+			for (int w = 0; w < 16; w++)
+				clk[w] = next() & next();
+			for (int i = 0; i < BAND; i++)
+				clk[first[i] / 64] &=
+					~(1ULL << (first[i] % 64));
+			if (n == 0 && side == 1)
+				memcpy(clk, a.bits, sizeof(clk)); /* the pair */
+			link_set_add(side ? &b : &a, clk, n);
+		}
+	}
+	link_match_blocked(&a, &b, 0.9, 2, &p);
+	for (size_t i = 0; i < p.n; i++)
+		found |= p.v[i].a == 0 && p.v[i].b == 0;
+	assert_true(found);
+	link_pairs_release(&p);
+	link_set_release(&a);
+	link_set_release(&b);
+}
+
 static void
 one_to_one_keeps_the_best_first(void **state)
 {
@@ -541,6 +581,8 @@ main(void)
 		cmocka_unit_test(every_kernel_agrees_with_the_plain_loop),
 		cmocka_unit_test(matching_finds_what_brute_force_finds),
 		cmocka_unit_test(blocking_keeps_near_pairs_and_compares_few),
+		cmocka_unit_test(
+			blocking_compares_pairs_of_skipped_buckets_later),
 		cmocka_unit_test(one_to_one_keeps_the_best_first),
 	};
 
