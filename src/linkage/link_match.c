@@ -82,6 +82,52 @@ and_pop_avx512(const uint64_t *a, const uint64_t *b, unsigned words)
 	return (uint32_t)_mm512_reduce_add_epi64(acc);
 }
 
+/*
+ * |q & c_i| for n consecutive CLKs c of words words into out: the query
+ * stays in registers and no call is made per pair.
+ */
+typedef void (*count_fn)(const uint64_t *q, const uint64_t *c, size_t n,
+			 unsigned words, uint32_t *out);
+
+__attribute__((target("avx512f,avx512vpopcntdq"))) static void
+count_avx512(const uint64_t *q, const uint64_t *c, size_t n, unsigned words,
+	     uint32_t *out)
+{
+	if (words == 16) { /* 1024 bits: two registers */
+		__m512i q0 = _mm512_loadu_si512(q),
+			q1 = _mm512_loadu_si512(q + 8);
+
+		for (size_t i = 0; i < n; i++, c += 16) {
+			__m512i a = _mm512_popcnt_epi64(
+				_mm512_and_si512(q0, _mm512_loadu_si512(c)));
+			__m512i b = _mm512_popcnt_epi64(_mm512_and_si512(
+				q1, _mm512_loadu_si512(c + 8)));
+
+			out[i] = (uint32_t)_mm512_reduce_add_epi64(
+				_mm512_add_epi64(a, b));
+		}
+		return;
+	}
+	for (size_t i = 0; i < n; i++, c += words)
+		out[i] = and_pop_avx512(q, c, words);
+}
+
+__attribute__((target("avx2"))) static void
+count_avx2(const uint64_t *q, const uint64_t *c, size_t n, unsigned words,
+	   uint32_t *out)
+{
+	for (size_t i = 0; i < n; i++, c += words)
+		out[i] = and_pop_avx2(q, c, words);
+}
+
+__attribute__((target("popcnt"))) static void
+count_popcnt(const uint64_t *q, const uint64_t *c, size_t n, unsigned words,
+	     uint32_t *out)
+{
+	for (size_t i = 0; i < n; i++, c += words)
+		out[i] = and_pop_popcnt(q, c, words);
+}
+
 /* The plain loop the kernels are measured against: no popcnt
  * instruction, no vectors, as a portable build would compile it. */
 static uint32_t
@@ -101,7 +147,16 @@ and_pop_scalar(const uint64_t *a, const uint64_t *b, unsigned words)
 	return c;
 }
 
+static void
+count_scalar(const uint64_t *q, const uint64_t *c, size_t n, unsigned words,
+	     uint32_t *out)
+{
+	for (size_t i = 0; i < n; i++, c += words)
+		out[i] = and_pop_scalar(q, c, words);
+}
+
 static and_pop_fn kernel;
+static count_fn counter;
 static const char *kernel_name;
 static pthread_once_t kernel_once = PTHREAD_ONCE_INIT;
 
@@ -111,15 +166,19 @@ choose_kernel(void)
 	__builtin_cpu_init();
 	if (__builtin_cpu_supports("avx512vpopcntdq")) {
 		kernel = and_pop_avx512;
+		counter = count_avx512;
 		kernel_name = "avx512";
 	} else if (__builtin_cpu_supports("avx2")) {
 		kernel = and_pop_avx2;
+		counter = count_avx2;
 		kernel_name = "avx2";
 	} else if (__builtin_cpu_supports("popcnt")) {
 		kernel = and_pop_popcnt;
+		counter = count_popcnt;
 		kernel_name = "popcnt";
 	} else {
 		kernel = and_pop_scalar;
+		counter = count_scalar;
 		kernel_name = "scalar";
 	}
 }
@@ -329,9 +388,13 @@ match_part(void *arg)
 {
 	struct job *j = arg;
 	const struct link_set *a = j->a, *b = j->b;
-	and_pop_fn f = and_pop();
 	unsigned w = a->words;
 	double t = j->t;
+	uint32_t common[CAND_TILE];
+	count_fn count;
+
+	and_pop();
+	count = counter;
 
 	for (size_t q0 = j->from; q0 < j->to; q0 += QUERY_TILE) {
 		size_t q1 = q0 + QUERY_TILE < j->to ? q0 + QUERY_TILE : j->to;
@@ -363,8 +426,11 @@ match_part(void *arg)
 				size_t s = lo[q - q0] > c0 ? lo[q - q0] : c0;
 				size_t e = hi[q - q0] < c1 ? hi[q - q0] : c1;
 
+				if (e > s)
+					count(qa, b->bits + s * w, e - s, w,
+					      common);
 				for (size_t c = s; c < e; c++) {
-					uint32_t n = f(qa, b->bits + c * w, w);
+					uint32_t n = common[c - s];
 					uint32_t sum = pq + b->pop[c];
 
 					if (2.0 * n >= t * sum && sum)
