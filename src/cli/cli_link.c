@@ -342,30 +342,38 @@ by_rows(const void *x, const void *y)
 	return a->b < b->b ? -1 : a->b > b->b;
 }
 
+/* A CSV field as RFC 4180 has it: quoted only when it must be. */
+static void
+put_field(FILE *f, const char *v)
+{
+	if (!v[strcspn(v, ",\"\r\n")]) {
+		fputs(v, f);
+		return;
+	}
+	putc('"', f);
+	for (; *v; v++) {
+		if (*v == '"')
+			putc('"', f);
+		putc(*v, f);
+	}
+	putc('"', f);
+}
+
+/* a_id,b_id,score a line, in the order of A's rows. */
 static bool
 print_pairs(struct link_pairs *p, const struct table *a, const struct table *b)
 {
-	struct sheet *s = sheet_new(SHEET_CSV, NULL);
-	const char *head[] = { "a_id", "b_id", "score" };
-	struct buf out;
 	bool ok;
 
-	if (!s)
-		return false;
 	qsort(p->v, p->n, sizeof(*p->v), by_rows);
-	sheet_row(s, head, 3);
+	fputs("a_id,b_id,score\n", stdout);
 	for (size_t i = 0; i < p->n; i++) {
-		char score[16];
-		const char *row[3] = { a->rows[p->v[i].a][0],
-				       b->rows[p->v[i].b][0], score };
-
-		snprintf(score, sizeof(score), "%.4f", (double)p->v[i].score);
-		sheet_row(s, row, 3);
+		put_field(stdout, a->rows[p->v[i].a][0]);
+		putc(',', stdout);
+		put_field(stdout, b->rows[p->v[i].b][0]);
+		printf(",%.4f\n", (double)p->v[i].score);
 	}
-	ok = sheet_finish(s, &out) &&
-	     fwrite(out.p, 1, out.len, stdout) == out.len &&
-	     fflush(stdout) == 0;
-	buf_release(&out);
+	ok = fflush(stdout) == 0 && !ferror(stdout);
 	if (!ok)
 		fprintf(stderr, "atip link: cannot write the output\n");
 	return ok;
