@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "linkage/link_watch.h"
 
 int
 cmd_migrate(struct config *c, int argc, char **argv)
@@ -193,6 +194,11 @@ cmd_demo(struct config *c, int argc, char **argv)
 	}
 	d.kr = kr;
 	e = db_tx_err(db, write_demo, &d, &d.e);
+	/* The watch matches the demo's victims now rather than at the first
+	 * minute of atip serve. */
+	if (e == ERR_OK && !d.already && !d.accounts_only)
+		e = link_watch_run(db, kr, &(long long){ 0 },
+				   &(long long){ 0 });
 	crypto_keyring_close(kr);
 	db_close(db);
 	sodium_memzero(d.hashes, sizeof(d.hashes));

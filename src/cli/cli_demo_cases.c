@@ -1,8 +1,9 @@
 /*
  * The cases of `atip demo`: a shelter's cases with their route, timeline,
  * consent, plan and follow-ups (one overdue), a scam-compound case of the
- * Kathmandu unit shared with its country, a grant under consent and a
- * transfer waiting for an answer.  Every name, number and story is
+ * Kathmandu unit shared with its country, a grant under consent, a
+ * transfer waiting for an answer, and an earlier record of the same girl
+ * in Kathmandu for the re-trafficking watch.  Every name, number and story is
  * fictional, and says so.
  */
 #include <stdarg.h>
@@ -132,6 +133,8 @@ cli_demo_cases(struct db_conn *c, const struct crypto_keyring *kr,
 	    " \"exploitation_types\": [\"SexualExploitation\"],"
 	    " \"first_name\": \"Sita (fictional)\","
 	    " \"family_name\": \"Example\","
+	    " \"father_name\": \"Ram Example (fictional)\","
+	    " \"birth_year\": 2010, \"home_district\": \"Sindhupalchok\","
 	    " \"mobile_phone\": \"+9779800000001\"}");
 	memcpy(victim, d.last, sizeof(victim));
 	add(&d, "perpetrator",
@@ -214,6 +217,27 @@ cli_demo_cases(struct db_conn *c, const struct crypto_keyring *kr,
 		d.e = cases_transfer_request(c, &a, &d.r, orgs[KTM].id,
 					     "He moved to Nepal (fictional).",
 					     &errs);
+
+	/* A year earlier the Kathmandu unit met the same girl at the border,
+	 * her name written in Devanagari: the re-trafficking watch tells
+	 * both organisations of a possible match, and nothing more. */
+	d.w.user_id = investigator;
+	open_case(&d, &orgs[KTM], LEVEL_ORG,
+		  "{\"reference\": \"KTM-2025-031 (fictional)\","
+		  " \"status\": \"FollowUp\"}");
+	add(&d, "victim",
+	    "{\"gender\": \"Feminine\", \"age_band\": \"12-17\","
+	    " \"citizenship\": [\"NP\"], \"trafficking_status\": "
+	    "\"PossibleVictimOfTrafficking\", \"exploitation_types\": "
+	    "[\"Unknown\"], \"first_name\": \"सीता (fictional)\","
+	    " \"family_name\": \"Example\","
+	    " \"father_name\": \"राम Example (fictional)\","
+	    " \"birth_year\": 2010, \"home_district\": \"सिन्धुपाल्चोक\","
+	    " \"mobile_phone\": \"+9779800000001\"}");
+	add(&d, "timeline",
+	    "{\"type\": \"Rescue\", \"date\": \"%s\", \"by\": \"Border "
+	    "checkpoint (fictional)\"}",
+	    day(&a, -560));
 
 	/* The Kathmandu unit's scam-compound case, shared with Nepal. */
 	d.w.user_id = investigator;

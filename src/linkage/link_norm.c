@@ -487,9 +487,16 @@ date(const char *ascii, bool year_only, struct buf *out)
 static bool
 gender(const char *in, const char *ascii, struct buf *out)
 {
-	static const char *const female[] = { "f",    "female", "woman",
-					      "girl", "w",	NULL };
-	static const char *const male[] = { "m", "male", "man", "boy", NULL };
+	/* HTCDS's values among them: a transgender woman recorded as
+	 * Feminine by one agency is the same person to another. */
+	static const char *const female[] = { "f",	  "female",
+					      "feminine", "transgenderfeminine",
+					      "woman",	  "girl",
+					      "w",	  NULL };
+	static const char *const male[] = { "m",	 "male",
+					    "masculine", "transgendermasculine",
+					    "man",	 "boy",
+					    NULL };
 	/* Female and male in Nepali/Hindi, Bengali, Sinhala and Tamil. */
 	static const char *const female_native[] = {
 		"महिला", "स्त्री", "মহিলা", "নারী", "ස්ත්‍රී",
@@ -497,7 +504,7 @@ gender(const char *in, const char *ascii, struct buf *out)
 	};
 	static const char *const male_native[] = { "पुरुष", "পুরুষ", "පුරුෂ", "ஆண்",
 						   NULL };
-	char w[16];
+	char w[32];
 	size_t n = 0;
 
 	for (const char *p = ascii; *p && n + 1 < sizeof(w); p++)
@@ -516,7 +523,8 @@ gender(const char *in, const char *ascii, struct buf *out)
 	for (size_t i = 0; male_native[i]; i++)
 		if (strstr(in, male_native[i]))
 			return buf_adds(out, "m");
-	if (!strcmp(w, "x") || !strcmp(w, "other") || !strcmp(w, "transgender"))
+	if (!strcmp(w, "x") || !strcmp(w, "other") ||
+	    !strcmp(w, "transgender") || !strcmp(w, "nonconforming"))
 		return buf_adds(out, "x");
 	return false;
 }

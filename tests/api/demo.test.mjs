@@ -102,11 +102,11 @@ test('the Pune shelter was mentioned in the forum\'s discussion and told of its 
     await new Promise((r) => setTimeout(r, 100));
   }
   const events = inbox.items.map((n) => n.event).sort();
-  assert.deepEqual(events, ['action.assigned', 'action.assigned', 'followup.due', 'mention']);
+  assert.deepEqual(events, ['action.assigned', 'action.assigned', 'followup.due', 'linkage.match', 'mention']);
   const due = inbox.items.find((n) => n.event === 'followup.due');
   assert.equal(due.record_kind, 'case', 'the overdue follow-up of a case');
   const count = ok(await call('GET', '/api/v1/notifications/count', { session: s }), 200, 'count');
-  assert.equal(count.unread, 4);
+  assert.equal(count.unread, 5);
   const mention = inbox.items.find((n) => n.event === 'mention');
   const thread = ok(await call('GET', `/api/v1/threads?record_kind=meeting&record_id=${mention.record_id}`, { session: s }), 200, 'thread');
   assert.equal(thread.items.length, 2);
@@ -150,6 +150,19 @@ test('the demo cases: the shelter\'s two, one overdue and offered to Kathmandu; 
   assert.ok(nepal.includes('KTM-CYB-007 (fictional)'));
   const colombo = ok(await call('GET', '/api/v1/cases', { session: await as('analyst') }), 200, 'Colombo\'s list').items;
   assert.deepEqual(colombo, [], 'Colombo sees none of them');
+});
+
+test('the demo\'s re-trafficking watch: the girl recorded in Pune and, a year earlier, in Devanagari in Kathmandu', async () => {
+  const pune = ok(await call('GET', '/api/v1/linkage/alerts', { session: await as('case_worker') }), 200, 'Pune\'s alerts').items;
+  assert.equal(pune.length, 1);
+  assert.equal(pune[0].state, 'open');
+  const ours = pune[0].sides.find((x) => x.yours);
+  const theirs = pune[0].sides.find((x) => !x.yours);
+  assert.equal(ours.case_reference, 'PUNE-2026-014 (fictional)');
+  assert.deepEqual([theirs.org_country, theirs.gender, theirs.age_band, theirs.case_reference], ['NP', 'Feminine', '12-17', undefined]);
+  const ktm = ok(await call('GET', '/api/v1/linkage/alerts', { session: await as('investigator') }), 200, 'Kathmandu\'s alerts').items;
+  assert.equal(ktm[0].id, pune[0].id);
+  assert.equal(ktm[0].sides.find((x) => x.yours).case_reference, 'KTM-2025-031 (fictional)');
 });
 
 test('the demo directory: six services; the shelter\'s address only for Pune and Kathmandu, which may refer there', async () => {

@@ -209,7 +209,11 @@ dates_phones_and_genders(void **state)
 	assert_string_equal(norm(LINK_NORM_PHONE, "०९८१२३४०४७१"), "12340471");
 	assert_string_equal(norm(LINK_NORM_PHONE, "০১৭০০০০৪৭০২"), "00004702");
 	assert_string_equal(norm(LINK_NORM_PHONE, "12345"), "");
-	assert_string_equal(norm(LINK_NORM_GENDER, "Feminine"), "");
+	assert_string_equal(norm(LINK_NORM_GENDER, "Feminine"), "f");
+	assert_string_equal(norm(LINK_NORM_GENDER, "TransgenderFeminine"), "f");
+	assert_string_equal(norm(LINK_NORM_GENDER, "Masculine"), "m");
+	assert_string_equal(norm(LINK_NORM_GENDER, "NonConforming"), "x");
+	assert_string_equal(norm(LINK_NORM_GENDER, "Unknown"), "");
 	assert_string_equal(norm(LINK_NORM_GENDER, "Female"), "f");
 	assert_string_equal(norm(LINK_NORM_GENDER, "F"), "f");
 	assert_string_equal(norm(LINK_NORM_GENDER, "महिला"), "f");
