@@ -17,6 +17,7 @@ import * as org from './pages/org.js';
 import * as orgs from './pages/orgs.js';
 import * as practice from './pages/practice.js';
 import * as practices from './pages/practices.js';
+import * as matches from './pages/matches.js';
 import * as referrals from './pages/referrals.js';
 import * as service from './pages/service.js';
 import * as services from './pages/services.js';
@@ -27,7 +28,7 @@ import * as webhooks from './pages/webhooks.js';
 const routes = {
 	signin, enrol, orgs, org, users, audit, account, webhooks,
 	meetings, meeting, actions, action, practices, practice, inbox,
-	cases, case: caseRecord, services, service, referrals,
+	cases, case: caseRecord, services, service, referrals, matches,
 };
 const home = 'orgs';
 // What anyone may open without signing in: the public good practices.

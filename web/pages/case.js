@@ -46,6 +46,8 @@ const referralTrail = {
 	'referral.in_progress': 'referrals.trail.in_progress',
 	'referral.completed': 'referrals.trail.completed',
 	'referral.withdrawn': 'referrals.trail.withdrawn',
+	'linkage.same': 'matches.trail.same',
+	'linkage.not_same': 'matches.trail.not_same',
 };
 
 const enc = encodeURIComponent;

@@ -1,6 +1,7 @@
 // The inbox: what happened that concerns you or your organisation, newest
 // first, one sentence each with a link to the record (a referral: the
-// referrals page); unread ones marked.
+// referrals page; a possible match: the matches page, named by the
+// reader's own case); unread ones marked.
 // Opening one marks it read; "Mark all read" does so for every one.
 import { api, query } from '../api.js';
 import { directory } from '../coord.js';
@@ -29,6 +30,8 @@ const sentences = {
 	'referral.completed': 'inbox.event.referral_completed',
 	'referral.withdrawn': 'inbox.event.referral_withdrawn',
 	'referral.escalated': 'inbox.event.referral_escalated',
+	'linkage.match': 'inbox.event.linkage_match',
+	'linkage.decided': 'inbox.event.linkage_decided',
 };
 
 // Record kind -> its page, its API path, and its words without a title.
@@ -38,6 +41,7 @@ const kinds = {
 	practice: { route: 'practice', path: '/practices/', words: 'inbox.kind.practice' },
 	case: { route: 'case', path: '/cases/', words: 'inbox.kind.case' },
 	referral: { route: 'referrals', path: '/referrals/', words: 'inbox.kind.referral' },
+	linkage_alert: { route: 'matches', path: '/linkage/alerts/', words: 'inbox.kind.linkage_alert' },
 };
 
 /**
@@ -50,6 +54,13 @@ async function referralTitle(id) {
 		return null;
 	const c = await api('GET', `/cases/${encodeURIComponent(r.data.case_id)}`);
 	return c.ok ? t('inbox.referral_of', { ref: c.data.reference || t('cases.no_reference') }) : null;
+}
+
+/** A possible match is named by the reader's own case, never the other's. */
+async function matchTitle(id) {
+	const r = await api('GET', `/linkage/alerts/${encodeURIComponent(id)}`);
+	const ours = r.ok ? r.data.sides.find((s) => s.yours) : null;
+	return ours ? t('inbox.referral_of', { ref: ours.case_reference || t('cases.no_reference') }) : null;
 }
 
 const views = [
@@ -72,6 +83,8 @@ export async function render(view, ctx) {
 		const k = `${kind}:${id}`;
 		if (!titles.has(k) && kind === 'referral')
 			titles.set(k, referralTitle(id));
+		if (!titles.has(k) && kind === 'linkage_alert')
+			titles.set(k, matchTitle(id));
 		if (!titles.has(k))
 			titles.set(k, kinds[kind] ? api('GET', `${kinds[kind].path}${encodeURIComponent(id)}`).then((r) => (r.ok ? r.data.title ?? r.data.reference : null)) : Promise.resolve(null));
 		return titles.get(k);
