@@ -113,12 +113,11 @@ const struct db_stmt link_sql[LINK_SQL_COUNT] = {
 			   " popcount = excluded.popcount, clk = excluded.clk,"
 			   " encoded_at = excluded.encoded_at",
 			   NULL, NULL },
-	/* CLKs of schema $1 with a popcount in [$2, $3], of other cases. */
+	/* CLKs of schema $1 with a popcount in [$2, $3]. */
 	[LINK_CANDIDATES] = { "link_candidates",
 			      "SELECT person_id, case_id, popcount, clk"
 			      " FROM link_clks WHERE schema_version = $1"
-			      " AND popcount BETWEEN $2 AND $3"
-			      " AND case_id <> $4",
+			      " AND popcount BETWEEN $2 AND $3",
 			      NULL, NULL },
 	[LINK_ALERT_FIND] = { "link_alert_find",
 			      "SELECT id, state, score FROM link_alerts"

@@ -8,15 +8,19 @@
 #include "linkage/link_watch.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "cases/cases.h"
 #include "coord/coord.h"
 #include "linkage/link.h"
 #include "linkage/link_sql.h"
 #include "notify/notify.h"
 
-enum { BATCH = 100, RUN_MAX = 2000 };
+/* A round encodes BATCH persons and reads the stored CLKs once; a run
+ * stops after RUN_MAX persons (the next run, a minute on, goes on). */
+enum { BATCH = 100, RUN_MAX = 10000 };
 
 struct person_values {
 	const char *given, *surname, *father, *dob, *year, *gender, *district,
@@ -84,16 +88,28 @@ values_of(struct arena *a, const struct case_entry *p, struct person_values *v)
 		v->phone = text(s, "home_phone");
 }
 
+/* A person encoded in this round. */
+struct fresh {
+	char person[UUID_STR_LEN], case_id[UUID_STR_LEN];
+	uint64_t clk[LINK_BITS_MAX / 64];
+	uint32_t pop, min, max; /* the popcounts that could reach it */
+};
+
+/* A pair above the threshold: a fresh person and another. */
 struct match {
+	const struct fresh *f;
 	char person[UUID_STR_LEN], case_id[UUID_STR_LEN];
 	long long score; /* Dice, in ten-thousandths */
 };
 
 struct sweep {
 	const struct crypto_keyring *kr;
-	const struct link_schema *schema;
-	/* The person at hand. */
-	const char *person_id, *case_id;
+	struct link_schema *schema;
+	const char *person_id, *case_id; /* the person being encoded */
+	struct fresh fresh[BATCH];	 /* this round's, encoded */
+	size_t nfresh;
+	struct match *matches;
+	size_t nmatches, cap;
 	long long encoded, alerts;
 };
 
@@ -122,11 +138,11 @@ static enum err
 raise_alert(struct db_conn *c, struct arena *a, struct sweep *s,
 	    const struct match *m)
 {
-	bool swap = strcmp(s->person_id, m->person) > 0;
-	const char *pa = swap ? m->person : s->person_id;
-	const char *pb = swap ? s->person_id : m->person;
-	const char *ca = swap ? m->case_id : s->case_id;
-	const char *cb = swap ? s->case_id : m->case_id;
+	bool swap = strcmp(m->f->person, m->person) > 0;
+	const char *pa = swap ? m->person : m->f->person;
+	const char *pb = swap ? m->f->person : m->person;
+	const char *ca = swap ? m->case_id : m->f->case_id;
+	const char *cb = swap ? m->f->case_id : m->case_id;
 	struct db_arg args[7] = { db_text(pa), db_text(pb) };
 	char now[TIME_RFC3339_LEN], id[UUID_STR_LEN];
 	struct db_rows rows;
@@ -199,86 +215,159 @@ encode(struct db_conn *c, struct arena *a, struct sweep *s, uint64_t *clk,
 	return found;
 }
 
-/* The persons of other cases whose CLK is at least the threshold. */
+/*
+ * Every stored CLK that could reach the threshold with a fresh one, read
+ * once for the round, compared with each fresh person of another case.
+ */
 static enum err
-candidates(struct db_conn *c, struct arena *a, const struct sweep *s,
-	   const uint64_t *clk, uint32_t pop, struct match **out, size_t *n)
+scan(struct db_conn *c, struct sweep *s)
 {
 	const struct link_schema *sc = s->schema;
 	double t = sc->threshold;
-	struct db_arg args[4] = {
-		DB_INT(LINK_SCHEMA_VERSION),
-		DB_INT((long long)ceil(pop * t / (2 - t) - 1e-9)),
-		DB_INT((long long)floor(pop * (2 - t) / t + 1e-9)),
-		db_text(s->case_id),
-	};
+	uint32_t lo = UINT32_MAX, hi = 0;
 	uint64_t other[LINK_BITS_MAX / 64];
 	struct db_rows rows;
+	struct db_arg args[3];
 	struct buf b;
-	size_t cap = 8;
 
-	*n = 0;
-	*out = arena_alloc(a, cap * sizeof(**out));
+	s->nmatches = 0;
+	for (size_t i = 0; i < s->nfresh; i++) {
+		struct fresh *f = &s->fresh[i];
+
+		f->min = (uint32_t)ceil(f->pop * t / (2 - t) - 1e-9);
+		f->max = (uint32_t)floor(f->pop * (2 - t) / t + 1e-9);
+		lo = f->min < lo ? f->min : lo;
+		hi = f->max > hi ? f->max : hi;
+	}
+	args[0] = DB_INT(LINK_SCHEMA_VERSION);
+	args[1] = DB_INT(lo);
+	args[2] = DB_INT(hi);
 	buf_init(&b, LINK_BITS_MAX / 8);
-	db_query(c, &link_sql[LINK_CANDIDATES], args, 4, &rows);
+	db_query(c, &link_sql[LINK_CANDIDATES], args, 3, &rows);
 	while (db_next(&rows)) {
-		double d;
+		const char *case_id = db_col_text(&rows, 1);
+		uint32_t pop = (uint32_t)db_col_int(&rows, 2);
 
+		buf_reset(&b);
 		if (!db_col_blob(&rows, 3, &b) || b.len != sc->words * 8)
 			continue; /* another length: never compared */
 		memcpy(other, b.p, b.len);
-		d = link_dice(clk, other, sc->words);
-		if (d < t)
-			continue;
-		*out = arena_grow(a, *out, *n, &cap, sizeof(**out));
-		coord_copy((*out)[*n].person, UUID_STR_LEN,
-			   db_col_text(&rows, 0));
-		coord_copy((*out)[*n].case_id, UUID_STR_LEN,
-			   db_col_text(&rows, 1));
-		(*out)[(*n)++].score = (long long)floor(d * 10000 + 0.5);
+		for (size_t i = 0; i < s->nfresh; i++) {
+			const struct fresh *f = &s->fresh[i];
+			struct match *m;
+			double d;
+
+			if (pop < f->min || pop > f->max ||
+			    !strcmp(case_id, f->case_id))
+				continue;
+			d = link_dice(f->clk, other, sc->words);
+			if (d < t)
+				continue;
+			if (s->nmatches == s->cap) {
+				s->cap = s->cap ? 2 * s->cap : 16;
+				s->matches = xrealloc(s->matches,
+						      s->cap * sizeof(*m));
+			}
+			m = &s->matches[s->nmatches++];
+			m->f = f;
+			coord_copy(m->person, UUID_STR_LEN,
+				   db_col_text(&rows, 0));
+			coord_copy(m->case_id, UUID_STR_LEN, case_id);
+			m->score = (long long)floor(d * 10000 + 0.5);
+		}
 	}
 	buf_release(&b);
+	explicit_bzero(other, sizeof(other));
 	return db_err(db_rows_close(&rows));
 }
 
-/* Encodes s->person_id, stores its CLK and raises its alerts. */
+/* Encodes s->person_id and stores its CLK, keeping it for the scan. */
 static enum db_status
-watch_one(struct db_conn *c, void *arg)
+encode_tx(struct db_conn *c, void *arg)
 {
 	struct sweep *s = arg;
 	const struct link_schema *sc = s->schema;
-	uint64_t clk[LINK_BITS_MAX / 64];
+	struct fresh *f = &s->fresh[s->nfresh];
 	char now[TIME_RFC3339_LEN];
 	struct arena a;
-	struct match *m = NULL;
 	long long version = 0;
-	size_t n = 0;
-	uint32_t pop;
 	enum err e = ERR_OK;
 
 	arena_init(&a);
-	if (!encode(c, &a, s, clk, &version))
-		goto out; /* gone meanwhile: the next round forgets it */
-	pop = link_popcount(clk, sc->words);
-	time_rfc3339(time_now_ms(), now, sizeof(now));
-	{
-		struct db_arg args[6] = {
-			db_text(s->person_id), DB_INT(LINK_SCHEMA_VERSION),
-			DB_INT(pop),	       DB_BLOB(clk, sc->words * 8),
-			db_text(now),	       DB_INT(version),
-		};
+	if (encode(c, &a, s, f->clk, &version)) {
+		struct db_arg args[6];
 
+		f->pop = link_popcount(f->clk, sc->words);
+		time_rfc3339(time_now_ms(), now, sizeof(now));
+		args[0] = db_text(s->person_id);
+		args[1] = DB_INT(LINK_SCHEMA_VERSION);
+		args[2] = DB_INT(f->pop);
+		args[3] = DB_BLOB(f->clk, sc->words * 8);
+		args[4] = db_text(now);
+		args[5] = DB_INT(version);
 		e = db_err(db_exec(c, &link_sql[LINK_CLK_PUT], args, 6, NULL));
+		if (e == ERR_OK) {
+			coord_copy(f->person, sizeof(f->person), s->person_id);
+			coord_copy(f->case_id, sizeof(f->case_id), s->case_id);
+			s->nfresh++;
+		}
 	}
-	s->encoded++;
-	if (e == ERR_OK && pop)
-		e = candidates(c, &a, s, clk, pop, &m, &n);
-	for (size_t i = 0; e == ERR_OK && i < n; i++)
-		e = raise_alert(c, &a, s, &m[i]);
-out:
-	explicit_bzero(clk, sizeof(clk));
+	/* else gone meanwhile: the next round forgets it */
 	arena_release(&a);
 	return db_status_of(e);
+}
+
+static enum db_status
+raise_tx(struct db_conn *c, void *arg)
+{
+	struct sweep *s = arg;
+	struct arena a;
+	long long before = s->alerts;
+	enum err e = ERR_OK;
+
+	arena_init(&a);
+	for (size_t i = 0; e == ERR_OK && i < s->nmatches; i++)
+		e = raise_alert(c, &a, s, &s->matches[i]);
+	arena_release(&a);
+	if (e != ERR_OK)
+		s->alerts = before; /* rolled back */
+	return db_status_of(e);
+}
+
+/* One round: the next batch of stale persons after *after. */
+static enum err
+watch_round(struct db_conn *c, struct sweep *s, char after[UUID_STR_LEN],
+	    size_t *n)
+{
+	struct db_arg args[3] = { DB_INT(LINK_SCHEMA_VERSION), DB_INT(BATCH),
+				  db_text(after) };
+	char ids[BATCH][2][UUID_STR_LEN];
+	struct db_rows rows;
+	enum err e;
+
+	*n = 0;
+	db_query(c, &link_sql[LINK_STALE], args, 3, &rows);
+	while (*n < BATCH && db_next(&rows)) {
+		coord_copy(ids[*n][0], UUID_STR_LEN, db_col_text(&rows, 0));
+		coord_copy(ids[(*n)++][1], UUID_STR_LEN, db_col_text(&rows, 1));
+	}
+	e = db_err(db_rows_close(&rows));
+	if (e != ERR_OK || *n == 0)
+		return e;
+	s->nfresh = 0;
+	for (size_t i = 0; e == ERR_OK && i < *n; i++) {
+		s->person_id = ids[i][0];
+		s->case_id = ids[i][1];
+		e = db_err(db_tx_conn(c, encode_tx, s));
+	}
+	s->encoded += (long long)s->nfresh;
+	/* One read of the stored CLKs for the whole round. */
+	if (e == ERR_OK && s->nfresh)
+		e = scan(c, s);
+	if (e == ERR_OK && s->nmatches)
+		e = db_err(db_tx_conn(c, raise_tx, s));
+	coord_copy(after, UUID_STR_LEN, ids[*n - 1][0]);
+	return e;
 }
 
 enum err
@@ -286,49 +375,33 @@ link_watch_run(struct db *db, const struct crypto_keyring *kr,
 	       long long *encoded, long long *alerts)
 {
 	struct crypto_link_key *k = crypto_link_key_platform(kr);
-	struct link_schema *schema = link_schema_person(k);
-	struct sweep s = { .kr = kr, .schema = schema };
+	struct sweep *s = xcalloc(1, sizeof(*s)); /* CLKs: not on the stack */
 	struct db_conn *c = db_acquire(db);
-	enum err e = ERR_UNAVAILABLE;
 	char after[UUID_STR_LEN] = "";
-	long long done = 0;
+	enum err e = ERR_UNAVAILABLE;
+	size_t done = 0, n = BATCH;
 
-	if (!c)
-		goto out;
-	e = db_err(db_exec(c, &link_sql[LINK_FORGET_ERASED_ALERTS], NULL, 0,
-			   NULL));
-	if (e == ERR_OK)
-		e = db_err(db_exec(c, &link_sql[LINK_FORGET_ERASED], NULL, 0,
-				   NULL));
-	while (e == ERR_OK && done < RUN_MAX) {
-		struct db_arg args[3] = { DB_INT(LINK_SCHEMA_VERSION),
-					  DB_INT(BATCH), db_text(after) };
-		char ids[BATCH][2][UUID_STR_LEN];
-		struct db_rows rows;
-		size_t n = 0;
-
-		db_query(c, &link_sql[LINK_STALE], args, 3, &rows);
-		while (n < BATCH && db_next(&rows)) {
-			coord_copy(ids[n][0], UUID_STR_LEN,
-				   db_col_text(&rows, 0));
-			coord_copy(ids[n++][1], UUID_STR_LEN,
-				   db_col_text(&rows, 1));
+	s->kr = kr;
+	s->schema = link_schema_person(k);
+	if (c) {
+		e = db_err(db_exec(c, &link_sql[LINK_FORGET_ERASED_ALERTS],
+				   NULL, 0, NULL));
+		if (e == ERR_OK)
+			e = db_err(db_exec(c, &link_sql[LINK_FORGET_ERASED],
+					   NULL, 0, NULL));
+		/* The rest, if any, is the next run's. */
+		while (e == ERR_OK && n > 0 && done < RUN_MAX) {
+			e = watch_round(c, s, after, &n);
+			done += n;
 		}
-		e = db_err(db_rows_close(&rows));
-		if (e != ERR_OK || n == 0)
-			break;
-		for (size_t i = 0; e == ERR_OK && i < n; i++, done++) {
-			s.person_id = ids[i][0];
-			s.case_id = ids[i][1];
-			e = db_err(db_tx_conn(c, watch_one, &s));
-		}
-		coord_copy(after, sizeof(after), ids[n - 1][0]);
+		db_release(c);
 	}
-	db_release(c);
-out:
-	*encoded = s.encoded;
-	*alerts = s.alerts;
-	link_schema_free(schema);
+	*encoded = s->encoded;
+	*alerts = s->alerts;
+	explicit_bzero(s->fresh, sizeof(s->fresh));
+	free(s->matches);
+	link_schema_free(s->schema);
+	free(s);
 	crypto_link_key_free(k);
 	return e;
 }

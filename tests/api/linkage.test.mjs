@@ -93,6 +93,11 @@ let A;
 let K;
 
 test('the same person in two countries and two scripts raises one alert to both, with nothing identifying across', async () => {
+  // Others on the platform first: the watch reads every stored encoding.
+  for (const [i, name] of ['Kumari', 'Selvi', 'Nasrin'].entries()) {
+    await victim('colombo_writer', `LNK-CMB-${i}`, { first_name: name, family_name: 'Perera', birth_date: `199${i}-0${i + 1}-1${i}` });
+  }
+  await alerts('colombo_writer');
   A = await victim('case_worker', 'LNK-PUNE-1', puneFields);
   K = await victim('investigator', 'LNK-KTM-1', ktmFields);
   const mine = await alerts('case_worker');
