@@ -141,24 +141,6 @@ time_match(const struct link_set *a, const struct link_set *b, double t,
 	return true;
 }
 
-/* The SWAR popcount link_dice_scalar uses, for the loop below. */
-static uint32_t
-and_pop_plain(const uint64_t *a, const uint64_t *b)
-{
-	uint32_t c = 0;
-
-	for (unsigned i = 0; i < WORDS; i++) {
-		uint64_t x = a[i] & b[i];
-
-		x = x - ((x >> 1) & 0x5555555555555555ULL);
-		x = (x & 0x3333333333333333ULL) +
-		    ((x >> 2) & 0x3333333333333333ULL);
-		x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-		c += (uint32_t)((x * 0x0101010101010101ULL) >> 56);
-	}
-	return c;
-}
-
 /*
  * The plain loops over the first nq queries against all of b, 1 thread,
  * best of 3 passes: link_dice_scalar (three popcounts a pair), and the
@@ -189,8 +171,9 @@ time_scalar(const struct link_set *a, const struct link_set *b, size_t nq,
 		t0 = now();
 		for (size_t q = 0; q < nq; q++)
 			for (size_t c = 0; c < b->n; c++) {
-				uint32_t n = and_pop_plain(a->bits + q * WORDS,
-							   b->bits + c * WORDS);
+				uint32_t n = link_common_scalar(
+					a->bits + q * WORDS,
+					b->bits + c * WORDS, WORDS);
 
 				*sum_kept += 2.0 * n / (a->pop[q] + b->pop[c]);
 			}

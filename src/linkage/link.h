@@ -160,7 +160,13 @@ void link_match_blocked(const struct link_set *a, const struct link_set *b,
 /* Keeps a one-to-one subset of the pairs: best first, greedily. */
 void link_one_to_one(struct link_pairs *p);
 
-/* The scalar kernel, for benchmarks and tests of the vector ones. */
+/*
+ * The plain loops the kernels are measured against (no popcnt instruction,
+ * no vectors, as a portable build would compile them): |a & b|, and the
+ * Dice coefficient counting all three popcounts.
+ */
+uint32_t link_common_scalar(const uint64_t *a, const uint64_t *b,
+			    unsigned words);
 double link_dice_scalar(const uint64_t *a, const uint64_t *b, unsigned words);
 
 /* Which kernel link_dice uses here: "avx512", "avx2" or "popcnt"/"scalar". */

@@ -128,10 +128,8 @@ count_popcnt(const uint64_t *q, const uint64_t *c, size_t n, unsigned words,
 		out[i] = and_pop_popcnt(q, c, words);
 }
 
-/* The plain loop the kernels are measured against: no popcnt
- * instruction, no vectors, as a portable build would compile it. */
-static uint32_t
-and_pop_scalar(const uint64_t *a, const uint64_t *b, unsigned words)
+uint32_t
+link_common_scalar(const uint64_t *a, const uint64_t *b, unsigned words)
 {
 	uint32_t c = 0;
 
@@ -152,7 +150,7 @@ count_scalar(const uint64_t *q, const uint64_t *c, size_t n, unsigned words,
 	     uint32_t *out)
 {
 	for (size_t i = 0; i < n; i++, c += words)
-		out[i] = and_pop_scalar(q, c, words);
+		out[i] = link_common_scalar(q, c, words);
 }
 
 static and_pop_fn kernel;
@@ -177,7 +175,7 @@ choose_kernel(void)
 		counter = count_popcnt;
 		kernel_name = "popcnt";
 	} else {
-		kernel = and_pop_scalar;
+		kernel = link_common_scalar;
 		counter = count_scalar;
 		kernel_name = "scalar";
 	}
@@ -220,8 +218,9 @@ link_dice(const uint64_t *a, const uint64_t *b, unsigned words)
 double
 link_dice_scalar(const uint64_t *a, const uint64_t *b, unsigned words)
 {
-	return dice(and_pop_scalar(a, b, words), and_pop_scalar(a, a, words),
-		    and_pop_scalar(b, b, words));
+	return dice(link_common_scalar(a, b, words),
+		    link_common_scalar(a, a, words),
+		    link_common_scalar(b, b, words));
 }
 
 void

@@ -398,7 +398,7 @@ near_copies(const struct link_set *a, struct link_set *b, int flips)
 static void
 every_kernel_agrees_with_the_plain_loop(void **state)
 {
-	and_pop_fn kernels[4] = { and_pop_scalar, NULL, NULL, NULL };
+	and_pop_fn kernels[4] = { link_common_scalar, NULL, NULL, NULL };
 	size_t nk = 1;
 
 	(void)state;
