@@ -77,7 +77,7 @@ const { call, signInWithCode, signInPlain, addUser: addAccount, signInEnrolled }
 
 // ---- the vocabulary, restated from src/cases/cases_forms.c -------------------
 
-const identity = ['first_name', 'middle_name', 'family_name', 'aliases', 'birth_date', 'identity_number', 'email', 'home_phone',
+const identity = ['first_name', 'middle_name', 'family_name', 'father_name', 'aliases', 'birth_date', 'birth_year', 'home_district', 'identity_number', 'email', 'home_phone',
   'mobile_phone', 'mailing_street', 'mailing_city', 'mailing_state', 'mailing_postal_code', 'mailing_country'];
 const personalOf = {
   case: ['closure_reason'],
