@@ -214,6 +214,9 @@ sheet_csv_read(const void *p, size_t len,
 		*why = "the CSV reader could not start";
 		return false;
 	}
+	/* A byte-order mark, as spreadsheets write UTF-8 CSV, is no cell. */
+	if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+		i = 3;
 	/* Fed line by line, so that each record knows where it began. */
 	while (i < len && !r.stop && !r.too_wide) {
 		const char *nl = memchr(s + i, '\n', len - i);

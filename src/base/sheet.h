@@ -39,7 +39,8 @@ bool sheet_finish(struct sheet *s, struct buf *out);
 const char *sheet_type(enum sheet_format f);
 
 /*
- * Reads CSV text p[0..len) and calls row(cells, n, line, arg) for each
+ * Reads CSV text p[0..len) (a leading UTF-8 byte-order mark skipped) and
+ * calls row(cells, n, line, arg) for each
  * record (cells NUL-terminated, in parser memory valid during the call;
  * line: the record's first line, from 1).  row returns false to stop.
  * Returns false with a reason in *why when the text is not CSV.
