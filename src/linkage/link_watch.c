@@ -20,7 +20,7 @@
 
 /* A round encodes BATCH persons and reads the stored CLKs once; a run
  * stops after RUN_MAX persons (the next run, a minute on, goes on). */
-enum { BATCH = 100, RUN_MAX = 10000 };
+enum { BATCH = 100, RUN_MAX = 10000, ALERTS_MAX = 10 };
 
 struct person_values {
 	const char *given, *surname, *father, *dob, *year, *gender, *district,
@@ -208,11 +208,43 @@ encode(struct db_conn *c, struct arena *a, struct sweep *s, uint64_t *clk,
 				continue;
 			values_of(a, &r.persons[i], &v);
 			link_encode(s->schema, person_value, &v, clk);
+			/* A name alone (or no name) would match every namesake:
+			 * such a person is stored empty and matches nothing. */
+			if (!(v.given || v.surname) ||
+			    !(v.dob || v.year || v.father || v.phone ||
+			      v.district))
+				memset(clk, 0, s->schema->words * 8);
 			*version = r.persons[i].version;
 			found = true;
 		}
 	cases_release(&r);
 	return found;
+}
+
+static int
+by_person_score(const void *x, const void *y)
+{
+	const struct match *a = x, *b = y;
+
+	if (a->f != b->f)
+		return a->f < b->f ? -1 : 1;
+	return (a->score < b->score) - (a->score > b->score);
+}
+
+/* At most ALERTS_MAX matches a fresh person, the best: a common name in a
+ * large population must not flood both organisations with alerts. */
+static void
+keep_best(struct sweep *s)
+{
+	size_t o = 0, run = 0;
+
+	qsort(s->matches, s->nmatches, sizeof(*s->matches), by_person_score);
+	for (size_t i = 0; i < s->nmatches; i++) {
+		run = i && s->matches[i].f == s->matches[i - 1].f ? run + 1 : 0;
+		if (run < ALERTS_MAX)
+			s->matches[o++] = s->matches[i];
+	}
+	s->nmatches = o;
 }
 
 /*
@@ -278,6 +310,7 @@ scan(struct db_conn *c, struct sweep *s)
 	}
 	buf_release(&b);
 	explicit_bzero(other, sizeof(other));
+	keep_best(s);
 	return db_err(db_rows_close(&rows));
 }
 
@@ -306,7 +339,7 @@ encode_tx(struct db_conn *c, void *arg)
 		args[4] = db_text(now);
 		args[5] = DB_INT(version);
 		e = db_err(db_exec(c, &link_sql[LINK_CLK_PUT], args, 6, NULL));
-		if (e == ERR_OK) {
+		if (e == ERR_OK && f->pop) {
 			coord_copy(f->person, sizeof(f->person), s->person_id);
 			coord_copy(f->case_id, sizeof(f->case_id), s->case_id);
 			s->nfresh++;

@@ -17,6 +17,7 @@
 //     decision at a stale version is 409, a wrong one 422; "same" flags
 //     both cases TraffickedBefore and tells the other side.
 //  5. Erasing a case forgets its encodings and alerts.
+//  6. A name alone matches nobody; one person raises at most ten alerts.
 //
 // Every name, date and number here is made up.
 import assert from 'node:assert/strict';
@@ -198,4 +199,19 @@ test('erasing a case forgets its encodings and its alerts', async () => {
   assert.deepEqual(sql(env, `SELECT COUNT(*) FROM link_clks WHERE case_id = '${A.c.id}'`), [['0']]);
   problem(await call('GET', `/api/v1/linkage/alerts/${al.id}`, { session: s.investigator }), 404, 'the alert went with it');
   assert.deepEqual(await alerts('investigator'), []);
+});
+
+test('a name alone matches nobody; a name shared by many raises at most ten alerts for one person', async () => {
+  const lone = { first_name: 'Devi', family_name: 'Thapa' };
+  await victim('colombo_writer', 'LNK-CMB-LONE', lone);
+  await victim('case_worker', 'LNK-PUNE-LONE', lone);
+  assert.deepEqual(await alerts('case_worker'), [], 'a name and nothing else to go on: no alert');
+
+  const common = { first_name: 'Anita', family_name: 'Rai', birth_year: 1999 };
+  for (let i = 0; i < 12; i++) await victim('colombo_writer', `LNK-CMB-MANY-${i}`, common);
+  await alerts('colombo_writer');
+  await victim('case_worker', 'LNK-PUNE-MANY', common);
+  const mine = await alerts('case_worker');
+  assert.equal(mine.length, 10, 'the ten best of twelve');
+  for (const al of mine) assert.equal(al.sides.find((x) => x.yours).case_reference, 'LNK-PUNE-MANY (fictional)');
 });
