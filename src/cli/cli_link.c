@@ -365,7 +365,8 @@ print_pairs(struct link_pairs *p, const struct table *a, const struct table *b)
 {
 	bool ok;
 
-	qsort(p->v, p->n, sizeof(*p->v), by_rows);
+	if (p->n)
+		qsort(p->v, p->n, sizeof(*p->v), by_rows);
 	fputs("a_id,b_id,score\n", stdout);
 	for (size_t i = 0; i < p->n; i++) {
 		put_field(stdout, a->rows[p->v[i].a][0]);

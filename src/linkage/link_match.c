@@ -373,6 +373,8 @@ keep_top(struct link_pairs *p, size_t from, size_t top_k)
 {
 	size_t o = from;
 
+	if (p->n == from)
+		return; /* p->v may be NULL, which qsort may not take */
 	qsort(p->v + from, p->n - from, sizeof(*p->v), by_query_score);
 	for (size_t i = from, run = 0; i < p->n; i++) {
 		run = (i > from && p->v[i].a == p->v[i - 1].a) ? run + 1 : 0;
@@ -510,7 +512,8 @@ link_one_to_one(struct link_pairs *p)
 	}
 	used_a = xcalloc((size_t)max_a + 1, 1);
 	used_b = xcalloc((size_t)max_b + 1, 1);
-	qsort(p->v, p->n, sizeof(*p->v), by_score);
+	if (p->n)
+		qsort(p->v, p->n, sizeof(*p->v), by_score);
 	for (size_t i = 0; i < p->n; i++) {
 		if (used_a[p->v[i].a] || used_b[p->v[i].b])
 			continue;

@@ -238,6 +238,8 @@ keep_best(struct sweep *s)
 {
 	size_t o = 0, run = 0;
 
+	if (!s->nmatches)
+		return; /* and s->matches may be NULL, which qsort may not take */
 	qsort(s->matches, s->nmatches, sizeof(*s->matches), by_person_score);
 	for (size_t i = 0; i < s->nmatches; i++) {
 		run = i && s->matches[i].f == s->matches[i - 1].f ? run + 1 : 0;
