@@ -3,13 +3,16 @@
  * without a data directory or keyring.  Both files are encoded in the same
  * run under a fresh random key (or one derived from --key-file, for files
  * encoded apart), matched on Dice, one-to-one, and printed as
- * a_id,b_id,score.  Bad rows are reported on stderr and skipped.
+ * a_id,b_id,score.  Columns are found by name whatever its case
+ * (Given_Name is given_name).  Bad rows are reported on stderr and
+ * skipped.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -210,7 +213,7 @@ cell(const char *column, void *arg)
 	struct cell_lookup *l = arg;
 
 	for (size_t k = 1; k < l->t->ncols; k++)
-		if (!strcmp(l->t->header[k], column))
+		if (!strcasecmp(l->t->header[k], column))
 			return l->row[k];
 	return NULL;
 }
@@ -273,8 +276,8 @@ known_columns(const struct link_schema *s, const struct table *t)
 	for (size_t k = 1; k < t->ncols; k++)
 		for (size_t i = 0; i < s->nfeatures; i++)
 			for (size_t c = 0; c < s->features[i].ncolumns; c++)
-				if (!strcmp(s->features[i].columns[c],
-					    t->header[k]))
+				if (!strcasecmp(s->features[i].columns[c],
+						t->header[k]))
 					return true;
 	fprintf(stderr,
 		"atip link: %s: no column the schema reads (the "

@@ -96,13 +96,14 @@ test('--dedupe finds the records of one file that are the same person', () => {
   assert.deepEqual(pairs.map((p) => [p.a, p.b]), [['r1', 'r2']]);
 });
 
-test('CSV as spreadsheets write it: a byte-order mark, CRLF, every cell quoted, a comma inside one', () => {
+test('CSV as spreadsheets write it: a byte-order mark, CRLF, every cell quoted, a comma inside one, headers in capitals', () => {
   const dir = tempDir('atip-link-');
   const a = path.join(dir, 'a.csv');
   const b = path.join(dir, 'b.csv');
   const line = (cells) => cells.map((c) => `"${c.replaceAll('"', '""')}"`).join(',');
   const head = line(['id', 'given_name', 'surname', 'father_name', 'date_of_birth']);
-  fs.writeFileSync(a, `\ufeff${head}\r\n${line(['x,1', 'Kumari', 'Perera', 'Sunil Perera', '1987-06-30'])}\r\n`);
+  // Column names in another case are the same columns.
+  fs.writeFileSync(a, `\ufeff${head.toUpperCase()}\r\n${line(['x,1', 'Kumari', 'Perera', 'Sunil Perera', '1987-06-30'])}\r\n`);
   fs.writeFileSync(b, `\ufeff${head}\r\n${line(['y"2', 'කුමාරි', 'පෙරේරා', 'සුනිල් පෙරේරා', '1987-06-30'])}\r\n`);
   const r = atip(['link', a, b]);
   assert.equal(r.status, 0, r.stderr);
