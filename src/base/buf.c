@@ -151,3 +151,29 @@ str_to_i64(struct str s, long long min, long long max, long long *out)
 	*out = v;
 	return true;
 }
+
+bool
+buf_read_file(struct buf *b, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	bool ok = f != NULL;
+
+	while (ok && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (!buf_add(b, chunk, n)) {
+			errno = EFBIG;
+			ok = false;
+		}
+	if (ok && ferror(f)) {
+		errno = EIO;
+		ok = false;
+	}
+	if (f) {
+		int saved = errno;
+
+		fclose(f);
+		errno = saved;
+	}
+	return ok;
+}

@@ -58,6 +58,13 @@ void buf_reset(struct buf *b);
 /* Frees the buffer's memory. */
 void buf_release(struct buf *b);
 
+/*
+ * Appends the whole file at path.  False, with errno set, when it cannot
+ * be opened or read, or (EFBIG) when it would pass b's max; b then holds
+ * what was read so far.
+ */
+bool buf_read_file(struct buf *b, const char *path);
+
 /* Returns the contents as a heap string and empties b; caller frees. */
 char *buf_detach(struct buf *b, size_t *len);
 

@@ -117,21 +117,6 @@ sheet_row(struct sheet *s, const char *const *cells, size_t n)
 	return !s->failed;
 }
 
-static bool
-read_file(const char *path, struct buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-	bool ok = f != NULL;
-
-	while (ok && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		ok = buf_add(out, chunk, n);
-	if (f)
-		fclose(f);
-	return ok;
-}
-
 bool
 sheet_finish(struct sheet *s, struct buf *out)
 {
@@ -142,7 +127,7 @@ sheet_finish(struct sheet *s, struct buf *out)
 	} else {
 		ok = workbook_close(s->book) == LXW_NO_ERROR && ok;
 		buf_init(out, 0);
-		ok = ok && read_file(s->path, out);
+		ok = ok && buf_read_file(out, s->path);
 		unlink(s->path);
 	}
 	free(s);

@@ -129,32 +129,16 @@ on_row(char **cells, size_t n, long line, void *arg)
 static bool
 read_file(const char *path, size_t max, struct buf *out)
 {
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (!f) {
-		fprintf(stderr, "atip link: %s: %s\n", path, strerror(errno));
-		return false;
-	}
 	buf_init(out, max);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (!buf_add(out, chunk, n)) {
-			fprintf(stderr,
-				"atip link: %s: larger than %zu bytes\n", path,
-				max);
-			fclose(f);
-			buf_release(out);
-			return false;
-		}
-	if (ferror(f)) {
+	if (buf_read_file(out, path))
+		return true;
+	if (errno == EFBIG)
+		fprintf(stderr, "atip link: %s: larger than %zu bytes\n", path,
+			max);
+	else
 		fprintf(stderr, "atip link: %s: %s\n", path, strerror(errno));
-		fclose(f);
-		buf_release(out);
-		return false;
-	}
-	fclose(f);
-	return true;
+	buf_release(out);
+	return false;
 }
 
 static bool

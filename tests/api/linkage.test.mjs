@@ -156,8 +156,11 @@ test('only the two organisations\' case workers, investigators and admins see th
   ok(await call('GET', `/api/v1/linkage/alerts/${al.id}`, { session: s.org_admin }), 200, 'Kathmandu\'s org admin');
   problem(await call('GET', `/api/v1/linkage/alerts/${al.id}`, { session: s.colombo_writer }), 404, 'a third organisation');
   assert.deepEqual((await get('colombo_writer', '/api/v1/linkage/alerts')).items, [], 'a third organisation lists nothing');
+  problem(await call('POST', `/api/v1/linkage/alerts/${al.id}/decision`, { session: s.colombo_writer, body: { decision: 'not_same', version: al.version } }), 404, 'a third organisation decides nothing');
+  assert.equal((await get('case_worker', `/api/v1/linkage/alerts/${al.id}`)).state, 'open', 'and changes nothing');
   problem(await call('GET', '/api/v1/linkage/alerts/not-an-id', { session: s.case_worker }), 404, 'not an id');
   invalid(await call('GET', '/api/v1/linkage/alerts?state=maybe', { session: s.case_worker }), ['state'], 'unknown state');
+  invalid(await call('GET', '/api/v1/linkage/alerts?cursor=nonsense', { session: s.case_worker }), ['cursor'], 'a cursor never given');
 });
 
 test('a referral asks the other side (consent checked); a decision needs the version read; same person flags both cases', async () => {
