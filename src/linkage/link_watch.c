@@ -88,10 +88,11 @@ values_of(struct arena *a, const struct case_entry *p, struct person_values *v)
 		v->phone = text(s, "home_phone");
 }
 
-/* A person encoded in this round. */
+/* A person encoded in this round (pop 0: stored empty, matches nothing). */
 struct fresh {
 	char person[UUID_STR_LEN], case_id[UUID_STR_LEN];
 	uint64_t clk[LINK_BITS_MAX / 64];
+	long long version;	/* of the person encoded */
 	uint32_t pop, min, max; /* the popcounts that could reach it */
 };
 
@@ -249,9 +250,48 @@ keep_best(struct sweep *s)
 	s->nmatches = o;
 }
 
+static bool
+is_fresh(const struct sweep *s, const char *person)
+{
+	for (size_t i = 0; i < s->nfresh; i++)
+		if (!strcmp(s->fresh[i].person, person))
+			return true;
+	return false;
+}
+
+/* Compares fresh person f with another of another case, keeping a match
+ * above the threshold; a stored CLK of a fresh person is its old one,
+ * compared in memory instead. */
+static void
+compare(struct sweep *s, const struct fresh *f, bool stored, const char *person,
+	const char *case_id, uint32_t pop, const uint64_t *clk)
+{
+	const struct link_schema *sc = s->schema;
+	struct match *m;
+	double d;
+
+	if (!f->pop || pop < f->min || pop > f->max ||
+	    !strcmp(case_id, f->case_id))
+		return;
+	d = link_dice(f->clk, clk, sc->words);
+	if (d < sc->threshold || (stored && is_fresh(s, person)))
+		return;
+	if (s->nmatches == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 16;
+		s->matches = xrealloc(s->matches, s->cap * sizeof(*m));
+	}
+	m = &s->matches[s->nmatches++];
+	m->f = f;
+	coord_copy(m->person, UUID_STR_LEN, person);
+	coord_copy(m->case_id, UUID_STR_LEN, case_id);
+	m->score = (long long)floor(d * 10000 + 0.5);
+}
+
 /*
  * Every stored CLK that could reach the threshold with a fresh one, read
- * once for the round, compared with each fresh person of another case.
+ * once for the round, and the round's fresh persons among themselves,
+ * compared with each fresh person of another case.  A fresh person's own
+ * earlier CLK is of its own case: never compared.
  */
 static enum err
 scan(struct db_conn *c, struct sweep *s)
@@ -270,8 +310,20 @@ scan(struct db_conn *c, struct sweep *s)
 
 		f->min = (uint32_t)ceil(f->pop * t / (2 - t) - 1e-9);
 		f->max = (uint32_t)floor(f->pop * (2 - t) / t + 1e-9);
-		lo = f->min < lo ? f->min : lo;
-		hi = f->max > hi ? f->max : hi;
+		if (f->pop) {
+			lo = f->min < lo ? f->min : lo;
+			hi = f->max > hi ? f->max : hi;
+		}
+	}
+	for (size_t i = 0; i < s->nfresh; i++)
+		for (size_t j = 0; j < s->nfresh; j++)
+			if (i != j)
+				compare(s, &s->fresh[i], false,
+					s->fresh[j].person, s->fresh[j].case_id,
+					s->fresh[j].pop, s->fresh[j].clk);
+	if (lo > hi) {
+		keep_best(s);
+		return ERR_OK; /* nobody to match */
 	}
 	args[0] = DB_INT(LINK_SCHEMA_VERSION);
 	args[1] = DB_INT(lo);
@@ -286,29 +338,9 @@ scan(struct db_conn *c, struct sweep *s)
 		if (!db_col_blob(&rows, 3, &b) || b.len != sc->words * 8)
 			continue; /* another length: never compared */
 		memcpy(other, b.p, b.len);
-		for (size_t i = 0; i < s->nfresh; i++) {
-			const struct fresh *f = &s->fresh[i];
-			struct match *m;
-			double d;
-
-			if (pop < f->min || pop > f->max ||
-			    !strcmp(case_id, f->case_id))
-				continue;
-			d = link_dice(f->clk, other, sc->words);
-			if (d < t)
-				continue;
-			if (s->nmatches == s->cap) {
-				s->cap = s->cap ? 2 * s->cap : 16;
-				s->matches = xrealloc(s->matches,
-						      s->cap * sizeof(*m));
-			}
-			m = &s->matches[s->nmatches++];
-			m->f = f;
-			coord_copy(m->person, UUID_STR_LEN,
-				   db_col_text(&rows, 0));
-			coord_copy(m->case_id, UUID_STR_LEN, case_id);
-			m->score = (long long)floor(d * 10000 + 0.5);
-		}
+		for (size_t i = 0; i < s->nfresh; i++)
+			compare(s, &s->fresh[i], true, db_col_text(&rows, 0),
+				case_id, pop, other);
 	}
 	buf_release(&b);
 	explicit_bzero(other, sizeof(other));
@@ -316,50 +348,52 @@ scan(struct db_conn *c, struct sweep *s)
 	return db_err(db_rows_close(&rows));
 }
 
-/* Encodes s->person_id and stores its CLK, keeping it for the scan. */
+/* Encodes s->person_id into the round's next fresh slot. */
 static enum db_status
 encode_tx(struct db_conn *c, void *arg)
 {
 	struct sweep *s = arg;
-	const struct link_schema *sc = s->schema;
 	struct fresh *f = &s->fresh[s->nfresh];
-	char now[TIME_RFC3339_LEN];
 	struct arena a;
-	long long version = 0;
-	enum err e = ERR_OK;
 
 	arena_init(&a);
-	if (encode(c, &a, s, f->clk, &version)) {
-		struct db_arg args[6];
-
-		f->pop = link_popcount(f->clk, sc->words);
-		time_rfc3339(time_now_ms(), now, sizeof(now));
-		args[0] = db_text(s->person_id);
-		args[1] = DB_INT(LINK_SCHEMA_VERSION);
-		args[2] = DB_INT(f->pop);
-		args[3] = DB_BLOB(f->clk, sc->words * 8);
-		args[4] = db_text(now);
-		args[5] = DB_INT(version);
-		e = db_err(db_exec(c, &link_sql[LINK_CLK_PUT], args, 6, NULL));
-		if (e == ERR_OK && f->pop) {
-			coord_copy(f->person, sizeof(f->person), s->person_id);
-			coord_copy(f->case_id, sizeof(f->case_id), s->case_id);
-			s->nfresh++;
-		}
+	if (encode(c, &a, s, f->clk, &f->version)) {
+		f->pop = link_popcount(f->clk, s->schema->words);
+		coord_copy(f->person, sizeof(f->person), s->person_id);
+		coord_copy(f->case_id, sizeof(f->case_id), s->case_id);
+		s->nfresh++;
 	}
 	/* else gone meanwhile: the next round forgets it */
 	arena_release(&a);
-	return db_status_of(e);
+	return DB_OK;
 }
 
+/*
+ * Stores the round's CLKs and raises its alerts, together: a person
+ * counts as watched only once its alerts are raised, so a crash between
+ * the two cannot lose one.
+ */
 static enum db_status
-raise_tx(struct db_conn *c, void *arg)
+commit_tx(struct db_conn *c, void *arg)
 {
 	struct sweep *s = arg;
+	char now[TIME_RFC3339_LEN];
 	struct arena a;
 	long long before = s->alerts;
 	enum err e = ERR_OK;
 
+	time_rfc3339(time_now_ms(), now, sizeof(now));
+	for (size_t i = 0; e == ERR_OK && i < s->nfresh; i++) {
+		const struct fresh *f = &s->fresh[i];
+		struct db_arg args[6] = { db_text(f->person),
+					  DB_INT(LINK_SCHEMA_VERSION),
+					  DB_INT(f->pop),
+					  DB_BLOB(f->clk, s->schema->words * 8),
+					  db_text(now),
+					  DB_INT(f->version) };
+
+		e = db_err(db_exec(c, &link_sql[LINK_CLK_PUT], args, 6, NULL));
+	}
 	arena_init(&a);
 	for (size_t i = 0; e == ERR_OK && i < s->nmatches; i++)
 		e = raise_alert(c, &a, s, &s->matches[i]);
@@ -395,12 +429,14 @@ watch_round(struct db_conn *c, struct sweep *s, char after[UUID_STR_LEN],
 		s->case_id = ids[i][1];
 		e = db_err(db_tx_conn(c, encode_tx, s));
 	}
-	s->encoded += (long long)s->nfresh;
 	/* One read of the stored CLKs for the whole round. */
 	if (e == ERR_OK && s->nfresh)
 		e = scan(c, s);
-	if (e == ERR_OK && s->nmatches)
-		e = db_err(db_tx_conn(c, raise_tx, s));
+	if (e == ERR_OK && s->nfresh)
+		e = db_err(db_tx_conn(c, commit_tx, s));
+	if (e == ERR_OK)
+		for (size_t i = 0; i < s->nfresh; i++)
+			s->encoded += s->fresh[i].pop > 0;
 	coord_copy(after, UUID_STR_LEN, ids[*n - 1][0]);
 	return e;
 }
