@@ -7,9 +7,13 @@ DESTDIR ?=
 
 PKGS := libmicrohttpd jansson sqlite3 libpq icu-uc icu-i18n libsodium liboath libqrencode libmagic libcmark libcurl xlsxwriter libseccomp
 CC ?= cc
+CXX ?= g++
 OPT ?= -O2 -g
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wwrite-strings -Wvla -Wformat=2 \
+	-fstack-protector-strong
+# The C++ shims (src/*/*.cc, over C++-only libraries) as near as C++ allows.
+CXXWARN := -std=c++17 -Wall -Wextra -Wshadow -Wformat=2 \
 	-fstack-protector-strong
 BUILD ?= build
 ifeq ($(SAN),1)
@@ -21,16 +25,21 @@ LDHARDEN := -pie -Wl,-z,relro,-z,now
 endif
 ifeq ($(WERROR),1)
 WARN += -Werror
+CXXWARN += -Werror
 endif
 
 CPPFLAGS += -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS))
 CFLAGS += $(OPT) $(WARN) $(HARDEN) -MMD -MP
+CXXFLAGS += $(OPT) $(CXXWARN) $(HARDEN) -MMD -MP
 LDFLAGS += $(HARDEN) $(LDHARDEN)
-LDLIBS += $(shell pkg-config --libs $(PKGS)) -lcsv -lpthread -lm
+# libphonenumber (no pkg-config file) is C++: the C link adds its runtime.
+LDLIBS += $(shell pkg-config --libs $(PKGS)) -lphonenumber -lcsv -lpthread \
+	-lm -lstdc++
 
 SRC := $(wildcard src/*/*.c) src/routes.c
+CXXSRC := $(wildcard src/*/*.cc)
 GEN := $(BUILD)/gen/blocklist.c $(BUILD)/gen/gazetteer.c $(BUILD)/gen/translit.c
-OBJ := $(SRC:%.c=$(BUILD)/%.o) $(GEN:.c=.o)
+OBJ := $(SRC:%.c=$(BUILD)/%.o) $(CXXSRC:%.cc=$(BUILD)/%.o) $(GEN:.c=.o)
 MAIN := $(BUILD)/src/main.o
 UNIT := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
@@ -49,6 +58,10 @@ $(BUILD)/atip: $(OBJ) $(MAIN)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
 
 # The common-password list, compiled in (data/passwords/README.md).
 $(BUILD)/gen/blocklist.c: data/passwords/john-password.lst scripts/gen-blocklist
@@ -87,17 +100,28 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(OBJ)
 		$(filter-out $(addprefix $(BUILD)/,$(INCLUDED_$*)),$(OBJ)) \
 		$(LDLIBS) -lcmocka
 
-# libFuzzer targets (clang), with ASan and UBSan.
+# libFuzzer targets (clang), with ASan and UBSan.  The C++ shims are
+# compiled apart (clang++, instrumented but not given libFuzzer's main) and
+# linked in; vptr checks would need the C++ UBSan runtime the C link lacks.
 FUZZ := $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SRC := $(filter-out src/main.c,$(SRC))
+FUZZ_CXXOBJ := $(CXXSRC:src/%.cc=build/fuzz/obj/%.o)
 fuzz: $(FUZZ)
 
-build/fuzz/%: fuzz/%.c $(FUZZ_SRC) build/gen/blocklist.c build/gen/gazetteer.c \
-		build/gen/translit.c
+build/fuzz/obj/%.o: src/%.cc
+	@mkdir -p $(dir $@)
+	clang++ -g -O1 -std=c++17 -D_GNU_SOURCE -Isrc \
+		$(shell pkg-config --cflags $(PKGS)) \
+		-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=vptr \
+		-c -o $@ $<
+
+build/fuzz/%: fuzz/%.c $(FUZZ_SRC) $(FUZZ_CXXOBJ) build/gen/blocklist.c \
+		build/gen/gazetteer.c build/gen/translit.c
 	@mkdir -p $(dir $@)
 	clang -g -O1 -std=c11 -D_GNU_SOURCE -Isrc \
 		$(shell pkg-config --cflags $(PKGS)) \
 		-fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRC) \
+		$(FUZZ_CXXOBJ) \
 		build/gen/blocklist.c build/gen/gazetteer.c build/gen/translit.c \
 		$(LDLIBS)
 
@@ -105,7 +129,7 @@ check-src:
 	scripts/check-src
 
 format:
-	clang-format -i $(wildcard src/*.c src/*/*.c src/*.h src/*/*.h tests/unit/*.[ch] fuzz/*.c)
+	clang-format -i $(wildcard src/*.c src/*/*.c src/*/*.cc src/*.h src/*/*.h tests/unit/*.[ch] fuzz/*.c)
 
 install: atip
 	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/web

@@ -24,6 +24,9 @@
 #include "notify/notify.h"
 #include "notify/notify_http.h"
 #include "ops/ops.h"
+#include "intel/intel.h"
+#include "intel/intel_http.h"
+#include "intel/intel_sql.h"
 #include "linkage/link_http.h"
 #include "linkage/link_watch.h"
 #include "referrals/referrals.h"
@@ -593,6 +596,85 @@ const struct http_route app_routes[] = {
 	  "Withdraw an open referral (the referring organisation's writers)",
 	  "referrals", "{\"type\":\"object\",\"required\":[\"id\"]}",
 	  "{\"type\":\"object\"}" },
+	{ "GET", "/api/v1/reports", intel_http_reports_list, HTTP_DB, "intel",
+	  "Intel reports you may see, newest first (filters: exploitation_type, platform, place (ISO 3166-1 or -2), org_id)",
+	  "intel", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "POST", "/api/v1/reports", intel_http_report_create,
+	  HTTP_BODY | HTTP_DB, "intel",
+	  "Write an intel report: title, narrative, period, places, exploitation types, platforms, Admiralty reliability (A-F) and credibility (1-6), TLP, handling code (H0-H3), distribution, linked cases, and indicators",
+	  "intel", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"title\"]}" },
+	{ "GET", "/api/v1/reports/{id}", intel_http_report_get, HTTP_DB,
+	  "intel",
+	  "One report with its indicators (each with how many other reports you may see hold it), linked cases you may see and platform requests",
+	  "intel", "{\"type\":\"object\",\"required\":[\"id\"]}", NULL },
+	{ "PATCH", "/api/v1/reports/{id}", intel_http_report_update,
+	  HTTP_BODY | HTTP_DB, "intel", "Change a report (with its version)",
+	  "intel", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"version\"]}" },
+	{ "DELETE", "/api/v1/reports/{id}", intel_http_report_delete, HTTP_DB,
+	  "intel", "Delete a report with its indicators and requests", "intel",
+	  NULL, NULL },
+	{ "POST", "/api/v1/reports/{id}/indicators", intel_http_indicators_add,
+	  HTTP_BODY | HTTP_DB, "intel",
+	  "Add indicators (type, value, qualifier, note), normalised; each answers what it correlates with at once",
+	  "intel", "{\"type\":\"object\",\"required\":[\"items\"]}",
+	  "{\"type\":\"object\",\"required\":[\"indicators\"]}" },
+	{ "GET", "/api/v1/reports/{id}/indicators/{indicator_id}",
+	  intel_http_indicator_get, HTTP_DB, "intel",
+	  "One indicator: the reports you may see holding the same value (sightings), the others counted by organisation where their TLP allows, linked cases you may see",
+	  "intel", "{\"type\":\"object\",\"required\":[\"id\"]}", NULL },
+	{ "DELETE", "/api/v1/reports/{id}/indicators/{indicator_id}",
+	  intel_http_indicator_delete, HTTP_DB, "intel",
+	  "Remove an indicator from a report", "intel", NULL, NULL },
+	{ "GET", "/api/v1/reports/{id}/requests", intel_http_requests_list,
+	  HTTP_DB, "intel",
+	  "Preservation and takedown requests made to platforms about a report",
+	  "intel", "{\"type\":\"object\",\"required\":[\"items\"]}", NULL },
+	{ "POST", "/api/v1/reports/{id}/requests", intel_http_request_create,
+	  HTTP_BODY | HTTP_DB, "intel",
+	  "Record a preservation or takedown request: platform, kind, target, sent_on, status, reference, response",
+	  "intel", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"platform\",\"kind\",\"target\"]}" },
+	{ "PATCH", "/api/v1/reports/{id}/requests/{request_id}",
+	  intel_http_request_update, HTTP_BODY | HTTP_DB, "intel",
+	  "Change a platform request: its status and the platform's answer (with its version)",
+	  "intel", "{\"type\":\"object\",\"required\":[\"id\"]}",
+	  "{\"type\":\"object\",\"required\":[\"version\"]}" },
+	{ "GET", "/api/v1/reports/{id}/graph", intel_http_graph, HTTP_DB,
+	  "intel",
+	  "The network around a report: reports, values and cases you may see, connected (format=svg for a picture)",
+	  "intel", "{\"type\":\"object\",\"required\":[\"nodes\"]}", NULL },
+	{ "POST", "/api/v1/indicators/search", intel_http_search,
+	  HTTP_BODY | HTTP_DB, "intel",
+	  "Look a value up in any format (type optional): the reports you may see that hold it, the others counted where allowed",
+	  "intel", "{\"type\":\"object\",\"required\":[\"items\"]}",
+	  "{\"type\":\"object\",\"required\":[\"value\"]}" },
+	{ "POST", "/api/v1/indicators/extract", intel_http_extract,
+	  HTTP_BODY | HTTP_DB, "intel",
+	  "Propose the indicators found in pasted text (a chat log, an ad) for an analyst to confirm",
+	  "intel", "{\"type\":\"object\",\"required\":[\"items\"]}",
+	  "{\"type\":\"object\",\"required\":[\"text\"]}" },
+	{ "POST", "/api/v1/indicators/path", intel_http_path,
+	  HTTP_BODY | HTTP_DB, "intel",
+	  "The shortest chain of reports, values and cases you may see between two values",
+	  "intel", "{\"type\":\"object\",\"required\":[\"nodes\"]}",
+	  "{\"type\":\"object\",\"required\":[\"from\",\"to\"]}" },
+	{ "GET", "/api/v1/stix/reports/{id}", intel_http_stix_report, HTTP_DB,
+	  "intel",
+	  "A report as a STIX 2.1 bundle (report, indicators, identity, TLP 2.0 marking; x_atip_ properties); person names never leave",
+	  "stix", "{\"type\":\"object\",\"required\":[\"type\",\"objects\"]}",
+	  NULL },
+	{ "POST", "/api/v1/stix/export", intel_http_stix_export,
+	  HTTP_BODY | HTTP_DB, "intel",
+	  "Several reports (report_ids) as one STIX 2.1 bundle", "stix",
+	  "{\"type\":\"object\",\"required\":[\"type\",\"objects\"]}",
+	  "{\"type\":\"object\",\"required\":[\"report_ids\"]}" },
+	{ "POST", "/api/v1/stix/import", intel_http_stix_import,
+	  HTTP_BODY | HTTP_DB, "intel",
+	  "Import a STIX 2.1 bundle as reports of your organisation (all or nothing; invalid bundles refused with the JSON pointer of what is wrong; objects atip does not hold listed as skipped)",
+	  "stix", "{\"type\":\"object\",\"required\":[\"reports\"]}",
+	  "{\"type\":\"object\",\"required\":[\"type\",\"objects\"]}" },
 	{ "GET", "/api/v1/openapi.json", ops_openapi, 0, NULL,
 	  "This OpenAPI 3.1 document", "ops", "{\"type\":\"object\"}", NULL },
 };
@@ -670,6 +752,7 @@ static const struct {
 	{ "file keys", files_rewrap },
 	{ "webhook secrets", notify_webhooks_rewrap },
 	{ "case data keys", cases_rewrap },
+	{ "intel report keys", intel_rewrap },
 };
 
 static enum job_result
@@ -817,6 +900,7 @@ static const struct record_kind kinds[] = {
 	{ "action", false, coord_action_load },
 	{ "practice", false, coord_practice_load },
 	{ "case", true, cases_load },
+	{ "report", false, intel_report_load },
 };
 
 const struct record_kind *
@@ -879,6 +963,7 @@ app_migrations(size_t *n)
 		{ services_migrations, &services_nmigrations },
 		{ referrals_migrations, &referrals_nmigrations },
 		{ link_migrations, &link_nmigrations },
+		{ intel_migrations, &intel_nmigrations },
 	};
 	struct db_migration *all;
 	size_t i, total = 0;

@@ -89,8 +89,9 @@ uuid_normalise(struct str s, char out[UUID_STR_LEN])
 	return true;
 }
 
-void
-uuid_derived(const char *id, const char *part, char out[UUID_STR_LEN])
+static void
+derive(const char *id, const char *part, unsigned version,
+       char out[UUID_STR_LEN])
 {
 	static const char hex[] = "0123456789abcdef";
 	crypto_generichash_state st;
@@ -103,7 +104,7 @@ uuid_derived(const char *id, const char *part, char out[UUID_STR_LEN])
 	crypto_generichash_update(&st, (const unsigned char *)part,
 				  strlen(part));
 	crypto_generichash_final(&st, b, sizeof(b));
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x80); /* version 8 */
+	b[6] = (unsigned char)((b[6] & 0x0f) | version << 4);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 9562 variant */
 	for (size_t i = 0; i < 16; i++) {
 		if (i == 4 || i == 6 || i == 8 || i == 10)
@@ -112,4 +113,16 @@ uuid_derived(const char *id, const char *part, char out[UUID_STR_LEN])
 		out[o++] = hex[b[i] & 15];
 	}
 	out[o] = '\0';
+}
+
+void
+uuid_derived(const char *id, const char *part, char out[UUID_STR_LEN])
+{
+	derive(id, part, 8, out);
+}
+
+void
+uuid_derived_v4(const char *id, const char *part, char out[UUID_STR_LEN])
+{
+	derive(id, part, 4, out);
 }

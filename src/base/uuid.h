@@ -19,6 +19,13 @@ void uuid_v7(char out[UUID_STR_LEN]);
  */
 void uuid_derived(const char *id, const char *part, char out[UUID_STR_LEN]);
 
+/*
+ * The same, shaped as a version 4 UUID, for standards that accept only
+ * RFC 4122 versions 1 to 5 (STIX 2.1 identifiers): not random, but as
+ * stable as uuid_derived().
+ */
+void uuid_derived_v4(const char *id, const char *part, char out[UUID_STR_LEN]);
+
 /* True when s is a canonical lower- or upper-case UUID string. */
 bool uuid_valid(struct str s);
 

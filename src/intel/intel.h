@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "coord/coord.h"
 #include "crypto/crypto.h"
@@ -52,8 +53,9 @@ struct intel_indicator {
 	enum intel_type type;
 	const char *qualifier; /* platform, app or chain; NULL otherwise */
 	const char *value;     /* as written; NULL for an unread person name */
-	const char *key;       /* canonical (for a name: NULL) */
+	const char *key;       /* canonical; a name's: its blind index */
 	const char *note;      /* NULL when none */
+	uint64_t simhash;      /* INTEL_AD: of the text */
 	bool common;	       /* held by too many records: not linked */
 	char created_at[TIME_RFC3339_LEN];
 	char created_by[UUID_STR_LEN];
@@ -63,6 +65,7 @@ struct intel_indicator {
 struct intel_report {
 	char id[UUID_STR_LEN];
 	struct coord_share share;
+	const char *owner_name; /* the owner organisation's name */
 	const char *title;
 	const char *narrative;
 	char period_start[11], period_end[11]; /* YYYY-MM-DD or "" */
@@ -72,8 +75,8 @@ struct intel_report {
 	size_t nexploitation;
 	const char **platforms; /* online platforms involved */
 	size_t nplatforms;
-	char reliability;     /* Admiralty source reliability 'A'..'F' */
-	int credibility;      /* Admiralty information credibility 1..6 */
+	char reliability; /* Admiralty source reliability 'A'..'F' */
+	int credibility;  /* Admiralty information credibility 1..6 */
 	enum intel_handling handling;
 	const char *handling_note; /* H3: the restrictions; else NULL */
 	const char **case_ids;	   /* linked cases (their own rules apply) */
@@ -103,8 +106,8 @@ struct intel_request {
 	char report_id[UUID_STR_LEN];
 	const char *platform; /* "facebook", "whatsapp", ... */
 	enum intel_request_kind kind;
-	const char *target;    /* what: an account, a post, a URL */
-	char sent_on[11];      /* YYYY-MM-DD or "" */
+	const char *target; /* what: an account, a post, a URL */
+	char sent_on[11];   /* YYYY-MM-DD or "" */
 	enum intel_request_status status;
 	const char *reference; /* the platform's reference, or NULL */
 	const char *response;  /* what the platform answered, or NULL */
@@ -117,5 +120,220 @@ struct intel_request {
 /* The online platforms atip knows: report platforms, handles' platforms,
  * messaging apps and request targets. */
 bool intel_platform_known(const char *name);
+
+/* ---- Reports (intel.c) ------------------------------------------------- */
+
+/* A new or changed report as the API gives it (NULL: not given). */
+struct intel_report_input {
+	const char *title, *narrative, *period_start, *period_end;
+	const char *const *places;
+	size_t nplaces;
+	bool has_places;
+	const char *const *exploitation;
+	size_t nexploitation;
+	bool has_exploitation;
+	const char *const *platforms;
+	size_t nplatforms;
+	bool has_platforms;
+	const char *reliability;
+	long long credibility; /* 0: not given */
+	const char *handling, *handling_note;
+	const char *level, *group_id, *tlp;
+	const char *const *case_ids;
+	size_t ncases;
+	bool has_cases;
+};
+
+/* Creates a report owned by owner; case links must be cases the actor
+ * may see (else "case_ids" is refused as unknown). */
+enum err intel_report_create(struct db_conn *c, struct arena *a,
+			     const struct access_actor *actor,
+			     const struct coord_share *owner,
+			     const char *user_id,
+			     const struct intel_report_input *in,
+			     struct intel_report *out,
+			     struct coord_errors *errs);
+
+/* A report with its case links (indicators not read). */
+enum err intel_report_get(struct db_conn *c, struct arena *a, const char *id,
+			  struct intel_report *out);
+
+/* Changes a report read at version expected (ERR_CONFLICT if stale). */
+enum err intel_report_update(struct db_conn *c, struct arena *a,
+			     const struct access_actor *actor, const char *id,
+			     long long expected,
+			     const struct intel_report_input *in,
+			     struct intel_report *out,
+			     struct coord_errors *errs);
+
+/* Deletes a report with its indicators, requests and case links. */
+enum err intel_report_delete(struct db_conn *c, const char *id);
+
+/* The record kind "report". */
+enum err intel_report_load(struct db_conn *c, const char *id, struct arena *a,
+			   struct access_record *out);
+
+struct intel_report_filter {
+	const char *exploitation, *platform, *place, *org_id, *cursor;
+	long long limit;
+};
+
+struct intel_report_page {
+	struct intel_report *items; /* without case links or indicators */
+	size_t n;
+	const char *next_cursor;
+};
+
+/* The reports the viewer may see, newest first. */
+enum err intel_report_list(struct db_conn *c, struct arena *a,
+			   const struct coord_viewer *v,
+			   const struct intel_report_filter *f,
+			   struct intel_report_page *out,
+			   struct coord_errors *errs);
+
+/* Re-wraps the reports' data keys (key rotation). */
+enum err intel_rewrap(struct db *db, const struct crypto_keyring *kr,
+		      long long *count);
+
+/* ---- Indicators and correlation (intel_indicators.c) ------------------- */
+
+struct intel_indicator_input {
+	const char *type, *value, *qualifier, *note;
+};
+
+/*
+ * Adds indicators to report r (its owner's country is the phone numbers'
+ * region unless region is given); each is normalised, a value the report
+ * already holds is not added twice.  Refusals name "indicators/<i>/<field>".
+ * All or nothing.  out (arena) gets the indicators as stored.
+ */
+enum err intel_indicators_add(struct db_conn *c, struct arena *a,
+			      const struct crypto_keyring *kr,
+			      const struct intel_report *r, const char *user_id,
+			      const char *region,
+			      const struct intel_indicator_input *in, size_t n,
+			      struct intel_indicator **out, size_t *nout,
+			      struct coord_errors *errs);
+
+/* A report's indicators; person names opened when kr is given. */
+enum err intel_indicators_list(struct db_conn *c, struct arena *a,
+			       const struct crypto_keyring *kr,
+			       const char *report_id,
+			       struct intel_indicator **out, size_t *n);
+
+/* Removes indicator id of report_id. */
+enum err intel_indicator_delete(struct db_conn *c, const char *report_id,
+				const char *id);
+
+/* A report holding a value, as a viewer may know it. */
+struct intel_sighting {
+	char report_id[UUID_STR_LEN];
+	const char *report_title;
+	char org_id[UUID_STR_LEN];
+	const char *org_name;
+	char indicator_id[UUID_STR_LEN];
+	char at[TIME_RFC3339_LEN]; /* when reported */
+	int distance;		   /* ads: SimHash bits apart; else 0 */
+};
+
+/* Reports the viewer may not see, counted by owner (only where their
+ * TLP label lets their existence be known: CLEAR, GREEN, AMBER). */
+struct intel_hidden {
+	char org_id[UUID_STR_LEN];
+	const char *org_name;
+	long long count;
+};
+
+/* A case linked to a report holding the value, that the viewer may see. */
+struct intel_case_link {
+	char case_id[UUID_STR_LEN];
+	const char *reference;
+	char report_id[UUID_STR_LEN];
+};
+
+/* What is known of one value for one viewer. */
+struct intel_correlation {
+	enum intel_type type;
+	const char *key; /* NULL for a person name */
+	bool common;	 /* held by more than INTEL_CORRELATION_MAX records */
+	long long records;
+	char first_seen[TIME_RFC3339_LEN], last_seen[TIME_RFC3339_LEN];
+	struct intel_sighting *sightings;
+	size_t nsightings;
+	struct intel_hidden *hidden;
+	size_t nhidden;
+	struct intel_case_link *cases;
+	size_t ncases;
+};
+
+/*
+ * Correlates the value (type, vkey; ads by their SimHash) for actor,
+ * leaving out report exclude (or NULL).  A common value lists nothing.
+ */
+enum err intel_correlate(struct db_conn *c, struct arena *a,
+			 const struct access_actor *actor,
+			 const struct intel_indicator *ind, const char *exclude,
+			 struct intel_correlation *out);
+
+/*
+ * Reads what a user typed in the search box: of type t (or, with type
+ * NULL, whatever intel_extract finds in it), normalised as indicators are.
+ * out (arena): the indicators to correlate (value, key; id empty).
+ */
+enum err intel_search_values(struct arena *a, const struct crypto_keyring *kr,
+			     const char *type, const char *value,
+			     const char *qualifier, const char *region,
+			     struct intel_indicator **out, size_t *n,
+			     struct coord_errors *errs);
+
+/* ---- Platform requests (intel_requests.c) ------------------------------ */
+
+const char *intel_request_kind_name(enum intel_request_kind k);
+const char *intel_request_status_name(enum intel_request_status s);
+
+/* A new or changed request (NULL: not given). */
+struct intel_request_input {
+	const char *platform, *kind, *target, *sent_on, *status, *reference,
+		*response, *responded_on;
+};
+
+/* The requests made about report_id, oldest first. */
+enum err intel_requests_list(struct db_conn *c, struct arena *a,
+			     const char *report_id, struct intel_request **out,
+			     size_t *n);
+
+enum err intel_request_create(struct db_conn *c, struct arena *a,
+			      const char *report_id, const char *user_id,
+			      const struct intel_request_input *in,
+			      struct intel_request *out,
+			      struct coord_errors *errs);
+
+/* Changes request id of report_id read at version expected. */
+enum err intel_request_update(struct db_conn *c, struct arena *a,
+			      const char *report_id, const char *id,
+			      long long expected,
+			      const struct intel_request_input *in,
+			      struct intel_request *out,
+			      struct coord_errors *errs);
+
+/* One indicator of report_id; its name opened when kr is given. */
+enum err intel_indicator_get(struct db_conn *c, struct arena *a,
+			     const struct crypto_keyring *kr,
+			     const char *report_id, const char *id,
+			     struct intel_indicator *out);
+
+/* ---- The network (intel_network.c) ------------------------------------- */
+
+struct intel_graph;
+
+/*
+ * Adds to g the network actor may see around reports (which it may see):
+ * reports, their values and linked cases, through shared values and cases,
+ * visiting at most max_reports reports.
+ */
+enum err intel_network(struct db_conn *c, struct arena *a,
+		       const struct access_actor *actor,
+		       const char *const *reports, size_t n, size_t max_reports,
+		       struct intel_graph *g);
 
 #endif

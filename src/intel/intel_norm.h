@@ -60,8 +60,10 @@ bool intel_normalise(enum intel_type t, const char *value,
  * shingles of 3 words and words alone. */
 uint64_t intel_simhash(const char *text);
 
-/* Near duplicates: SimHashes at most this many bits apart. */
-enum { INTEL_SIMHASH_NEAR = 3 };
+/* Near duplicates: SimHashes at most this many bits apart (a word changed
+ * in a short ad moves a few bits; unrelated ads are ~32 apart).  The index
+ * cuts a SimHash into INTEL_SIMHASH_NEAR + 1 blocks: near ones share one. */
+enum { INTEL_SIMHASH_NEAR = 6, INTEL_SIMHASH_BLOCKS = 7 };
 
 /* An indicator found in free text, proposed to the analyst. */
 struct intel_found {
