@@ -19,6 +19,8 @@ import * as practice from './pages/practice.js';
 import * as practices from './pages/practices.js';
 import * as matches from './pages/matches.js';
 import * as referrals from './pages/referrals.js';
+import * as report from './pages/report.js';
+import * as reports from './pages/reports.js';
 import * as service from './pages/service.js';
 import * as services from './pages/services.js';
 import * as signin from './pages/signin.js';
@@ -29,12 +31,13 @@ const routes = {
 	signin, enrol, orgs, org, users, audit, account, webhooks,
 	meetings, meeting, actions, action, practices, practice, inbox,
 	cases, case: caseRecord, services, service, referrals, matches,
+	reports, report,
 };
 const home = 'orgs';
 // What anyone may open without signing in: the public good practices.
 const open = new Set(['signin', 'practices', 'practice']);
 // A record's page lights up its list in the menu.
-const section = { meeting: 'meetings', action: 'actions', practice: 'practices', org: 'orgs', case: 'cases', service: 'services' };
+const section = { meeting: 'meetings', action: 'actions', practice: 'practices', org: 'orgs', case: 'cases', service: 'services', report: 'reports' };
 
 // What the signed-in user is: { user, country } from GET /api/v1/me.
 let me = null;

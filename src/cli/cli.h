@@ -108,4 +108,9 @@ struct crypto_keyring;
 enum err cli_demo_cases(struct db_conn *c, const struct crypto_keyring *kr,
 			const struct org *orgs, const char *const *users);
 
+/* The intelligence of the demo (cli_demo_intel.c), likewise: after the
+ * cases, since one report is linked to a case. */
+enum err cli_demo_intel(struct db_conn *c, const struct crypto_keyring *kr,
+			const struct org *orgs, const char *const *users);
+
 #endif

@@ -161,6 +161,8 @@ write_demo(struct db_conn *conn, void *arg)
 			d->e = cli_demo_cases(conn, d->kr, d->orgs, ids);
 		if (d->e == ERR_OK)
 			d->e = cli_demo_services(conn, d->orgs);
+		if (d->e == ERR_OK)
+			d->e = cli_demo_intel(conn, d->kr, d->orgs, ids);
 	}
 	return db_status_of(d->e);
 }

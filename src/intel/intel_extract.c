@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
 #include <unicode/uregex.h>
+#include <unicode/utf8.h>
 #include <unicode/ustring.h>
 #include <unicode/utext.h>
 
@@ -148,6 +150,26 @@ claimed(const struct scan *s, size_t off, size_t len)
 	return false;
 }
 
+/* False when p[0..n) cannot be a phone number: 7 to 15 digits of any
+ * script (a messaging id that is not all digits passes). */
+static bool
+phone_digits(const char *p, size_t n)
+{
+	int32_t i = 0, len = (int32_t)n, digits = 0, other = 0;
+
+	while (i < len) {
+		UChar32 c;
+
+		U8_NEXT((const uint8_t *)p, i, len, c);
+		if (u_isdigit(c))
+			digits++;
+		else if (c != ' ' && c != '-' && c != '(' && c != ')' &&
+			 c != '+' && c != '\t' && c != 0xA0)
+			other++;
+	}
+	return other > 0 || (digits >= 7 && digits <= 15);
+}
+
 /*
  * Proposes text[off..off+len) as t when it (or value, when not NULL: what
  * the text says rearranged) normalises; true if it did.
@@ -161,6 +183,9 @@ propose_as(struct scan *s, enum intel_type t, const char *qualifier, size_t off,
 
 	if (len == 0 || len >= sizeof(v) || s->n == CANDIDATES_MAX)
 		return false;
+	if ((t == INTEL_PHONE || (t == INTEL_MESSAGING && !value)) &&
+	    !phone_digits(s->text + off, len))
+		return false;
 	memcpy(v, s->text + off, len);
 	v[len] = '\0';
 	if (!intel_normalise(t, value ? value : v, qualifier, s->region,
@@ -168,14 +193,25 @@ propose_as(struct scan *s, enum intel_type t, const char *qualifier, size_t off,
 		return false;
 	if (t == INTEL_IP && !strcmp(s->key.p, "::"))
 		return false;
+	if (claim)
+		memset(s->claimed + off, 1, len);
+	/* Each key once, where the text first has it: a long text repeating
+	 * a few values does not fill the list. */
+	for (size_t i = 0; i < s->n; i++)
+		if (s->c[i].type == t && !strcmp(s->c[i].key, s->key.p)) {
+			if (off < s->c[i].offset) {
+				s->c[i].offset = off;
+				s->c[i].length = len;
+				s->c[i].qualifier = qualifier;
+			}
+			return true;
+		}
 	s->c = arena_grow(s->a, s->c, s->n, &s->cap, sizeof(*s->c));
 	s->c[s->n] = (struct candidate){
 		t,   qualifier, off,
 		len, s->n,	arena_strndup(s->a, s->key.p, s->key.len)
 	};
 	s->n++;
-	if (claim)
-		memset(s->claimed + off, 1, len);
 	return true;
 }
 

@@ -235,8 +235,8 @@ handle_of_url(const struct platform *p, const char *v, struct buf *out,
 		*why = "not a link to this platform";
 		return false;
 	}
-	if (!strcmp(p->name, "facebook") &&
-	    !strncmp(path.p, "/profile.php", path.len) &&
+	if (!strcmp(p->name, "facebook") && path.len == 12 &&
+	    !strncmp(path.p, "/profile.php", 12) &&
 	    intel_query_param(query, "id", id, sizeof(id)))
 		return put_handle(p, id, strlen(id), out, why);
 	for (k = 0; k < 4 && p->prefixes[k]; k++) {
@@ -321,12 +321,10 @@ put_intl(const char *app, const char *digits, size_t n, struct buf *out,
 static bool
 telegram_name(const char *v, struct buf *out, const char **why)
 {
-	static const struct platform *tg;
+	const struct platform *tg = platform_named("telegram");
 	struct buf b;
 	bool ok;
 
-	if (!tg)
-		tg = platform_named("telegram");
 	if (v[0] == '@')
 		v++;
 	if (!((v[0] >= 'a' && v[0] <= 'z') || (v[0] >= 'A' && v[0] <= 'Z')) ||

@@ -39,6 +39,9 @@ normalise(struct arena *a, const struct crypto_keyring *kr, enum intel_type t,
 
 	buf_init(&key, 4 * INTEL_VALUE_MAX + 64);
 	ok = intel_normalise(t, value, qualifier, region, &key, why);
+	/* A Telegram handle is its messaging id: one value, so they meet. */
+	if (ok && t == INTEL_HANDLE && !strncmp(key.p, "telegram:", 9))
+		t = INTEL_MESSAGING;
 	if (ok) {
 		ind->type = t;
 		ind->key = t == INTEL_NAME ? name_key(a, kr, key.p)

@@ -462,6 +462,13 @@ norm_url(const char *v, struct buf *out, const char **why)
 	bool https = true;
 	size_t n, start;
 
+	/* A scheme is letters: in "example.com/go?u=https://x" the :// is
+	 * the query's. */
+	if (sep &&
+	    strspn(v,
+		   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+.-") <
+		    (size_t)(sep - v))
+		sep = NULL;
 	if (sep) {
 		size_t sn = (size_t)(sep - v);
 

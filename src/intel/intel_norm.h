@@ -16,6 +16,38 @@
 #include "base/arena.h"
 #include "base/buf.h"
 
+/*
+ * The keys, type by type:
+ * - phone: E.164 ("+919820012345"), digits of any script read; only a
+ *   number libphonenumber's metadata holds valid is taken (a merely
+ *   possible length would make any ten digits an Indian phone).
+ * - email: the local part lower case (Gmail's without dots and +tag, and
+ *   googlemail.com is gmail.com), the domain in lower-case A-labels.
+ * - url: http or https (none written: https), scheme and host lower case,
+ *   IDNA host, default port, fragment, user info and tracking parameters
+ *   (utm_*, fbclid, gclid, igshid, igsh, si, mibextid, dclid, msclkid)
+ *   dropped, dot segments removed, percent-encoding canonical (unreserved
+ *   characters decoded, hex upper case), empty path "/".
+ * - domain: lower-case A-labels, no trailing dot, no leading "www.".
+ * - handle: "platform:handle" lower case (Facebook's without dots; a
+ *   Facebook profile.php?id= is its number), from "@name", "name" or the
+ *   profile's URL; a post's or group's URL is refused.
+ * - messaging: "whatsapp:+91...", "imo:+977...", "telegram:name" or
+ *   "telegram:+91...", "signal:name.01" or "signal:+94..."; wa.me,
+ *   api.whatsapp.com/send?phone= and t.me links are read.
+ * - upi: "name@psp" lower case (a upi://pay?pa= link is read).
+ * - bank_account: "IFSC:account", the IFSC upper case, the account's 9 to
+ *   18 digits with their leading zeros; words like "A/C No." may be around.
+ * - crypto_wallet: "btc:", "eth:" (lower case) or "trx:" and the address,
+ *   base58check and bech32/bech32m checksums verified.
+ * - ip: inet_ntop's form; an IPv4-mapped IPv6 address is the IPv4 one.
+ * - vehicle_plate: letters and digits upper case, digits of any script
+ *   ASCII, other scripts' letters transliterated keeping their inherent
+ *   vowel ("बा २ च १२३४" is "BA2CA1234", as ISO 15919 writes it).
+ * - person_name: link_norm's LINK_NORM_NAME ("लक्ष्मी तामाङ" and "Laxmi
+ *   Tamang" are both "laksmi tamang").
+ * - ad_text: intel_simhash as 16 lower-case hex digits.
+ */
 enum intel_type {
 	INTEL_PHONE,	 /* E.164 */
 	INTEL_EMAIL,	 /* local@domain, domain lower case, IDNA */
@@ -43,21 +75,26 @@ bool intel_type_parse(const char *s, enum intel_type *out);
  * Normalises value (UTF-8) of type t into out (reset first) as its
  * canonical key.  qualifier: for INTEL_HANDLE the platform ("facebook",
  * "instagram", "x", "tiktok", "youtube", "telegram", "snapchat",
- * "linkedin", "sharechat", "moj"), for INTEL_MESSAGING the app
- * ("whatsapp", "telegram", "signal", "imo"), for INTEL_WALLET the chain
- * when the address does not tell it, else NULL; region: the ISO 3166-1
- * alpha-2 country in whose context a phone number without its country code
- * is read ("IN", "NP", "LK", "BD"), or NULL.  On failure returns false and
- * sets *why to a short reason for the user that never quotes the value.
- * Thread-safe.
+ * "linkedin", "sharechat", "moj"; also "fb", "ig", "insta", "twitter"...),
+ * for INTEL_MESSAGING the app ("whatsapp", "telegram", "signal", "imo"),
+ * for INTEL_WALLET the chain ("btc", "eth", "trx" or their names), which
+ * the address must then be of; else NULL.  region: the ISO 3166-1 alpha-2
+ * country in whose context a phone number without its country code is
+ * read ("IN", "NP", "LK", "BD"), or NULL (then only "+CC" or "00CC"
+ * numbers are read).  The value is trimmed of ASCII white space; more than
+ * 2000 characters or invalid UTF-8 is refused.  On failure returns false,
+ * out empty, and sets *why (when why is not NULL) to a short static reason
+ * for the user that never quotes the value.  Thread-safe.
  */
 bool intel_normalise(enum intel_type t, const char *value,
 		     const char *qualifier, const char *region, struct buf *out,
 		     const char **why);
 
 /* The SimHash (64 bits) of an ad's text: near-duplicate ads differ in a few
- * bits.  Words of the text after NFKC, case folding and squeezing, weighed
- * shingles of 3 words and words alone. */
+ * bits.  Words of the text after NFKC, case folding and squeezing (digits
+ * of any script ASCII), weighed: shingles of 3 words and words alone, each
+ * hashed with BLAKE2b.  Deterministic; 0 for a text without words.  Reads
+ * the first 100000 bytes. */
 uint64_t intel_simhash(const char *text);
 
 /* Near duplicates: SimHashes at most this many bits apart (a word changed
@@ -79,8 +116,10 @@ struct intel_found {
  * URLs and their domains, handles (@name after a platform's name or in its
  * URL), WhatsApp/Telegram links, UPI ids, IFSC + account numbers, wallets,
  * IP addresses, vehicle plates.  Only values that normalise are proposed,
- * each key once, in the order found; strings in arena a.  Returns the
- * number found (at most max).
+ * each key once, in the order found; strings in arena a (qualifiers are
+ * static).  Telegram usernames are proposed as INTEL_MESSAGING.  Reads the
+ * first 100000 bytes of text.  Returns the number found (at most max).
+ * Thread-safe.
  */
 size_t intel_extract(const char *text, const char *region, struct arena *a,
 		     struct intel_found *out, size_t max);

@@ -46,7 +46,8 @@ ascii_digits(const char *number, std::string &out)
 		if (c >= 0x80 && d >= 0 && d <= 9)
 			out.push_back(static_cast<char>('0' + d));
 		else
-			out.append(number + start, static_cast<size_t>(i - start));
+			out.append(number + start,
+				   static_cast<size_t>(i - start));
 	}
 	return true;
 }
@@ -75,7 +76,8 @@ e164(const char *number, const char *region, char *out, size_t outlen)
 		if (i != std::string::npos && s.compare(i, 2, "00") == 0)
 			s.replace(i, 2, "+");
 	}
-	if (util->Parse(s, region_code, &parsed) != PhoneNumberUtil::NO_PARSING_ERROR ||
+	if (util->Parse(s, region_code, &parsed) !=
+		    PhoneNumberUtil::NO_PARSING_ERROR ||
 	    !util->IsValidNumber(parsed))
 		return false;
 	util->Format(parsed, PhoneNumberUtil::E164, &formatted);

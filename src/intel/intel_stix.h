@@ -51,8 +51,11 @@ struct intel_stix_org {
 };
 
 /*
- * The STIX 2.1 bundle of reports[0..n) with their indicators.  orgs holds
- * every owner organisation of the reports (others are ignored).  Every
+ * The STIX 2.1 bundle of reports[0..n) with their indicators, every
+ * object marked with its report's TLP and created by its owner's
+ * identity; which reports a reader may take out (TLP, distribution) is
+ * the caller's decision.  orgs holds every owner organisation of the
+ * reports (others are ignored).  Every
  * STIX id is derived from the atip id (uuid_derived_v4), so that exporting
  * the same reports again gives the same ids; the bundle's id is derived
  * from the reports' ids and versions.  Returns a new reference: the caller
@@ -70,15 +73,19 @@ struct intel_stix_skip {
 /*
  * Reads a STIX 2.1 bundle into *out, an arena array of *n reports with
  * their indicators: report name as title, description as narrative,
- * modified as updated_at, TLP from the official TLP 2.0 (or 1.0: WHITE
- * becomes CLEAR) marking definitions in object_marking_refs (AMBER when
- * none), the indicators and observed data of object_refs as indicators;
- * the x_atip_* properties of an atip export where present.  Indicators and
- * observed data that no report refers to become one more report, titled
- * "Imported STIX bundle <first 8 digits of the bundle id>".  Ids are the
- * x_atip_id of an atip export, else ""; owners, creators and keys are
+ * created and modified as created_at and updated_at, the indicators and
+ * observed data of object_refs as indicators, TLP the strictest of the
+ * official TLP 2.0 (or 1.0: WHITE is CLEAR) markings of the report and of
+ * what it refers to (AMBER when none), Admiralty grading F6 unless an
+ * x_atip_* property or confidence says otherwise; the x_atip_* properties
+ * of an atip export where present.  Indicators and observed data that no
+ * report refers to become one more report, titled "Imported STIX bundle
+ * <first 8 digits of the bundle id>".  Of an object in several versions
+ * only the last modified counts; revoked objects are left out.  Ids are
+ * the x_atip_id of an atip export, else ""; owners, creators and keys are
  * left for the caller to set (share.owner_org "", key NULL), which also
- * normalises every value before keeping it.
+ * normalises every value before keeping it.  Every string is copied into
+ * a: bundle may be freed at once.
  *
  * *skipped gets the objects and pattern comparisons left out with why
  * (arena memory, *nskipped of them).  Returns ERR_OK, or ERR_INVALID with

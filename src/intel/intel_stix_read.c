@@ -57,7 +57,7 @@ struct obj {
 	size_t index;	 /* in /objects */
 	const char *ptr; /* "/objects/<index>" */
 	const char *type, *id;
-	bool sco, older, used;
+	bool sco, older, used, revoked;
 	int64_t created, modified;
 	int tlp; /* the strictest TLP marking, or -1 */
 	/* An indicator's or observed-data's values, as indicators. */
@@ -812,7 +812,15 @@ read_objects(struct reader *r)
 	for (size_t i = 0; i < r->nobjs && !failed(r); i++) {
 		struct obj *x = &r->objs[i];
 
-		if (x->older || x->sco || !strcmp(x->type, "report"))
+		if (x->older || x->sco)
+			continue;
+		/* What its creator withdrew is not intelligence any more. */
+		if (json_is_true(json_object_get(x->o, "revoked"))) {
+			x->revoked = true;
+			skip(r, x->id, "revoked by its creator");
+			continue;
+		}
+		if (!strcmp(x->type, "report"))
 			continue;
 		if (!strcmp(x->type, "indicator"))
 			read_indicator(r, x);
@@ -892,7 +900,8 @@ intel_stix_read(json_t *bundle, struct arena *a, struct intel_report **out,
 	read_objects(&r);
 	reps = arena_alloc(a, (nobjs + 1) * sizeof(*reps));
 	for (i = 0; i < r.nobjs && !failed(&r); i++)
-		if (!r.objs[i].older && !strcmp(r.objs[i].type, "report")) {
+		if (!r.objs[i].older && !r.objs[i].revoked &&
+		    !strcmp(r.objs[i].type, "report")) {
 			read_report(&r, &r.objs[i], nreps + 1, &reps[nreps]);
 			nreps++;
 		}

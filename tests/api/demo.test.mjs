@@ -178,3 +178,38 @@ test('the demo directory: six services; the shelter\'s address only for Pune and
   const near = ok(await call('GET', '/api/v1/services?near=27.7172,85.3240', { session: await as('investigator') }), 200, 'nearest first').items;
   assert.equal(near[0].location.name, 'Repatriation desk (fictional)');
 });
+
+test('the demo intelligence: one recruiter seen in Kathmandu and Pune, linked across formats, shared as each TLP allows', async () => {
+  const gulf = 'Recruiter offering hotel jobs in the Gulf (fictional)';
+  const pune = 'Girls promised hotel work, recruited on Telegram (fictional)';
+  const upi = 'Advance fees paid to a UPI id (fictional)';
+  const scam = 'IT jobs abroad advertised in a chat group (fictional)';
+  const titles = async (role) => ok(await call('GET', '/api/v1/reports', { session: await as(role) }), 200, `${role}'s reports`).items.map((r) => r.title).sort();
+  assert.deepEqual(await titles('investigator'), [gulf, pune, scam].sort(), 'Kathmandu: its own, and Pune\'s shared one');
+  assert.deepEqual(await titles('case_worker'), [gulf, pune, upi].sort(), 'Pune: its own, and Kathmandu\'s shared one');
+  assert.deepEqual(await titles('analyst'), [gulf, pune].sort(), 'Colombo: the two shared with every member');
+  const list = ok(await call('GET', '/api/v1/reports', { session: await as('investigator') }), 200, 'Kathmandu\'s list').items;
+  const byTitle = Object.fromEntries(list.map((r) => [r.title, r]));
+  assert.deepEqual([byTitle[gulf].level, byTitle[gulf].tlp, byTitle[scam].level, byTitle[scam].tlp], ['platform', 'GREEN', 'country', 'AMBER']);
+  const whole = ok(await call('GET', `/api/v1/reports/${byTitle[gulf].id}`, { session: await as('investigator') }), 200, 'the Gulf report');
+  const phone = whole.indicators.find((x) => x.type === 'phone');
+  assert.deepEqual([phone.value, phone.key, phone.linked], ['+91 98200 01234', '+919820001234', 1], 'the number, linked to Pune\'s report');
+  const handle = whole.indicators.find((x) => x.type === 'messaging'); // a Telegram handle is its messaging id
+  assert.deepEqual([handle.key, handle.linked], ['telegram:gulf_hotel_jobs_fictional', 2], 'the channel, in Pune\'s report and the scam-compound one');
+  assert.equal(whole.indicators.find((x) => x.type === 'ad_text').linked, 1, 'the near-identical ad');
+  assert.equal(whole.indicators.find((x) => x.type === 'person_name').value, 'Demo Recruiter (fictional)');
+  assert.deepEqual(whole.requests.map((q) => [q.platform, q.kind, q.status]), [['telegram', 'preservation', 'sent']]);
+  const named = ok(await call('GET', `/api/v1/reports/${byTitle[gulf].id}`, { session: await as('analyst') }), 200, 'Colombo reads it');
+  assert.equal(named.indicators.find((x) => x.type === 'person_name').value, null, 'but not the name');
+  // Pune's number is written the Indian way: the same number.
+  const [hit] = ok(await call('POST', '/api/v1/indicators/search', { session: await as('investigator'), body: { value: '098200 01234', region: 'IN' } }), 200, 'search').items;
+  assert.deepEqual(hit.sightings.map((x) => x.report_title).sort(), [gulf, pune].sort());
+  // The UPI id: Pune's shelter-only report is counted for Kathmandu, not shown.
+  const [money] = ok(await call('POST', '/api/v1/indicators/search', { session: await as('investigator'), body: { value: 'hoteljobs.fictional@okaxis', type: 'upi' } }), 200, 'UPI').items;
+  assert.deepEqual(money.sightings.map((x) => x.report_title), [pune]);
+  assert.deepEqual(money.hidden.map((x) => [x.org_id, x.count]), [[org('Pune'), 1]]);
+  // The scam-compound report is linked to the unit's case.
+  const compound = ok(await call('GET', `/api/v1/reports/${byTitle[scam].id}`, { session: await as('investigator') }), 200, 'the scam report');
+  const cases = ok(await call('GET', '/api/v1/cases', { session: await as('investigator') }), 200, 'cases').items;
+  assert.deepEqual(compound.case_ids, [cases.find((c) => c.reference === 'KTM-CYB-007 (fictional)').id]);
+});

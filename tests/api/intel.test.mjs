@@ -326,6 +326,7 @@ test('the network around a report (JSON and SVG) and the shortest path between t
   assert.ok(ids.includes(a.id) && ids.includes(b.id), 'both reports');
   assert.ok(!ids.includes(hidden.id), 'never the hidden one');
   assert.ok(g.nodes.some((n) => n.kind === 'indicator' && n.id === 'net.a@example.org'));
+  assert.ok(g.nodes.some((n) => n.type === 'messaging' && n.id === 'telegram:net_b_fictional'), 'a Telegram handle is its messaging id');
   for (const e of g.edges) assert.ok(g.nodes[e.source] && g.nodes[e.target]);
   const svg = await call('GET', `/api/v1/reports/${a.id}/graph?format=svg`, { session: s.investigator });
   assert.equal(svg.status, 200);

@@ -6,6 +6,7 @@
  * handle, number and address here is made up; the wallet addresses encode
  * counting bytes (0x10 0x11 ...) with valid checksums.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,10 +64,11 @@ check_same(const struct same *cases, size_t n)
 					      cases[i].region);
 
 			if (strcmp(got, cases[i].expected)) {
-				print_error("%s \"%s\": \"%s\", wanted \"%s\"\n",
-					    intel_type_name(cases[i].type),
-					    cases[i].forms[k], got,
-					    cases[i].expected);
+				print_error(
+					"%s \"%s\": \"%s\", wanted \"%s\"\n",
+					intel_type_name(cases[i].type),
+					cases[i].forms[k], got,
+					cases[i].expected);
 				wrong++;
 			}
 		}
@@ -97,7 +99,7 @@ check_refused(const struct refused *cases, size_t n)
 	assert_int_equal(wrong, 0);
 }
 
-#define CHECK_SAME(c) check_same(c, sizeof(c) / sizeof(c[0]))
+#define CHECK_SAME(c)	 check_same(c, sizeof(c) / sizeof(c[0]))
 #define CHECK_REFUSED(c) check_refused(c, sizeof(c) / sizeof(c[0]))
 
 static void
@@ -131,7 +133,8 @@ phones(void **state)
 		  NULL,
 		  NULL,
 		  "+919820012345",
-		  { "+91 98200 12345", "0091 98200 12345", " +919820012345 " } },
+		  { "+91 98200 12345", "0091 98200 12345",
+		    " +919820012345 " } },
 		{ INTEL_PHONE,
 		  NULL,
 		  "NP",
@@ -178,7 +181,8 @@ emails_urls_domains(void **state)
 		  NULL,
 		  NULL,
 		  "dubaihotelwork@gmail.com",
-		  { "Dubai.Hotel.Work@gmail.com", "dubaihotelwork+jobs@gmail.com",
+		  { "Dubai.Hotel.Work@gmail.com",
+		    "dubaihotelwork+jobs@gmail.com",
 		    "dubai.hotelwork@googlemail.com" } },
 		{ INTEL_EMAIL,
 		  NULL,
@@ -190,7 +194,8 @@ emails_urls_domains(void **state)
 		  NULL,
 		  "https://example.com/",
 		  { "https://example.com", "HTTPS://EXAMPLE.COM:443/",
-		    "https://example.com/#top", "https://example.com/?utm_source=fb",
+		    "https://example.com/#top",
+		    "https://example.com/?utm_source=fb",
 		    "https://example.com?fbclid=x1&gclid=y2" } },
 		{ INTEL_URL,
 		  NULL,
@@ -209,7 +214,14 @@ emails_urls_domains(void **state)
 		  NULL,
 		  NULL,
 		  "https://xn--11b1bza8dvc.xn--h2brj9c/",
-		  { "https://नौकरी.भारत", "https://xn--11b1bza8dvc.xn--h2brj9c/" } },
+		  { "https://नौकरी.भारत",
+		    "https://xn--11b1bza8dvc.xn--h2brj9c/" } },
+		{ INTEL_URL,
+		  NULL,
+		  NULL,
+		  "https://example.com/go?u=https://x.example.org/",
+		  { "example.com/go?u=https://x.example.org/",
+		    "https://example.com/go?u=https://x.example.org/#a" } },
 		{ INTEL_URL,
 		  NULL,
 		  NULL,
@@ -286,12 +298,14 @@ handles_and_messaging(void **state)
 		  "tiktok",
 		  NULL,
 		  "tiktok:dubai.jobs.fast",
-		  { "@dubai.jobs.fast", "https://www.tiktok.com/@Dubai.Jobs.Fast" } },
+		  { "@dubai.jobs.fast",
+		    "https://www.tiktok.com/@Dubai.Jobs.Fast" } },
 		{ INTEL_HANDLE,
 		  "youtube",
 		  NULL,
 		  "youtube:gulf-work-info",
-		  { "@Gulf-Work-Info", "https://youtube.com/@gulf-work-info" } },
+		  { "@Gulf-Work-Info",
+		    "https://youtube.com/@gulf-work-info" } },
 		{ INTEL_HANDLE,
 		  "linkedin",
 		  NULL,
@@ -302,8 +316,8 @@ handles_and_messaging(void **state)
 		  "whatsapp",
 		  "IN",
 		  "whatsapp:+919820012345",
-		  { "98200 12345", "+91 98200 12345", "https://wa.me/919820012345",
-		    "wa.me/919820012345?text=hi",
+		  { "98200 12345", "+91 98200 12345",
+		    "https://wa.me/919820012345", "wa.me/919820012345?text=hi",
 		    "https://api.whatsapp.com/send?phone=919820012345" } },
 		{ INTEL_MESSAGING,
 		  "imo",
@@ -345,13 +359,15 @@ handles_and_messaging(void **state)
 		{ INTEL_HANDLE, "instagram", NULL,
 		  "https://www.facebook.com/priya.jobs" },
 		{ INTEL_HANDLE, "x", NULL, "@visa.agent" },
-		{ INTEL_HANDLE, "facebook", NULL, "https://facebook.com/groups/12" },
+		{ INTEL_HANDLE, "facebook", NULL,
+		  "https://facebook.com/groups/12" },
 		{ INTEL_MESSAGING, NULL, "IN", "9820012345" },
 		{ INTEL_MESSAGING, "whatsapp", "IN", "12345" },
 		{ INTEL_MESSAGING, "whatsapp", NULL,
 		  "https://chat.whatsapp.com/AbCdEf123" },
 		{ INTEL_MESSAGING, "telegram", NULL, "@abc" },
-		{ INTEL_MESSAGING, "telegram", NULL, "https://t.me/+AbCdEf123" },
+		{ INTEL_MESSAGING, "telegram", NULL,
+		  "https://t.me/+AbCdEf123" },
 		{ INTEL_MESSAGING, "signal", NULL, "kasun" },
 		{ INTEL_MESSAGING, "signal", NULL, "kasun.1" },
 	};
@@ -429,15 +445,19 @@ payments(void **state)
 		{ INTEL_BANK, NULL, NULL, "SBIN1001234 12345678901" },
 		{ INTEL_BANK, NULL, NULL, "SBIN0001234 1234567" },
 		{ INTEL_BANK, NULL, NULL, "SBIN0001234 1234567890123456789" },
-		{ INTEL_BANK, NULL, NULL, "SBIN0001234 send 12345678901 today" },
+		{ INTEL_BANK, NULL, NULL,
+		  "SBIN0001234 send 12345678901 today" },
 		/* One character changed: the checksum fails. */
-		{ INTEL_WALLET, NULL, NULL, "12TxGA2WCEsnXaz4GNgTD5db1hS2g3xN6F" },
+		{ INTEL_WALLET, NULL, NULL,
+		  "12TxGA2WCEsnXaz4GNgTD5db1hS2g3xN6F" },
 		{ INTEL_WALLET, NULL, NULL,
 		  "bc1qwpchyum5w4m8w7re0fahclt707qgrq5rn7x4lm" },
 		{ INTEL_WALLET, NULL, NULL,
 		  "bc1qwpchyum5w4m8w7re0fahclt707qgrq5rn7X4ll" },
-		{ INTEL_WALLET, NULL, NULL, "THHtUjBjnYKzVEjhfQCHBrGQaXyQBB582z" },
-		{ INTEL_WALLET, NULL, NULL, "0x52908400098527886e0f7030069857d2e4169ee" },
+		{ INTEL_WALLET, NULL, NULL,
+		  "THHtUjBjnYKzVEjhfQCHBrGQaXyQBB582z" },
+		{ INTEL_WALLET, NULL, NULL,
+		  "0x52908400098527886e0f7030069857d2e4169ee" },
 		{ INTEL_WALLET, "tron", NULL,
 		  "12TxGA2WCEsnXaz4GNgTD5db1hS2g3xN6E" },
 		{ INTEL_WALLET, "dogecoin", NULL,
@@ -453,18 +473,34 @@ static void
 ips_plates_names(void **state)
 {
 	static const struct same cases[] = {
-		{ INTEL_IP, NULL, NULL, "192.0.2.7",
+		{ INTEL_IP,
+		  NULL,
+		  NULL,
+		  "192.0.2.7",
 		  { "192.0.2.7", " 192.0.2.7", "::ffff:192.0.2.7",
 		    "[::ffff:c000:207]" } },
-		{ INTEL_IP, NULL, NULL, "2001:db8::1",
-		  { "2001:DB8:0:0:0:0:0:1", "2001:db8::0:1", "[2001:db8::1]" } },
-		{ INTEL_PLATE, NULL, NULL, "MH12AB1234",
+		{ INTEL_IP,
+		  NULL,
+		  NULL,
+		  "2001:db8::1",
+		  { "2001:DB8:0:0:0:0:0:1", "2001:db8::0:1",
+		    "[2001:db8::1]" } },
+		{ INTEL_PLATE,
+		  NULL,
+		  NULL,
+		  "MH12AB1234",
 		  { "MH 12 AB 1234", "MH-12-AB-1234", "mh12ab1234",
 		    "MH 12 AB १२३४" } },
 		{ INTEL_PLATE, NULL, NULL, "22BH1234AA", { "22 BH 1234 AA" } },
-		{ INTEL_PLATE, NULL, NULL, "BA2CA1234",
+		{ INTEL_PLATE,
+		  NULL,
+		  NULL,
+		  "BA2CA1234",
 		  { "बा २ च १२३४", "बा 2 च 1234", "BA 2 CA 1234" } },
-		{ INTEL_NAME, NULL, NULL, "laksmi tamang",
+		{ INTEL_NAME,
+		  NULL,
+		  NULL,
+		  "laksmi tamang",
 		  { "लक्ष्मी तामाङ", "Laxmi Tamang", "LAKSHMI  TAMANG" } },
 	};
 	static const struct refused bad[] = {
@@ -499,8 +535,8 @@ refusals_of_any_type(void **state)
 	for (int t = 0; t < INTEL_TYPE_COUNT; t++) {
 		assert_false(intel_normalise(t, big, "x", "IN", &b, &why));
 		assert_string_equal(why, "longer than 2000 characters");
-		assert_false(intel_normalise(t, "ab\xff\xfe", "x", "IN", &b,
-					     &why));
+		assert_false(
+			intel_normalise(t, "ab\xff\xfe", "x", "IN", &b, &why));
 		assert_string_equal(why, "not valid UTF-8");
 		assert_false(intel_normalise(t, "  ", "x", "IN", &b, &why));
 		assert_false(intel_normalise(t, NULL, "x", "IN", &b, &why));
@@ -577,8 +613,7 @@ simhash_near_duplicates(void **state)
 		    INTEL_SIMHASH_NEAR);
 	assert_true(distance(h, intel_simhash(other)) > 12);
 	assert_true(distance(h, intel_simhash(other2)) > 12);
-	assert_true(distance(intel_simhash(other), intel_simhash(other2)) >
-		    12);
+	assert_true(distance(intel_simhash(other), intel_simhash(other2)) > 12);
 	/* The key is the SimHash in hex, the same for the same words. */
 	assert_string_equal(key(INTEL_AD, ad, NULL, NULL),
 			    key(INTEL_AD, punctuation, NULL, NULL));
@@ -589,8 +624,7 @@ simhash_near_duplicates(void **state)
 /* ---- extraction ---- */
 
 static const struct intel_found *
-found(const struct intel_found *f, size_t n, enum intel_type t,
-      const char *k)
+found(const struct intel_found *f, size_t n, enum intel_type t, const char *k)
 {
 	for (size_t i = 0; i < n; i++)
 		if (f[i].type == t && !strcmp(f[i].key, k))
@@ -740,6 +774,46 @@ extract_mixed_script_ad(void **state)
 	arena_release(&a);
 }
 
+/* Extraction and the plate transliterator, which are shared, from two
+ * threads at once give what one thread gets. */
+static void *
+extract_twice(void *arg)
+{
+	static const char text[] =
+		"car बा २ च १२३४ and MH 12 AB 1234, call 98200 12345, "
+		"insta @priya.jobs_2024, https://wa.me/919820012345";
+	struct intel_found f[16];
+	struct arena a;
+	size_t *ok = arg;
+
+	arena_init(&a);
+	for (int i = 0; i < 50; i++) {
+		size_t n = intel_extract(text, "IN", &a, f, 16);
+
+		*ok += n == 6 && found(f, n, INTEL_PLATE, "BA2CA1234") &&
+		       found(f, n, INTEL_MESSAGING, "whatsapp:+919820012345");
+		arena_clear(&a);
+	}
+	arena_release(&a);
+	return NULL;
+}
+
+static void
+threads(void **state)
+{
+	pthread_t t[2];
+	size_t ok[2] = { 0, 0 };
+
+	(void)state;
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(
+			pthread_create(&t[i], NULL, extract_twice, &ok[i]), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	assert_int_equal(ok[0], 50);
+	assert_int_equal(ok[1], 50);
+}
+
 int
 main(void)
 {
@@ -754,6 +828,7 @@ main(void)
 		cmocka_unit_test(simhash_near_duplicates),
 		cmocka_unit_test(extract_chat_log),
 		cmocka_unit_test(extract_mixed_script_ad),
+		cmocka_unit_test(threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
