@@ -40,16 +40,6 @@ const enum access_tlp intel_stix_tlp1_as[INTEL_STIX_TLP1_COUNT] = {
 	TLP_CLEAR, TLP_GREEN, TLP_AMBER, TLP_RED
 };
 
-const char *const intel_stix_type_names[INTEL_TYPE_COUNT] = {
-	"phone",	 "email",     "url",	       "domain",
-	"handle",	 "messaging", "upi",	       "bank_account",
-	"crypto_wallet", "ip",	      "vehicle_plate", "person_name",
-	"ad_text",
-};
-
-const char *const intel_stix_handling_names[HANDLING_COUNT] = { "H0", "H1",
-								"H2", "H3" };
-
 /*
  * Admiralty credibility 1..5 as STIX confidence (STIX 2.1 appendix A);
  * 6, "cannot be judged", has none.
@@ -130,7 +120,7 @@ indicator(const struct intel_indicator *ind, const char *identity,
 	common(o, "indicator", ind->id, ind->created_at, ind->created_at,
 	       identity, t);
 	json_object_set_new(o, "name",
-			    json_string(intel_stix_type_names[ind->type]));
+			    json_string(intel_type_name(ind->type)));
 	set_str(o, "description", ind->note);
 	json_object_set_new(o, "indicator_types",
 			    json_pack("[s]", "malicious-activity"));
@@ -139,7 +129,7 @@ indicator(const struct intel_indicator *ind, const char *identity,
 	json_object_set_new(o, "pattern_version", json_string("2.1"));
 	json_object_set_new(o, "valid_from", json_string(ind->created_at));
 	json_object_set_new(o, "x_atip_indicator_type",
-			    json_string(intel_stix_type_names[ind->type]));
+			    json_string(intel_type_name(ind->type)));
 	set_str(o, "x_atip_qualifier", ind->qualifier);
 	set_str(o, "x_atip_key", ind->key);
 	if (ind->common)
@@ -174,7 +164,7 @@ report(const struct intel_report *r, const char *identity, json_t *objects,
 	if (!json_array_size(refs))
 		json_array_append_new(refs, json_string(identity));
 	json_object_set_new(o, "object_refs", refs);
-	set_str(o, "x_atip_handling", intel_stix_handling_names[r->handling]);
+	set_str(o, "x_atip_handling", intel_handling_name(r->handling));
 	set_str(o, "x_atip_handling_note", r->handling_note);
 	set_str(o, "x_atip_distribution", access_level_name(r->share.level));
 	if (r->reliability >= 'A' && r->reliability <= 'F') {

@@ -23,12 +23,6 @@ extern const struct intel_stix_tlp intel_stix_tlp2[TLP_COUNT];
 extern const struct intel_stix_tlp intel_stix_tlp1[INTEL_STIX_TLP1_COUNT];
 extern const enum access_tlp intel_stix_tlp1_as[INTEL_STIX_TLP1_COUNT];
 
-/* The names intel_norm.h gives the types ("phone", ...; x_atip_*). */
-extern const char *const intel_stix_type_names[INTEL_TYPE_COUNT];
-
-/* "H0" ... "H3". */
-extern const char *const intel_stix_handling_names[HANDLING_COUNT];
-
 /* arena_grow() from an empty array (v NULL, *cap 0) too. */
 static inline void *
 intel_stix_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)

@@ -415,18 +415,17 @@ read_indicator(struct reader *r, struct obj *x)
 	for (size_t i = 0; i < n; i++) {
 		struct intel_indicator *ind =
 			hold(r, x, v[i].type, v[i].qualifier, v[i].value);
+		enum intel_type t;
 
 		ind->note = note;
 		if (n > 1)
 			continue;
 		/* One value of an atip export: its id and exact type. */
 		memcpy(ind->id, id, sizeof(id));
-		for (int t = 0; tname && t < INTEL_TYPE_COUNT; t++)
-			if (!strcmp(tname, intel_stix_type_names[t]) &&
-			    (t == INTEL_HANDLE || t == INTEL_MESSAGING) &&
-			    (ind->type == INTEL_HANDLE ||
-			     ind->type == INTEL_MESSAGING))
-				ind->type = (enum intel_type)t;
+		if (intel_type_parse(tname, &t) &&
+		    (t == INTEL_HANDLE || t == INTEL_MESSAGING) &&
+		    (ind->type == INTEL_HANDLE || ind->type == INTEL_MESSAGING))
+			ind->type = t;
 	}
 	return true;
 }
@@ -609,7 +608,6 @@ read_atip(struct reader *r, struct obj *x, struct intel_report *rep)
 	const char *h, *level, *rel, *b = x->ptr;
 	json_t *cred = json_object_get(x->o, "x_atip_credibility");
 	json_t *conf = json_object_get(x->o, "confidence");
-	int t;
 
 	if (!get_uuid(r, x->o, b, "x_atip_id", rep->id) ||
 	    !get_str(r, x->o, b, "x_atip_handling", 2, false, &h) ||
@@ -627,10 +625,7 @@ read_atip(struct reader *r, struct obj *x, struct intel_report *rep)
 		      &rep->nplatforms))
 		return false;
 	rep->handling = HANDLING_H0;
-	for (t = 0; h && t < HANDLING_COUNT; t++)
-		if (!strcmp(h, intel_stix_handling_names[t]))
-			rep->handling = (enum intel_handling)t;
-	if (h && strcmp(h, intel_stix_handling_names[rep->handling]))
+	if (h && !intel_handling_parse(h, &rep->handling))
 		return refuse(r, fld(r, b, "x_atip_handling"),
 			      "must be H0, H1, H2 or H3");
 	rep->share.level = LEVEL_ORG;
