@@ -119,8 +119,7 @@ indicator(const struct intel_indicator *ind, const char *identity,
 	o = json_object();
 	common(o, "indicator", ind->id, ind->created_at, ind->created_at,
 	       identity, t);
-	json_object_set_new(o, "name",
-			    json_string(intel_type_name(ind->type)));
+	json_object_set_new(o, "name", json_string(intel_type_name(ind->type)));
 	set_str(o, "description", ind->note);
 	json_object_set_new(o, "indicator_types",
 			    json_pack("[s]", "malicious-activity"));
