@@ -227,6 +227,7 @@ read_tx(struct db_conn *c, void *arg)
 {
 	struct read *x = arg;
 
+	json_decref(x->out); /* a retried transaction's */
 	x->out = whole_json(x->req, c, &x->r, &x->e);
 	return db_status_of(x->e);
 }
@@ -372,6 +373,8 @@ change_tx(struct db_conn *c, void *arg)
 	size_t nadded;
 	enum db_status st;
 
+	json_decref(x->out); /* a retried transaction's */
+	x->out = NULL;
 	x->e = x->id ? intel_report_update(c, &req->arena, access_actor_of(req),
 					   x->id, x->body.version, &x->body.in,
 					   &x->r, &x->errs)
@@ -504,6 +507,7 @@ add_tx(struct db_conn *c, void *arg)
 				    &x->errs);
 	if (x->e != ERR_OK)
 		return db_status_of(x->e);
+	json_decref(x->items); /* a retried transaction's */
 	x->items = json_array();
 	for (size_t i = 0; x->e == ERR_OK && i < n; i++) {
 		struct intel_correlation k;
@@ -614,10 +618,12 @@ search_tx(struct db_conn *c, void *arg)
 {
 	struct search *x = arg;
 
+	json_decref(x->items); /* a retried transaction's */
 	x->items = json_array();
+	x->e = ERR_OK;
 	for (size_t i = 0; x->e == ERR_OK && i < x->n; i++) {
 		struct intel_correlation k;
-		json_t *o;
+		json_t *o, *k_json;
 
 		x->e = intel_correlate(c, &x->req->arena,
 				       access_actor_of(x->req), &x->v[i], NULL,
@@ -626,7 +632,9 @@ search_tx(struct db_conn *c, void *arg)
 			      intel_type_name(x->v[i].type), "qualifier",
 			      x->v[i].qualifier, "value", x->v[i].value, "key",
 			      k.key);
-		json_object_update(o, intel_correlation_json(&k));
+		k_json = intel_correlation_json(&k);
+		json_object_update(o, k_json);
+		json_decref(k_json);
 		json_array_append_new(x->items, o);
 	}
 	return db_status_of(x->e);

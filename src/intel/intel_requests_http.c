@@ -172,6 +172,7 @@ one_tx(struct db_conn *c, void *arg)
 				       &ind, x->r.id, &k);
 	if (x->e != ERR_OK)
 		return db_status_of(x->e);
+	json_decref(x->out); /* a retried transaction's */
 	x->out = intel_indicator_json(&ind);
 	json_object_set_new(x->out, "common", json_boolean(k.common));
 	json_object_set_new(x->out, "correlation", intel_correlation_json(&k));

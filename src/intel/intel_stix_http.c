@@ -49,6 +49,7 @@ bundle_tx(struct db_conn *c, void *arg)
 				.country = r->share.owner_country,
 			};
 	}
+	json_decref(x->out); /* a retried transaction's */
 	x->out = intel_stix_bundle(x->r, x->n, orgs, norgs);
 	return DB_OK;
 }
@@ -126,6 +127,7 @@ struct import {
 	size_t n;
 	struct intel_stix_skip *skipped;
 	size_t nskipped, skipcap;
+	size_t nbundle_skipped; /* of the bundle itself, before the tx */
 	json_t *reports;
 	struct coord_errors errs;
 	enum err e;
@@ -233,7 +235,11 @@ import_tx(struct db_conn *c, void *arg)
 {
 	struct import *x = arg;
 
+	json_decref(x->reports); /* a retried transaction's */
 	x->reports = json_array();
+	x->nskipped = x->nbundle_skipped;
+	x->errs.n = 0;
+	x->e = ERR_OK;
 	for (size_t i = 0; x->e == ERR_OK && i < x->n; i++)
 		x->e = import_one(c, x, i);
 	return db_status_of(x->e);
@@ -259,6 +265,7 @@ intel_http_stix_import(struct http_request *req)
 	x.skipped = arena_alloc(&req->arena, x.skipcap * sizeof(*x.skipped));
 	for (size_t i = 0; i < nskipped; i++)
 		skip(&x, skipped[i].id, skipped[i].reason);
+	x.nbundle_skipped = x.nskipped;
 	if (db_tx_conn_err(req->db, import_tx, &x, &x.e) != ERR_OK) {
 		json_decref(x.reports);
 		coord_failed(req, x.e, &x.errs, "The bundle was not imported.");
