@@ -66,14 +66,33 @@ send_bundle(struct http_request *req, struct bundle *x)
 	http_json(req, 200, x->out);
 }
 
+/* H2 is "no further dissemination": only its owner exports such a report
+ * (a bundle is made to be passed on). */
+static bool
+may_export(struct http_request *req, const struct intel_report *r)
+{
+	const struct auth_actor *a = req->actor;
+
+	return r->handling != HANDLING_H2 ||
+	       !strcmp(r->share.owner_org, a->user.org_id);
+}
+
 void
 intel_http_stix_report(struct http_request *req)
 {
 	struct bundle x = { .req = req, .n = 1 };
 
 	x.r = arena_alloc(&req->arena, sizeof(*x.r));
-	if (intel_http_find(req, ACT_READ, x.r))
-		send_bundle(req, &x);
+	if (!intel_http_find(req, ACT_READ, x.r))
+		return;
+	if (!may_export(req, x.r)) {
+		http_problem(req, ERR_FORBIDDEN,
+			     "This report is marked H2, no further "
+			     "dissemination: only its owner exports it.",
+			     NULL);
+		return;
+	}
+	send_bundle(req, &x);
 }
 
 void
@@ -113,6 +132,11 @@ intel_http_stix_export(struct http_request *req)
 						&ar) != ACCESS_ALLOW)
 			coord_error(&errs, "report_ids",
 				    "names a report that is unknown");
+		else if (!may_export(req, &x.r[i]))
+			coord_error(&errs, "report_ids",
+				    "names a report marked H2 (no further "
+				    "dissemination) that only its owner "
+				    "exports");
 	}
 	if (errs.n) {
 		coord_invalid(req, &errs);

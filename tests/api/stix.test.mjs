@@ -4,7 +4,8 @@
 // back into another organisation with its values; the official example
 // bundles are accepted (objects atip does not hold listed as skipped) or
 // refused with the JSON pointer of what is wrong, and a refused bundle
-// writes nothing.
+// writes nothing; a report marked H2 (no further dissemination) is
+// exported by its owner only.
 //
 // Every name, number and place here is made up.
 import assert from 'node:assert/strict';
@@ -89,6 +90,12 @@ test('a report exports as a STIX 2.1 bundle that validates against the official 
   const hidden = await post('investigator', '/api/v1/reports', { title: 'Kathmandu only (fictional)', tlp: 'AMBER', level: 'org' }, 201);
   invalid(await call('POST', '/api/v1/stix/export', { session: s.case_worker, body: { report_ids: [hidden.id] } }), ['report_ids'], 'a report Pune may not see');
   problem(await call('GET', `/api/v1/stix/reports/${hidden.id}`, { session: s.case_worker }), 404, 'nor alone');
+  // H2, no further dissemination: read by others, exported by its owner only.
+  const h2 = await post('investigator', '/api/v1/reports', { title: 'Not to be passed on (fictional)', tlp: 'GREEN', level: 'platform', handling: 'H2' }, 201);
+  await get('case_worker', `/api/v1/reports/${h2.id}`);
+  problem(await call('GET', `/api/v1/stix/reports/${h2.id}`, { session: s.case_worker }), 403, 'Pune may not export an H2 report');
+  invalid(await call('POST', '/api/v1/stix/export', { session: s.case_worker, body: { report_ids: [h2.id] } }), ['report_ids'], 'nor in a set');
+  assert.deepEqual(validate(await get('investigator', `/api/v1/stix/reports/${h2.id}`)), [], 'its owner does');
 });
 
 test('an export imports into another organisation: the same values, its TLP and handling; correlated at once', async () => {

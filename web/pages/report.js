@@ -50,7 +50,9 @@ async function draw(page) {
 		h('section', { class: 'card', 'aria-labelledby': 'stix-title' },
 			h('h2', { id: 'stix-title', i18n: 'intel.stix.title' }),
 			h('p', { class: 'hint', i18n: 'intel.stix.hint' }),
-			stixButton(r)),
+			r.handling === 'H2' && r.owner_org !== ctx.me.user.org_id
+				? h('p', { i18n: 'intel.stix.h2' })
+				: stixButton(r)),
 		page.owner ? await editCard(page) : null,
 	];
 	page.added = null;
