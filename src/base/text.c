@@ -198,3 +198,12 @@ text_split(struct arena *a, const char *s, const char ***out, size_t *n)
 		s += len + (end != NULL);
 	}
 }
+
+int
+text_find(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; s && i < n; i++)
+		if (!strcmp(names[i], s))
+			return i;
+	return -1;
+}

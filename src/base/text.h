@@ -54,4 +54,7 @@ const char *text_join(struct arena *a, const char *const *v, size_t n,
 /* The items of a joined list (empty ones skipped), in arena memory. */
 void text_split(struct arena *a, const char *s, const char ***out, size_t *n);
 
+/* The index of s among names[0..n), or -1 (also for s NULL). */
+int text_find(const char *const *names, int n, const char *s);
+
 #endif

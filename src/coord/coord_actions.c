@@ -15,15 +15,6 @@ static const char *const statuses[ACTION_STATUS_COUNT] = { "proposed", "agreed",
 static const char *const priorities[PRIORITY_COUNT] = { "high", "medium",
 							"low" };
 
-static int
-find(const char *const *names, int n, const char *s)
-{
-	for (int i = 0; s && i < n; i++)
-		if (!strcmp(names[i], s))
-			return i;
-	return -1;
-}
-
 const char *
 coord_action_status_name(enum action_status s)
 {
@@ -50,10 +41,10 @@ read_action(struct db_rows *rows, struct arena *a, const char *today,
 	text_split(a, db_col_text(rows, 9), &x->countries, &x->ncountries);
 	coord_copy(x->lead_org, sizeof(x->lead_org), db_col_text(rows, 10));
 	x->lead_name = arena_strdup(a, db_col_text(rows, 11));
-	i = find(priorities, PRIORITY_COUNT, db_col_text(rows, 12));
+	i = text_find(priorities, PRIORITY_COUNT, db_col_text(rows, 12));
 	x->priority = i >= 0 ? (enum action_priority)i : PRIORITY_MEDIUM;
 	coord_copy(x->due_date, sizeof(x->due_date), db_col_text(rows, 13));
-	i = find(statuses, ACTION_STATUS_COUNT, db_col_text(rows, 14));
+	i = text_find(statuses, ACTION_STATUS_COUNT, db_col_text(rows, 14));
 	x->status = i >= 0 ? (enum action_status)i : ACTION_PROPOSED;
 	coord_copy(x->meeting_id, sizeof(x->meeting_id), db_col_text(rows, 15));
 	coord_copy(x->decision_id, sizeof(x->decision_id),
@@ -71,20 +62,12 @@ static enum err
 read_orgs(struct db_conn *c, struct arena *a, struct action *x)
 {
 	struct db_arg arg = db_text(x->id);
-	struct db_rows rows;
-	size_t cap = 8;
+	enum db_status st = db_texts(c, &coord_sql[ACTION_ORGS], &arg, 1, a,
+				     &x->orgs, &x->norgs);
 
-	x->norgs = 0;
-	x->orgs = arena_alloc(a, cap * sizeof(*x->orgs));
-	db_query(c, &coord_sql[ACTION_ORGS], &arg, 1, &rows);
-	while (db_next(&rows)) {
-		x->orgs = arena_grow(a, x->orgs, x->norgs, &cap,
-				     sizeof(*x->orgs));
-		x->orgs[x->norgs++] = arena_strdup(a, db_col_text(&rows, 0));
-	}
 	x->partners = x->orgs + (x->norgs > 0);
 	x->npartners = x->norgs ? x->norgs - 1 : 0;
-	return db_err(db_rows_close(&rows));
+	return db_err(st);
 }
 
 static enum err
@@ -261,7 +244,8 @@ apply(struct db_conn *c, struct arena *a, const struct action_input *in,
 	if (in->lead_org || in->has_partners)
 		organisations(c, a, in, x, errs);
 	if (in->priority) {
-		if ((i = find(priorities, PRIORITY_COUNT, in->priority)) < 0)
+		if ((i = text_find(priorities, PRIORITY_COUNT, in->priority)) <
+		    0)
 			coord_error(errs, "priority",
 				    "must be high, medium or low");
 		else
@@ -275,7 +259,8 @@ apply(struct db_conn *c, struct arena *a, const struct action_input *in,
 				    "must be a date, YYYY-MM-DD");
 	}
 	if (in->status) {
-		if ((i = find(statuses, ACTION_STATUS_COUNT, in->status)) < 0)
+		if ((i = text_find(statuses, ACTION_STATUS_COUNT, in->status)) <
+		    0)
 			coord_error(errs, "status",
 				    "must be proposed, agreed, in_progress, "
 				    "done or dropped");
@@ -465,7 +450,7 @@ coord_action_progress(struct db_conn *c, struct arena *a, struct action *x,
 	coord_text(a, "note", note, COORD_TEXT_MAX, TEXT_LINES, true,
 		   &out->note, errs);
 	if (status) {
-		if ((i = find(statuses, ACTION_STATUS_COUNT, status)) < 0)
+		if ((i = text_find(statuses, ACTION_STATUS_COUNT, status)) < 0)
 			coord_error(errs, "status",
 				    "must be proposed, agreed, in_progress, "
 				    "done or dropped");
@@ -541,7 +526,8 @@ coord_action_list(struct db_conn *c, struct arena *a,
 		coord_error(errs, "theme",
 			    "must be prevention, protection, prosecution or "
 			    "partnership");
-	if (f->status && find(statuses, ACTION_STATUS_COUNT, f->status) < 0)
+	if (f->status &&
+	    text_find(statuses, ACTION_STATUS_COUNT, f->status) < 0)
 		coord_error(errs, "status",
 			    "must be proposed, agreed, in_progress, done or "
 			    "dropped");

@@ -51,17 +51,8 @@ read_list(struct db_conn *c, struct arena *a, enum coord_sql_id s,
 	  const char *id, const char ***out, size_t *n)
 {
 	struct db_arg arg = db_text(id);
-	struct db_rows rows;
-	size_t cap = 8;
 
-	*n = 0;
-	*out = arena_alloc(a, cap * sizeof(**out));
-	db_query(c, &coord_sql[s], &arg, 1, &rows);
-	while (db_next(&rows)) {
-		*out = arena_grow(a, *out, *n, &cap, sizeof(**out));
-		(*out)[(*n)++] = arena_strdup(a, db_col_text(&rows, 0));
-	}
-	return db_err(db_rows_close(&rows));
+	return db_err(db_texts(c, &coord_sql[s], &arg, 1, a, out, n));
 }
 
 static enum err

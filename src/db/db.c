@@ -356,6 +356,25 @@ db_conn_ping(struct db_conn *c)
 	return db_rows_close(&rows) == DB_OK && ok;
 }
 
+enum db_status
+db_texts(struct db_conn *c, const struct db_stmt *s, const struct db_arg *args,
+	 int nargs, struct arena *a, const char ***out, size_t *n)
+{
+	struct db_rows rows;
+	size_t cap = 8;
+
+	*n = 0;
+	*out = arena_alloc(a, cap * sizeof(**out));
+	db_query(c, s, args, nargs, &rows);
+	while (db_next(&rows)) {
+		const char *v = db_col_text(&rows, 0);
+
+		*out = arena_grow(a, *out, *n, &cap, sizeof(**out));
+		(*out)[(*n)++] = arena_strdup(a, v ? v : "");
+	}
+	return db_rows_close(&rows);
+}
+
 enum err
 db_err(enum db_status st)
 {

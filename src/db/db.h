@@ -125,6 +125,14 @@ bool db_col_blob(struct db_rows *rows, int col, struct buf *out);
 /* Ends the query; returns its final status. */
 enum db_status db_rows_close(struct db_rows *rows);
 
+/*
+ * Runs a query and reads the first column of every row (NULL read as "")
+ * into *out, an array of *n strings in arena a.
+ */
+enum db_status db_texts(struct db_conn *c, const struct db_stmt *s,
+			const struct db_arg *args, int nargs, struct arena *a,
+			const char ***out, size_t *n);
+
 /* Runs a multi-statement script with no arguments (DDL). */
 enum db_status db_script(struct db_conn *c, const char *sql);
 

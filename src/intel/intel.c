@@ -19,12 +19,11 @@ intel_handling_name(enum intel_handling h)
 bool
 intel_handling_parse(const char *s, enum intel_handling *out)
 {
-	for (int i = 0; s && i < HANDLING_COUNT; i++)
-		if (!strcmp(s, handlings[i])) {
-			*out = (enum intel_handling)i;
-			return true;
-		}
-	return false;
+	int i = text_find(handlings, HANDLING_COUNT, s);
+
+	if (i >= 0)
+		*out = (enum intel_handling)i;
+	return i >= 0;
 }
 
 /* Platforms of reports, handles, messaging and requests. */
@@ -81,19 +80,9 @@ static enum err
 read_cases(struct db_conn *c, struct arena *a, struct intel_report *r)
 {
 	struct db_arg arg = db_text(r->id);
-	struct db_rows rows;
-	size_t cap = 4;
 
-	r->ncases = 0;
-	r->case_ids = arena_alloc(a, cap * sizeof(*r->case_ids));
-	db_query(c, &intel_sql[REPORT_CASES], &arg, 1, &rows);
-	while (db_next(&rows)) {
-		r->case_ids = arena_grow(a, r->case_ids, r->ncases, &cap,
-					 sizeof(*r->case_ids));
-		r->case_ids[r->ncases++] =
-			arena_strdup(a, db_col_text(&rows, 0));
-	}
-	return db_err(db_rows_close(&rows));
+	return db_err(db_texts(c, &intel_sql[REPORT_CASES], &arg, 1, a,
+			       &r->case_ids, &r->ncases));
 }
 
 enum err

@@ -392,18 +392,12 @@ visible_cases(struct db_conn *c, struct arena *a,
 	      struct intel_correlation *out, size_t *cap)
 {
 	struct db_arg arg = db_text(report_id);
-	struct db_rows rows;
 	const char **ids;
-	size_t n = 0, idcap = 4;
-	enum err e;
+	size_t n;
+	enum err e = db_err(
+		db_texts(c, &intel_sql[REPORT_CASES], &arg, 1, a, &ids, &n));
 
-	ids = arena_alloc(a, idcap * sizeof(*ids));
-	db_query(c, &intel_sql[REPORT_CASES], &arg, 1, &rows);
-	while (db_next(&rows)) {
-		ids = arena_grow(a, ids, n, &idcap, sizeof(*ids));
-		ids[n++] = arena_strdup(a, db_col_text(&rows, 0));
-	}
-	if ((e = db_err(db_rows_close(&rows))) != ERR_OK)
+	if (e != ERR_OK)
 		return e;
 	for (size_t i = 0; i < n && out->ncases < COORD_LIST_MAX_ITEMS; i++) {
 		struct case_record r;

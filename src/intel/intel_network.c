@@ -62,15 +62,12 @@ static enum err
 case_reports(struct walk *w, const char *case_id, size_t node)
 {
 	struct db_arg args[2] = { db_text(case_id), DB_INT(50) };
-	struct db_rows rows;
-	const char *ids[50];
-	size_t n = 0;
-	enum err e;
+	const char **ids;
+	size_t n;
+	enum err e = db_err(db_texts(w->c, &intel_sql[CASE_REPORTS], args, 2,
+				     w->a, &ids, &n));
 
-	db_query(w->c, &intel_sql[CASE_REPORTS], args, 2, &rows);
-	while (n < 50 && db_next(&rows))
-		ids[n++] = arena_strdup(w->a, db_col_text(&rows, 0));
-	if ((e = db_err(db_rows_close(&rows))) != ERR_OK)
+	if (e != ERR_OK)
 		return e;
 	for (size_t i = 0; i < n; i++) {
 		struct intel_report r;

@@ -10,15 +10,6 @@ static const char *const statuses[REQUEST_STATUS_COUNT] = {
 	"draft", "sent", "acknowledged", "complied", "refused", "expired"
 };
 
-static int
-find(const char *const *names, int n, const char *s)
-{
-	for (int i = 0; s && i < n; i++)
-		if (!strcmp(names[i], s))
-			return i;
-	return -1;
-}
-
 const char *
 intel_request_kind_name(enum intel_request_kind k)
 {
@@ -46,11 +37,11 @@ read_request(struct db_rows *rows, struct arena *a, struct intel_request *q)
 	coord_copy(q->id, sizeof(q->id), db_col_text(rows, 0));
 	coord_copy(q->report_id, sizeof(q->report_id), db_col_text(rows, 1));
 	q->platform = arena_strdup(a, db_col_text(rows, 2));
-	i = find(kinds, 2, db_col_text(rows, 3));
+	i = text_find(kinds, 2, db_col_text(rows, 3));
 	q->kind = i > 0 ? REQUEST_TAKEDOWN : REQUEST_PRESERVATION;
 	q->target = arena_strdup(a, db_col_text(rows, 4));
 	coord_copy(q->sent_on, sizeof(q->sent_on), db_col_text(rows, 5));
-	i = find(statuses, REQUEST_STATUS_COUNT, db_col_text(rows, 6));
+	i = text_find(statuses, REQUEST_STATUS_COUNT, db_col_text(rows, 6));
 	q->status = i >= 0 ? (enum intel_request_status)i : REQUEST_DRAFT;
 	q->reference = dup_or_null(a, db_col_text(rows, 7));
 	q->response = dup_or_null(a, db_col_text(rows, 8));
@@ -104,7 +95,7 @@ apply(struct arena *a, const struct intel_request_input *in, bool creating,
 			q->platform = arena_strdup(a, in->platform);
 	}
 	if (creating || in->kind) {
-		i = find(kinds, 2, in->kind);
+		i = text_find(kinds, 2, in->kind);
 		if (i < 0)
 			coord_error(errs, "kind",
 				    "must be preservation or takedown");
@@ -115,7 +106,7 @@ apply(struct arena *a, const struct intel_request_input *in, bool creating,
 		coord_text(a, "target", in->target, COORD_LINE_MAX, 0, true,
 			   &q->target, errs);
 	if (in->status) {
-		i = find(statuses, REQUEST_STATUS_COUNT, in->status);
+		i = text_find(statuses, REQUEST_STATUS_COUNT, in->status);
 		if (i < 0)
 			coord_error(errs, "status",
 				    "must be draft, sent, acknowledged, "
