@@ -659,7 +659,8 @@ run_lookups(const char *path, struct corpus *cp,
 	for (size_t i = 0; i < warm; i++) {
 		struct intel_correlation k;
 
-		if (intel_correlate(c, &a, &actor, &ind[i], NULL, &k) != ERR_OK)
+		if (intel_correlate(c, &a, kr, &actor, &ind[i], NULL, &k) !=
+		    ERR_OK)
 			die("intel_correlate failed");
 		raw(h, by_value, near, &ind[i]);
 		arena_clear(&a);
@@ -676,7 +677,8 @@ run_lookups(const char *path, struct corpus *cp,
 			t1 = now_s();
 		}
 		t2 = now_s();
-		if (intel_correlate(c, &a, &actor, &ind[i], NULL, &k) != ERR_OK)
+		if (intel_correlate(c, &a, kr, &actor, &ind[i], NULL, &k) !=
+		    ERR_OK)
 			die("intel_correlate failed");
 		t2 = now_s() - t2;
 		if (i % 2 == 0) {

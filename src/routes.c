@@ -775,6 +775,23 @@ keys_rewrap_job(struct job *job, void *ctx)
 	return JOB_DONE;
 }
 
+/* Indexes cases' perpetrators for intel correlation (blind indexes). */
+static enum job_result
+intel_cases_job(struct job *job, void *ctx)
+{
+	struct app *app = job->app;
+	long long n = 0;
+
+	(void)ctx;
+	if (intel_cases_index(job->db, app_keyring(app), &n) != ERR_OK) {
+		job->error = "indexing cases for intel stopped; it will resume";
+		return JOB_RETRY;
+	}
+	if (n)
+		log_msg(LOG_INFO, "intel: %lld persons of cases indexed", n);
+	return JOB_DONE;
+}
+
 /* Tells organisations of their actions due soon or overdue. */
 static enum job_result
 actions_remind_job(struct job *job, void *ctx)
@@ -890,6 +907,7 @@ const struct job_kind app_jobs[] = {
 	  60 * 60 * 1000 },
 	{ "linkage.watch", linkage_watch_job, NULL, 3, 10 * 60 * 1000,
 	  60 * 1000 },
+	{ "intel.cases", intel_cases_job, NULL, 3, 10 * 60 * 1000, 60 * 1000 },
 };
 
 const size_t app_njobs = sizeof(app_jobs) / sizeof(app_jobs[0]);

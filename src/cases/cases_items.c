@@ -80,6 +80,16 @@ get_entry(struct db_conn *c, struct arena *a, enum cases_sql_id s,
 
 /* ---- Persons ----------------------------------------------------------- */
 
+/* Wakes the background work that reads persons as they are written: the
+ * re-trafficking watch and intel's index of perpetrators. */
+static enum err
+wake(struct db_conn *c)
+{
+	enum err e = db_err(jobs_wake(c, "linkage.watch"));
+
+	return e == ERR_OK ? db_err(jobs_wake(c, "intel.cases")) : e;
+}
+
 static void
 person_columns(struct arena *a, const struct case_entry *e, struct db_arg *args)
 {
@@ -141,9 +151,10 @@ cases_person_add(struct db_conn *c, struct arena *a, const struct case_write *w,
 	args[9] = db_text(out->sealed);
 	args[10] = db_text(out->created_at);
 	e = db_err(db_exec(c, &cases_sql[PERSON_INSERT], args, 11, NULL));
-	/* The re-trafficking watch matches the new person at once. */
+	/* The re-trafficking watch matches the new person at once, and intel
+	 * indexes a perpetrator's values. */
 	if (e == ERR_OK)
-		e = db_err(jobs_wake(c, "linkage.watch"));
+		e = wake(c);
 	return e == ERR_OK && !w->defer_flags ? cases_flags_refresh(c, a, r->id)
 					      : e;
 }
@@ -191,7 +202,7 @@ cases_person_update(struct db_conn *c, struct arena *a,
 		return ERR_CONFLICT;
 	out->version = expected + 1;
 	if (e == ERR_OK)
-		e = db_err(jobs_wake(c, "linkage.watch"));
+		e = wake(c);
 	return e == ERR_OK ? cases_flags_refresh(c, a, r->id) : e;
 }
 

@@ -244,7 +244,8 @@ struct intel_hidden {
 	long long count;
 };
 
-/* A case linked to a report holding the value, that the viewer may see. */
+/* A case the viewer may see, linked to a report holding the value, or
+ * holding it itself (a perpetrator's): then report_id is "". */
 struct intel_case_link {
 	char case_id[UUID_STR_LEN];
 	const char *reference;
@@ -268,9 +269,12 @@ struct intel_correlation {
 
 /*
  * Correlates the value (type, vkey; ads by their SimHash) for actor,
- * leaving out report exclude (or NULL).  A common value lists nothing.
+ * leaving out report exclude (or NULL): the reports holding it and the
+ * cases linked to them, and, with kr, the cases whose perpetrators hold
+ * it.  A common value lists nothing.
  */
 enum err intel_correlate(struct db_conn *c, struct arena *a,
+			 const struct crypto_keyring *kr,
 			 const struct access_actor *actor,
 			 const struct intel_indicator *ind, const char *exclude,
 			 struct intel_correlation *out);
@@ -332,8 +336,29 @@ struct intel_graph;
  * visiting at most max_reports reports.
  */
 enum err intel_network(struct db_conn *c, struct arena *a,
+		       const struct crypto_keyring *kr,
 		       const struct access_actor *actor,
 		       const char *const *reports, size_t n, size_t max_reports,
 		       struct intel_graph *g);
+
+/* ---- Cases' perpetrators (intel_cases.c) -------------------------------- */
+
+/*
+ * Indexes the perpetrators added or changed since they were last indexed
+ * (names, phones, emails as blind indexes); forgets erased cases' values.
+ * *indexed gets how many persons were indexed.
+ */
+enum err intel_cases_index(struct db *db, const struct crypto_keyring *kr,
+			   long long *indexed);
+
+/* The blind index under which cases hold a value of type t, key key. */
+void intel_case_key(const struct crypto_keyring *kr, enum intel_type t,
+		    const char *key, char out[CRYPTO_INDEX_LEN]);
+
+/* The cases (ids, arena) whose perpetrators hold ind's value. */
+enum err intel_case_hits(struct db_conn *c, struct arena *a,
+			 const struct crypto_keyring *kr,
+			 const struct intel_indicator *ind, const char ***cases,
+			 size_t *n);
 
 #endif

@@ -30,8 +30,9 @@ graph_tx(struct db_conn *c, void *arg)
 {
 	struct graph *x = arg;
 
-	x->e = intel_network(c, &x->req->arena, access_actor_of(x->req),
-			     x->starts, x->nstarts, x->max, &x->g);
+	x->e = intel_network(c, &x->req->arena, app_keyring(x->req->app),
+			     access_actor_of(x->req), x->starts, x->nstarts,
+			     x->max, &x->g);
 	return db_status_of(x->e);
 }
 
@@ -119,8 +120,8 @@ path_tx(struct db_conn *c, void *arg)
 	const char **starts;
 	size_t a, b;
 
-	x->graph.e = intel_correlate(c, &req->arena, access_actor_of(req),
-				     &x->from, NULL, &k);
+	x->graph.e = intel_correlate(c, &req->arena, app_keyring(req->app),
+				     access_actor_of(req), &x->from, NULL, &k);
 	if (x->graph.e != ERR_OK || k.common || !k.nsightings)
 		return db_status_of(x->graph.e);
 	starts = arena_alloc(&req->arena, k.nsightings * sizeof(*starts));

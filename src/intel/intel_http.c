@@ -63,9 +63,12 @@ intel_correlation_json(const struct intel_correlation *k)
 	for (size_t i = 0; i < k->ncases; i++)
 		json_array_append_new(
 			cs,
-			json_pack("{ss ss* ss}", "case_id", k->cases[i].case_id,
+			json_pack("{ss ss* so}", "case_id", k->cases[i].case_id,
 				  "reference", k->cases[i].reference,
-				  "report_id", k->cases[i].report_id));
+				  "report_id",
+				  k->cases[i].report_id[0]
+					  ? json_string(k->cases[i].report_id)
+					  : json_null()));
 	return json_pack("{sb so so so}", "common", k->common, "sightings", s,
 			 "hidden", h, "cases", cs);
 }
@@ -200,7 +203,8 @@ whole_json(struct http_request *req, struct db_conn *c,
 		struct intel_correlation k;
 		json_t *x = intel_indicator_json(&ind[i]);
 
-		*e = intel_correlate(c, &req->arena, who, &ind[i], r->id, &k);
+		*e = intel_correlate(c, &req->arena, app_keyring(req->app), who,
+				     &ind[i], r->id, &k);
 		json_object_set_new(x, "linked",
 				    json_integer((json_int_t)k.nsightings));
 		json_array_append_new(list, x);
@@ -513,8 +517,9 @@ add_tx(struct db_conn *c, void *arg)
 		struct intel_correlation k;
 		json_t *o = intel_indicator_json(&v[i]);
 
-		x->e = intel_correlate(c, &req->arena, access_actor_of(req),
-				       &v[i], x->r.id, &k);
+		x->e = intel_correlate(c, &req->arena, app_keyring(req->app),
+				       access_actor_of(req), &v[i], x->r.id,
+				       &k);
 		json_object_set_new(o, "correlation",
 				    intel_correlation_json(&k));
 		json_object_set(o, "common", json_boolean(k.common));
@@ -626,6 +631,7 @@ search_tx(struct db_conn *c, void *arg)
 		json_t *o, *k_json;
 
 		x->e = intel_correlate(c, &x->req->arena,
+				       app_keyring(x->req->app),
 				       access_actor_of(x->req), &x->v[i], NULL,
 				       &k);
 		o = json_pack("{ss ss* ss* ss*}", "type",

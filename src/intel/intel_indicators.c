@@ -385,6 +385,42 @@ hide(struct arena *a, struct intel_correlation *out, size_t *cap,
 	out->hidden[out->nhidden++].count = 1;
 }
 
+/* Adds case_id to out->cases when the actor may see it (erased cases
+ * never), once; report_id: the report linking it, or "" when the case
+ * holds the value itself. */
+static enum err
+add_case(struct db_conn *c, struct arena *a, const struct access_actor *actor,
+	 const char *case_id, const char *report_id,
+	 struct intel_correlation *out, size_t *cap)
+{
+	struct case_record r;
+	struct access_record ar;
+	struct intel_case_link *l;
+	enum err e;
+
+	for (size_t i = 0; i < out->ncases; i++)
+		if (!strcmp(out->cases[i].case_id, case_id))
+			return ERR_OK;
+	if (out->ncases >= COORD_LIST_MAX_ITEMS)
+		return ERR_OK;
+	if ((e = cases_get(c, a, case_id, &r)) != ERR_OK)
+		return e == ERR_NOT_FOUND ? ERR_OK : e;
+	ar = cases_access(&r);
+	if (!r.erased_at[0] &&
+	    access_check(actor, ACT_READ, &ar) == ACCESS_ALLOW) {
+		out->cases = arena_grow(a, out->cases, out->ncases, cap,
+					sizeof(*out->cases));
+		l = &out->cases[out->ncases++];
+		coord_copy(l->case_id, sizeof(l->case_id), r.id);
+		coord_copy(l->report_id, sizeof(l->report_id), report_id);
+		l->reference =
+			arena_strdup(a, json_string_value(json_object_get(
+						r.head.data, "reference")));
+	}
+	cases_release(&r);
+	return ERR_OK;
+}
+
 /* The cases linked to report_id that the actor may see. */
 static enum err
 visible_cases(struct db_conn *c, struct arena *a,
@@ -397,41 +433,17 @@ visible_cases(struct db_conn *c, struct arena *a,
 	enum err e = db_err(
 		db_texts(c, &intel_sql[REPORT_CASES], &arg, 1, a, &ids, &n));
 
-	if (e != ERR_OK)
-		return e;
-	for (size_t i = 0; i < n && out->ncases < COORD_LIST_MAX_ITEMS; i++) {
-		struct case_record r;
-		struct access_record ar;
-		struct intel_case_link *l;
-
-		if ((e = cases_get(c, a, ids[i], &r)) != ERR_OK) {
-			if (e == ERR_NOT_FOUND)
-				continue;
-			return e;
-		}
-		ar = cases_access(&r);
-		if (access_check(actor, ACT_READ, &ar) == ACCESS_ALLOW) {
-			out->cases = arena_grow(a, out->cases, out->ncases, cap,
-						sizeof(*out->cases));
-			l = &out->cases[out->ncases++];
-			coord_copy(l->case_id, sizeof(l->case_id), r.id);
-			coord_copy(l->report_id, sizeof(l->report_id),
-				   report_id);
-			l->reference = arena_strdup(
-				a, json_string_value(json_object_get(
-					   r.head.data, "reference")));
-		}
-		cases_release(&r);
-	}
-	return ERR_OK;
+	for (size_t i = 0; e == ERR_OK && i < n; i++)
+		e = add_case(c, a, actor, ids[i], report_id, out, cap);
+	return e;
 }
 
 /* The reports holding the value: rows of REPORT head, title, owner name
  * and the indicator (IND_HIT_COLUMNS). */
 static enum err
-hits(struct db_conn *c, struct arena *a, const struct access_actor *actor,
-     const struct intel_indicator *ind, const char *exclude,
-     struct intel_correlation *out)
+hits(struct db_conn *c, struct arena *a, const struct crypto_keyring *kr,
+     const struct access_actor *actor, const struct intel_indicator *ind,
+     const char *exclude, struct intel_correlation *out)
 {
 	struct db_arg args[INTEL_SIMHASH_BLOCKS + 1];
 	struct db_rows rows;
@@ -503,11 +515,20 @@ hits(struct db_conn *c, struct arena *a, const struct access_actor *actor,
 	for (size_t i = 0; e == ERR_OK && i < out->nsightings; i++)
 		e = visible_cases(c, a, actor, out->sightings[i].report_id, out,
 				  &ccap);
+	if (e == ERR_OK && kr) {
+		const char **ids;
+		size_t n;
+
+		e = intel_case_hits(c, a, kr, ind, &ids, &n);
+		for (size_t i = 0; e == ERR_OK && i < n; i++)
+			e = add_case(c, a, actor, ids[i], "", out, &ccap);
+	}
 	return e;
 }
 
 enum err
 intel_correlate(struct db_conn *c, struct arena *a,
+		const struct crypto_keyring *kr,
 		const struct access_actor *actor,
 		const struct intel_indicator *ind, const char *exclude,
 		struct intel_correlation *out)
@@ -533,7 +554,7 @@ intel_correlate(struct db_conn *c, struct arena *a,
 	out->common = out->records > INTEL_CORRELATION_MAX;
 	if (out->common)
 		return ERR_OK;
-	return hits(c, a, actor, ind, exclude, out);
+	return hits(c, a, kr, actor, ind, exclude, out);
 }
 
 enum err

@@ -15,6 +15,7 @@
 struct walk {
 	struct db_conn *c;
 	struct arena *a;
+	const struct crypto_keyring *kr;
 	const struct access_actor *actor;
 	struct intel_graph *g;
 	const char **queue; /* report ids, visited in order */
@@ -130,7 +131,8 @@ visit(struct walk *w, const char *id)
 		intel_graph_edge(w->g, self, v);
 		if (ind[i].common)
 			continue;
-		e = intel_correlate(w->c, w->a, w->actor, &ind[i], r.id, &k);
+		e = intel_correlate(w->c, w->a, w->kr, w->actor, &ind[i], r.id,
+				    &k);
 		if (e != ERR_OK)
 			return e;
 		for (size_t j = 0; j < k.nsightings; j++)
@@ -138,17 +140,32 @@ visit(struct walk *w, const char *id)
 				w->g, v,
 				report_node(w, k.sightings[j].report_id,
 					    k.sightings[j].report_title));
+		/* Cases whose perpetrators hold the value themselves. */
+		for (size_t j = 0; e == ERR_OK && j < k.ncases; j++) {
+			size_t node;
+
+			if (k.cases[j].report_id[0])
+				continue;
+			node = case_node(w, k.cases[j].case_id,
+					 k.cases[j].reference);
+			intel_graph_edge(w->g, v, node);
+			e = case_reports(w, k.cases[j].case_id, node);
+		}
+		if (e != ERR_OK)
+			return e;
 	}
 	return ERR_OK;
 }
 
 enum err
 intel_network(struct db_conn *c, struct arena *a,
-	      const struct access_actor *actor, const char *const *reports,
-	      size_t n, size_t max_reports, struct intel_graph *g)
+	      const struct crypto_keyring *kr, const struct access_actor *actor,
+	      const char *const *reports, size_t n, size_t max_reports,
+	      struct intel_graph *g)
 {
 	struct walk w = { .c = c,
 			  .a = a,
+			  .kr = kr,
 			  .actor = actor,
 			  .g = g,
 			  .cap = 16,

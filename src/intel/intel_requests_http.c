@@ -168,8 +168,8 @@ one_tx(struct db_conn *c, void *arg)
 				   x->names ? app_keyring(req->app) : NULL,
 				   x->r.id, x->id, &ind);
 	if (x->e == ERR_OK)
-		x->e = intel_correlate(c, &req->arena, access_actor_of(req),
-				       &ind, x->r.id, &k);
+		x->e = intel_correlate(c, &req->arena, app_keyring(req->app),
+				       access_actor_of(req), &ind, x->r.id, &k);
 	if (x->e != ERR_OK)
 		return db_status_of(x->e);
 	json_decref(x->out); /* a retried transaction's */

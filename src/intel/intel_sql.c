@@ -95,8 +95,32 @@
 	" version BIGINT NOT NULL);"                                         \
 	"CREATE INDEX intel_requests_report ON intel_requests (report_id);"
 
+/*
+ * What cases' perpetrators are known by (their names, phones, emails),
+ * each a blind index of its canonical key: a value reported in intel finds
+ * the cases holding it without any of them stored in clear.
+ * intel_case_indexed says which version of a person was indexed.
+ */
+#define CASE_VALUES                                                        \
+	"CREATE TABLE intel_case_values ("                                 \
+	" person_id TEXT NOT NULL REFERENCES case_persons (id)"            \
+	"  ON DELETE CASCADE,"                                             \
+	" case_id TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,"  \
+	" type TEXT NOT NULL,"                                             \
+	" vkey TEXT NOT NULL,"                                             \
+	" PRIMARY KEY (person_id, type, vkey));"                           \
+	"CREATE INDEX intel_case_values_value ON intel_case_values (type," \
+	" vkey);"                                                          \
+	"CREATE INDEX intel_case_values_case ON intel_case_values"         \
+	" (case_id);"                                                      \
+	"CREATE TABLE intel_case_indexed ("                                \
+	" person_id TEXT PRIMARY KEY REFERENCES case_persons (id)"         \
+	"  ON DELETE CASCADE,"                                             \
+	" person_version BIGINT NOT NULL);"
+
 const struct db_migration intel_migrations[] = {
 	{ 51, "intel", NULL, INTEL_TABLES("INTEGER"), INTEL_TABLES("BIGINT") },
+	{ 52, "intel case values", CASE_VALUES, NULL, NULL },
 };
 
 const size_t intel_nmigrations =
@@ -280,6 +304,45 @@ const struct db_stmt intel_sql[INTEL_SQL_COUNT] = {
 		      " updated_at, version FROM intel_requests"
 		      " WHERE id = $1 AND report_id = $2",
 		      NULL, NULL },
+	/* Perpetrators of cases not erased, not indexed at their version,
+	 * after $2, at most $1. */
+	[CASEVAL_STALE] = { "intel_caseval_stale",
+			    "SELECT p.id, p.case_id FROM case_persons p"
+			    " JOIN cases c ON c.id = p.case_id"
+			    " LEFT JOIN intel_case_indexed x"
+			    " ON x.person_id = p.id"
+			    " WHERE p.role = 'perpetrator'"
+			    " AND c.erased_at IS NULL"
+			    " AND (x.person_id IS NULL"
+			    "  OR x.person_version <> p.version)"
+			    " AND p.id > $2 ORDER BY p.id LIMIT $1",
+			    NULL, NULL },
+	[CASEVAL_FORGET_ERASED] = { "intel_caseval_forget_erased",
+				    "DELETE FROM intel_case_values WHERE"
+				    " case_id IN (SELECT id FROM cases"
+				    "  WHERE erased_at IS NOT NULL)",
+				    NULL, NULL },
+	[CASEVAL_DELETE] = { "intel_caseval_delete",
+			     "DELETE FROM intel_case_values"
+			     " WHERE person_id = $1",
+			     NULL, NULL },
+	[CASEVAL_INSERT] = { "intel_caseval_insert",
+			     "INSERT INTO intel_case_values (person_id,"
+			     " case_id, type, vkey) VALUES ($1, $2, $3, $4)"
+			     " ON CONFLICT (person_id, type, vkey) DO NOTHING",
+			     NULL, NULL },
+	[CASEVAL_DONE] = { "intel_caseval_done",
+			   "INSERT INTO intel_case_indexed (person_id,"
+			   " person_version) VALUES ($1, $2)"
+			   " ON CONFLICT (person_id) DO UPDATE SET"
+			   " person_version = $2",
+			   NULL, NULL },
+	/* The cases holding value ($1, $2): at most $3. */
+	[CASEVAL_HITS] = { "intel_caseval_hits",
+			   "SELECT DISTINCT case_id FROM intel_case_values"
+			   " WHERE type = $1 AND vkey = $2 ORDER BY case_id"
+			   " LIMIT $3",
+			   NULL, NULL },
 	[REQ_UPDATE] = { "intel_req_update",
 			 "UPDATE intel_requests SET platform = $3, kind = $4,"
 			 " target = $5, sent_on = $6, status = $7,"

@@ -15,6 +15,8 @@
 //     investigators.
 //  6. Near-duplicate ads, extraction from pasted text, platform requests,
 //     the network and the shortest path.
+//  7. Cases whose perpetrators hold a value (name, phone, email) are found
+//     by those who may see them, through blind indexes only.
 //
 // Every name, number, handle and place here is made up.
 import assert from 'node:assert/strict';
@@ -339,4 +341,37 @@ test('the network around a report (JSON and SVG) and the shortest path between t
   const none = await post('investigator', '/api/v1/indicators/path', { from: { type: 'phone', value: '+91 98200 70001' }, to: { type: 'ip', value: '198.51.100.1' } }, 200);
   assert.equal(none.found, false);
   invalid(await call('POST', '/api/v1/indicators/path', { session: s.investigator, body: { from: { type: 'phone', value: 'x' }, to: {} } }), ['from', 'to'], 'bad ends');
+});
+
+test('a case whose perpetrator holds the value is found by its owner alone, without the value being stored in clear', async () => {
+  const c = await post('investigator', '/api/v1/cases', { reference: 'INTEL-KTM-PERP (fictional)' }, 201);
+  await post('investigator', `/api/v1/cases/${c.id}/persons`, {
+    role: 'perpetrator', first_name: 'Bikash', family_name: 'Gurung', mobile_phone: '+9779812000999', email: 'bikash.fictional@example.com',
+  }, 201);
+  // Pune reports the same man in its own words; Kathmandu's case holds him.
+  await report('case_worker', { title: 'Recruiter at the bus stand (fictional)' }, [
+    { type: 'phone', value: '981-2000999', note: 'Nepali mobile' },
+    { type: 'person_name', value: 'बिकाश गुरुङ' },
+  ]);
+  const deadline = Date.now() + 20000;
+  let hit;
+  for (;;) {
+    [hit] = await search('investigator', '+977 981 2000 999', 'phone', 'NP');
+    if (hit.cases.length || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.deepEqual(hit.cases, [{ case_id: c.id, reference: 'INTEL-KTM-PERP (fictional)', report_id: null }], 'the owner finds its case by the number');
+  const [byName] = await search('investigator', 'Bikash Gurung', 'person_name');
+  assert.deepEqual(byName.cases.map((x) => x.case_id), [c.id], 'and by the name, across scripts');
+  const [byMail] = await search('investigator', 'Bikash.Fictional@Example.com', 'email');
+  assert.deepEqual(byMail.cases.map((x) => x.case_id), [c.id], 'and by the email');
+  const [theirs] = await search('case_worker', '+977 981 2000 999', 'phone', 'NP');
+  assert.deepEqual(theirs.cases, [], 'Pune, who may not see the case, learns nothing of it');
+  assert.ok(!JSON.stringify(theirs).includes(c.id));
+  const stored = JSON.stringify(sql(env, 'SELECT * FROM intel_case_values'));
+  for (const x of ['9812000999', 'Bikash', 'bikash', 'Gurung', 'example.com']) assert.ok(!stored.includes(x), `no "${x}" stored`);
+  // Erased: found no more, and its values are forgotten by the next run.
+  await post('investigator', `/api/v1/cases/${c.id}/erase`, { reason: 'the record was made in error (fictional)' }, 200);
+  const [after] = await search('investigator', '+977 981 2000 999', 'phone', 'NP');
+  assert.deepEqual(after.cases, [], 'an erased case is not found');
 });
