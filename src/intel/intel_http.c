@@ -698,39 +698,64 @@ intel_http_search(struct http_request *req)
 	http_json(req, 200, json_pack("{so}", "items", x.items));
 }
 
+/* Extraction's state across http_defer: the text, then what was found. */
+struct extract {
+	const char *text, *region;
+	struct intel_found *found;
+	size_t n;
+};
+
+/* On the bounded pool: extraction is linear in the text but may take a
+ * second on 100 000 hostile bytes, too long to hold an HTTP thread. */
+static void
+extract_work(struct http_request *req)
+{
+	struct extract *x = req->state;
+
+	x->found =
+		arena_alloc(&req->arena, INTEL_EXTRACT_MAX * sizeof(*x->found));
+	x->n = intel_extract(x->text, x->region, &req->arena, x->found,
+			     INTEL_EXTRACT_MAX);
+}
+
+static void
+extract_finish(struct http_request *req)
+{
+	struct extract *x = req->state;
+	json_t *items = json_array();
+
+	for (size_t i = 0; i < x->n; i++)
+		json_array_append_new(
+			items,
+			json_pack("{ss ss* ss ss sI sI}", "type",
+				  intel_type_name(x->found[i].type),
+				  "qualifier", x->found[i].qualifier, "value",
+				  x->found[i].value, "key", x->found[i].key,
+				  "offset", (json_int_t)x->found[i].offset,
+				  "length", (json_int_t)x->found[i].length));
+	http_json(req, 200, json_pack("{so}", "items", items));
+}
+
 void
 intel_http_extract(struct http_request *req)
 {
+	struct extract *x = arena_alloc(&req->arena, sizeof(*x));
 	struct coord_errors errs = { 0 };
-	struct intel_found *found;
-	const char *text = NULL, *region = NULL;
 	const struct http_field f[] = {
 		{ .name = "text",
 		  .required = true,
-		  .string = &text,
+		  .string = &x->text,
 		  .max = INTEL_TEXT_MAX },
-		{ .name = "region", .string = &region },
+		{ .name = "region", .string = &x->region },
 	};
-	json_t *items;
-	size_t n;
 
+	memset(x, 0, sizeof(*x));
 	coord_body(req, f, 2, &errs);
-	region = region_of(req, region, &errs);
+	x->region = region_of(req, x->region, &errs);
 	if (errs.n) {
 		coord_invalid(req, &errs);
 		return;
 	}
-	found = arena_alloc(&req->arena, INTEL_EXTRACT_MAX * sizeof(*found));
-	n = intel_extract(text, region, &req->arena, found, INTEL_EXTRACT_MAX);
-	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(
-			items,
-			json_pack("{ss ss* ss ss sI sI}", "type",
-				  intel_type_name(found[i].type), "qualifier",
-				  found[i].qualifier, "value", found[i].value,
-				  "key", found[i].key, "offset",
-				  (json_int_t)found[i].offset, "length",
-				  (json_int_t)found[i].length));
-	http_json(req, 200, json_pack("{so}", "items", items));
+	req->state = x;
+	http_defer(req, extract_work, extract_finish);
 }

@@ -302,6 +302,10 @@ test('POST /api/v1/indicators/extract proposes the indicators of a pasted chat f
   for (const x of items) assert.equal(text.slice(0, x.offset + x.length).length >= x.length, true);
   invalid(await call('POST', '/api/v1/indicators/extract', { session: s.analyst, body: {} }), ['text'], 'no text');
   assert.deepEqual((await post('analyst', '/api/v1/indicators/extract', { text: 'nothing to see here' }, 200)).items, []);
+  // 100 000 bytes of digit runs (the costliest text): answered, at most 200 proposals.
+  const hostile = '98200 12345 0'.repeat(7700).slice(0, 100000);
+  assert.ok((await post('analyst', '/api/v1/indicators/extract', { text: hostile, region: 'IN' }, 200)).items.length <= 200);
+  problem(await call('POST', '/api/v1/indicators/extract', { session: s.analyst, body: { text: hostile + 'x' } }), 422, 'over 100 000 bytes');
 });
 
 test('platform requests: preservation and takedown recorded on a report, with their status and the platform\'s answer', async () => {
