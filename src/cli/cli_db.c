@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "intel/intel.h"
 #include "linkage/link_watch.h"
 
 int
@@ -201,6 +202,9 @@ cmd_demo(struct config *c, int argc, char **argv)
 	if (e == ERR_OK && !d.already && !d.accounts_only)
 		e = link_watch_run(db, kr, &(long long){ 0 },
 				   &(long long){ 0 });
+	/* And intel knows the demo's perpetrators at once too. */
+	if (e == ERR_OK && !d.already && !d.accounts_only)
+		e = intel_cases_index(db, kr, &(long long){ 0 });
 	crypto_keyring_close(kr);
 	db_close(db);
 	sodium_memzero(d.hashes, sizeof(d.hashes));

@@ -137,10 +137,14 @@ cli_demo_cases(struct db_conn *c, const struct crypto_keyring *kr,
 	    " \"birth_year\": 2010, \"home_district\": \"Sindhupalchok\","
 	    " \"mobile_phone\": \"+9779800000001\"}");
 	memcpy(victim, d.last, sizeof(victim));
+	/* The recruiter the demo's intel reports name (cli_demo_intel.c):
+	 * intel finds this case by his number for Pune. */
 	add(&d, "perpetrator",
 	    "{\"gender\": \"Masculine\", \"roles\": "
 	    "[\"RecruiterOrIntermediary\"], \"role_details\": \"Posed as a "
-	    "film producer on social media (fictional).\"}");
+	    "film producer on social media (fictional).\","
+	    " \"first_name\": \"Demo\", \"family_name\": \"Recruiter "
+	    "(fictional)\", \"mobile_phone\": \"+919820001234\"}");
 	add(&d, "event",
 	    "{\"type\": \"Recruitment\", \"district\": "
 	    "\"NP-P3-sindhupalchok\", \"date\": \"%s\", \"person_id\": \"%s\","

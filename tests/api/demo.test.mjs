@@ -204,6 +204,11 @@ test('the demo intelligence: one recruiter seen in Kathmandu and Pune, linked ac
   // Pune's number is written the Indian way: the same number.
   const [hit] = ok(await call('POST', '/api/v1/indicators/search', { session: await as('investigator'), body: { value: '098200 01234', region: 'IN' } }), 200, 'search').items;
   assert.deepEqual(hit.sightings.map((x) => x.report_title).sort(), [gulf, pune].sort());
+  // Kathmandu sees Pune's case only as the case's own rules let it (the demo's handover).
+  for (const c of hit.cases) ok(await call('GET', `/api/v1/cases/${c.case_id}`, { session: await as('investigator') }), 200, `Kathmandu may read ${c.reference}`);
+  // Pune's case holds the recruiter's number (its perpetrator's): Pune finds it.
+  const [own] = ok(await call('POST', '/api/v1/indicators/search', { session: await as('case_worker'), body: { value: '+91 98200 01234' } }), 200, 'Pune searches').items;
+  assert.deepEqual(own.cases.map((x) => [x.reference, x.report_id]), [['PUNE-2026-014 (fictional)', null]]);
   // The UPI id: Pune's shelter-only report is counted for Kathmandu, not shown.
   const [money] = ok(await call('POST', '/api/v1/indicators/search', { session: await as('investigator'), body: { value: 'hoteljobs.fictional@okaxis', type: 'upi' } }), 200, 'UPI').items;
   assert.deepEqual(money.sightings.map((x) => x.report_title), [pune]);
