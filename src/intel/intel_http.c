@@ -176,11 +176,13 @@ may_read_names(struct http_request *req, const struct intel_report *r)
 
 /* The whole report: its fields, linked cases the actor may see, its
  * indicators (each with how many other reports the actor may know hold
- * it) and its platform requests. */
+ * it) and its platform requests.  A person's name opened for the reader is
+ * audited (report.read_names) in the same transaction. */
 static json_t *
 whole_json(struct http_request *req, struct db_conn *c,
 	   const struct intel_report *r, enum err *e)
 {
+	bool names = false;
 	const struct access_actor *who = access_actor_of(req);
 	const struct crypto_keyring *kr =
 		may_read_names(req, r) ? app_keyring(req->app) : NULL;
@@ -203,6 +205,7 @@ whole_json(struct http_request *req, struct db_conn *c,
 		struct intel_correlation k;
 		json_t *x = intel_indicator_json(&ind[i]);
 
+		names = names || (ind[i].type == INTEL_NAME && ind[i].value);
 		*e = intel_correlate(c, &req->arena, app_keyring(req->app), who,
 				     &ind[i], r->id, &k);
 		json_object_set_new(x, "linked",
@@ -216,6 +219,9 @@ whole_json(struct http_request *req, struct db_conn *c,
 	for (size_t i = 0; *e == ERR_OK && i < n; i++)
 		json_array_append_new(list, intel_request_json(&rq[i]));
 	json_object_set_new(o, "requests", list);
+	if (*e == ERR_OK && names)
+		*e = db_err(auth_audit(c, req, "report.read_names", "report",
+				       r->id));
 	return o;
 }
 

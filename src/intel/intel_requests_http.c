@@ -174,6 +174,12 @@ one_tx(struct db_conn *c, void *arg)
 		return db_status_of(x->e);
 	json_decref(x->out); /* a retried transaction's */
 	x->out = intel_indicator_json(&ind);
+	if (ind.type == INTEL_NAME && ind.value) {
+		x->e = db_err(auth_audit(c, req, "report.read_names", "report",
+					 x->r.id));
+		if (x->e != ERR_OK)
+			return db_status_of(x->e);
+	}
 	json_object_set_new(x->out, "common", json_boolean(k.common));
 	json_object_set_new(x->out, "correlation", intel_correlation_json(&k));
 	if (k.first_seen[0])

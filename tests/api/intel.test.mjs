@@ -266,6 +266,11 @@ test('a person\'s name is sealed, correlates across scripts, and is read only by
   assert.equal((await get('analyst', `/api/v1/reports/${p.id}`)).indicators[0].value, null, 'an analyst of another organisation neither');
   assert.equal((await get('org_admin', `/api/v1/reports/${k.id}`)).indicators[0].value, null, 'nor the owner\'s org admin');
   assert.equal(fromPune.indicators[0].linked, 1, 'the two names correlate across scripts');
+  // Who read the names is on the report's trail; those who saw only that a name is there are not.
+  const trail = ok(await call('GET', `/api/v1/audit/record?record_kind=report&record_id=${k.id}`, { session: s.org_admin }), 200, 'the trail').items;
+  const reads = trail.filter((e) => e.action === 'report.read_names');
+  assert.ok(reads.length >= 1, 'the investigator\'s reads are audited');
+  assert.deepEqual([...new Set(reads.map((e) => e.actor_user))], [s.investigator.user.id], 'by the investigator alone: Pune, the analyst and the org admin read no name');
   const [hit] = await search('investigator', 'suresh thapa', 'person_name');
   assert.deepEqual(hit.sightings.map((x) => x.report_id).sort(), [k.id, p.id].sort());
   assert.ok(!JSON.stringify(hit).includes('Thapa') || hit.value === 'suresh thapa', 'the answer echoes only what was typed');
