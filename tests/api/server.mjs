@@ -357,9 +357,13 @@ export function psql(uri, sql) {
   return r.stdout;
 }
 
-/** One SQL statement through sqlite3: rows of tab-separated columns. */
+/**
+ * One SQL statement through sqlite3: rows of tab-separated columns.  It
+ * waits up to 20 s for the server's write transactions (its jobs write at
+ * any moment) rather than failing at once with "database is locked".
+ */
 export function sqlite(file, sql) {
-  const r = spawnSync('sqlite3', ['-batch', '-bail', '-separator', '\t', file, sql], { encoding: 'utf8', timeout: 60000 });
+  const r = spawnSync('sqlite3', ['-batch', '-bail', '-cmd', '.timeout 20000', '-separator', '\t', file, sql], { encoding: 'utf8', timeout: 60000 });
   assert.equal(r.error, undefined, `could not run sqlite3 (scripts/deps test installs it): ${r.error}`);
   assert.equal(r.status, 0, `sqlite3 ${sql}: ${r.stderr}`);
   return r.stdout;
