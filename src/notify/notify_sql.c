@@ -105,6 +105,12 @@ const struct db_stmt notify_sql[NOTIFY_SQL_COUNT] = {
 			  " secret, active, created_by, created_at)"
 			  " VALUES ($1, $2, $3, $4, $5, 1, $6, $7)",
 			  NULL, NULL },
+	/* Serialises the webhook creations of organisation $1, so that its
+	 * count is checked one at a time (SQLite's write transactions are
+	 * one at a time anyway). */
+	[HOOK_ORG_LOCK] = { "hook_org_lock", "SELECT 1", NULL,
+			    "SELECT pg_advisory_xact_lock(hashtext("
+			    "'webhooks:' || $1))" },
 	[HOOK_COUNT] = { "hook_count",
 			 "SELECT COUNT(*) FROM webhooks WHERE org_id = $1"
 			 " AND active = 1",

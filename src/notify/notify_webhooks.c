@@ -305,6 +305,13 @@ notify_webhook_create(struct db_conn *c, const struct crypto_keyring *kr,
 		buf_printf(&list, "%s,", ev[i]);
 	}
 	args[0] = db_text(org_id);
+	db_query(c, &notify_sql[HOOK_ORG_LOCK], args, 1, &rows);
+	while (db_next(&rows))
+		;
+	if ((e = db_err(db_rows_close(&rows))) != ERR_OK) {
+		buf_release(&list);
+		return e;
+	}
 	db_query(c, &notify_sql[HOOK_COUNT], args, 1, &rows);
 	if (db_next(&rows))
 		n = db_col_int(&rows, 0);
