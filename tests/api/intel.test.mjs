@@ -102,6 +102,21 @@ test('POST /api/v1/reports: every field as given, the owner, the indicators norm
   assert.ok((await get('analyst', '/api/v1/reports?place=IN')).items.some((x) => x.id === r.id), 'IN finds IN-MH');
 });
 
+test('DELETE an indicator: its owner removes it and the value links no more; another organisation, another report\'s path or a second time is refused', async () => {
+  const a = await report('investigator', { title: 'Removal A (fictional)' }, [{ type: 'ip', value: '192.0.2.55' }, { type: 'ip', value: '192.0.2.56' }]);
+  const b = await report('case_worker', { title: 'Removal B (fictional)' }, [{ type: 'ip', value: '192.0.2.55' }]);
+  const ind = a.indicators.find((x) => x.key === '192.0.2.55');
+  assert.equal(b.indicators[0].linked, 1, 'linked to Kathmandu\'s report first');
+  problem(await call('DELETE', `/api/v1/reports/${a.id}/indicators/${ind.id}`, { session: s.case_worker }), 403, 'Pune removes Kathmandu\'s indicator');
+  problem(await call('DELETE', `/api/v1/reports/${a.id}/indicators/${b.indicators[0].id}`, { session: s.investigator }), 404, 'another report\'s indicator through this report');
+  problem(await call('DELETE', `/api/v1/reports/${a.id}/indicators/${ind.id}`, { session: s.analyst }), 403, 'an analyst');
+  assert.equal((await call('DELETE', `/api/v1/reports/${a.id}/indicators/${ind.id}`, { session: s.investigator })).status, 204, 'its owner');
+  problem(await call('DELETE', `/api/v1/reports/${a.id}/indicators/${ind.id}`, { session: s.investigator }), 404, 'a second time');
+  assert.deepEqual((await get('investigator', `/api/v1/reports/${a.id}`)).indicators.map((x) => x.key), ['192.0.2.56'], 'the other stays');
+  assert.equal((await get('case_worker', `/api/v1/reports/${b.id}`)).indicators[0].linked, 0, 'Pune\'s value links no more');
+  assert.equal(sql(env, "SELECT records FROM intel_values WHERE type = 'ip' AND vkey = '192.0.2.55'")[0][0], '1', 'held by one report now');
+});
+
 test('a refused report is 422 with the fields named, and writes nothing', async () => {
   const before = [count('intel_reports'), count('intel_indicators'), count('intel_values')];
   const cases = [

@@ -49,6 +49,8 @@ test('the Pune case worker is told, and sees the match without the other person\
 
 	await nav(cw, 'nav.matches');
 	await heading(cw, 'matches.title');
+	// The heading comes before the list is read: wait for the list.
+	await cw.locator('li.match').first().waitFor();
 	assert.equal(await cw.locator('li.match').count(), 1, 'one match to decide');
 	await screenshot(cw, 'matches');
 	await assertCatalogued(cw, 'possible matches');
