@@ -376,10 +376,21 @@ signout_tx(struct db_conn *c, void *arg)
 void
 auth_signout(struct http_request *req)
 {
+	const struct auth_actor *a = req->actor;
 	struct signout s = { req, http_cookie(req, cookie_name(req)), ERR_OK };
 	char cookie[96];
-	enum db_status st = db_tx_conn(req->db, signout_tx, &s);
+	enum db_status st;
 
+	/* An API token (which wins over a cookie) has no session to end. */
+	if (!a->session_hash[0] || !s.token) {
+		http_problem(
+			req, ERR_FORBIDDEN,
+			"Only a signed-in session signs out; an API "
+			"token is revoked with DELETE /api/v1/tokens/{id}.",
+			NULL);
+		return;
+	}
+	st = db_tx_conn(req->db, signout_tx, &s);
 	if (st != DB_OK) {
 		http_problem(req, s.e != ERR_OK ? s.e : db_err(st),
 			     "Sign-out failed; try again.", NULL);

@@ -660,6 +660,14 @@ test('API tokens: made from a session, used without cookie or CSRF token, listed
     bearer: t1.token, body: { current_password: accounts.org_admin.password, new_password: strongPassword() },
   }), 'PUT /api/v1/me/password with a bearer token');
   assert.match(p.detail, /session/i, p.detail);
+  // Nor signs out: it has no session (this crashed atip, found by
+  // fuzz_header), and a session cookie sent beside it is not its own.
+  p = forbidden(await call('DELETE', '/api/v1/session', { bearer: t1.token }), 'DELETE /api/v1/session with a bearer token');
+  assert.match(p.detail, /session/i, p.detail);
+  forbidden(await call('DELETE', '/api/v1/session', { bearer: t1.token, cookie: admin.token, csrf: admin.csrf }),
+    'DELETE /api/v1/session with a bearer token and the org admin\'s session cookie');
+  ok(await call('GET', '/api/v1/me', { session: admin }), 200, 'the org admin\'s session after the refused sign-outs');
+  ok(await call('GET', '/api/v1/me', { bearer: t1.token }), 200, 'the token after the refused sign-outs');
 
   // The list: never the token itself; the last use recorded.
   const now = Date.now();
