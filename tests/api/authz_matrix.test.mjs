@@ -8,9 +8,9 @@
 //     ids, a JSON body {} or raw bytes where the route takes a body); every
 //     public one answers something else.
 //  3. Role x relation x level for the record routes: Kathmandu owns fixture
-//     meetings, actions and practices at levels org (AMBER), country (AMBER)
-//     and platform (GREEN); each account (same organisation, same country,
-//     other country) reads (200 or 404 hidden), writes (2xx, 403 when it
+//     meetings, actions and practices at levels org, group (AMBER), country
+//     (AMBER) and platform (GREEN); each account (same organisation, member
+//     of Kathmandu's group, same country, other country) reads (200 or 404 hidden), writes (2xx, 403 when it
 //     sees the record but may not, 404 when hidden) and lists (never a hidden
 //     record).  The expected answer of every cell comes from expected() and
 //     expectedAdmin(), a re-statement of src/access/access.c (and of the few
@@ -193,16 +193,17 @@ const rules = {
 const writers = ['org_admin', 'investigator', 'case_worker'];
 
 /**
- * A record owned by Kathmandu at level (org, country, platform; TLP AMBER
- * for the first two, GREEN for platform, so the level is never capped), as
- * one of role in relation (same_org, same_country, other_country) to it:
+ * A record owned by Kathmandu at level (org, group — Kathmandu's group,
+ * with Colombo in it —, country, platform; TLP AMBER but GREEN for
+ * platform, so the level is never capped), as one of role in relation
+ * (same_org, group_member: Colombo, same_country, other_country) to it:
  * 'ok', 403 or 404.  action: read, update (create, delete and share alike),
  * contribute, progress (contribute, by an organisation committed to the
  * action: Kathmandu leads the fixture actions alone).
  */
 function expected(role, relation, level, action) {
   const visible = level === 'public' || level === 'platform' || relation === 'same_org' ||
-    (level === 'country' && relation === 'same_country');
+    (level === 'country' && relation === 'same_country') || (level === 'group' && relation === 'group_member');
   if (!visible) return 404;
   const own = relation === 'same_org';
   switch (action) {
@@ -272,10 +273,12 @@ const actors = [
   { who: 'sec_analyst', role: 'analyst', relation: 'same_country' },
   { who: 'pune_org_admin', role: 'org_admin', relation: 'other_country' },
   { who: 'case_worker', role: 'case_worker', relation: 'other_country' },
-  { who: 'analyst', role: 'analyst', relation: 'other_country' },
+  { who: 'analyst', role: 'analyst', relation: 'group_member' },
   { who: 'viewer', role: 'viewer', relation: 'other_country' },
 ];
-const levels = [['org', 'AMBER'], ['country', 'AMBER'], ['platform', 'GREEN']];
+const levels = [['org', 'AMBER'], ['group', 'AMBER'], ['country', 'AMBER'], ['platform', 'GREEN']];
+/** A record's sharing at level: the group level names Kathmandu's group. */
+const share = (level, tlp) => ({ level, tlp, ...(level === 'group' ? { group_id: group.id } : {}) });
 
 let env;
 let data;
@@ -319,17 +322,17 @@ before(async () => {
   const as = { session: sessions.org_admin };
   for (const [level, tlp] of levels) {
     fixtures.meeting[level] = ok(await call('POST', '/api/v1/meetings', {
-      ...as, body: { title: `Authz meeting ${level} (fictional)`, starts_at: '2031-03-01T04:30:00Z', level, tlp },
+      ...as, body: { title: `Authz meeting ${level} (fictional)`, starts_at: '2031-03-01T04:30:00Z', ...share(level, tlp) },
     }), 201, `meeting at ${level}`);
     fixtures.action[level] = ok(await call('POST', '/api/v1/actions', {
-      ...as, body: { title: `Authz action ${level} (fictional)`, theme: 'protection', countries: ['NP'], lead_org: org.ktm, level, tlp },
+      ...as, body: { title: `Authz action ${level} (fictional)`, theme: 'protection', countries: ['NP'], lead_org: org.ktm, ...share(level, tlp) },
     }), 201, `action at ${level}`);
     fixtures.practice[level] = ok(await call('POST', '/api/v1/practices', {
-      ...as, body: { title: `Authz practice ${level} (fictional)`, summary: 'A fictional practice.', theme: 'protection', level, tlp },
+      ...as, body: { title: `Authz practice ${level} (fictional)`, summary: 'A fictional practice.', theme: 'protection', ...share(level, tlp) },
     }), 201, `practice at ${level}`);
     files[level] = await uploadFile('org_admin', fixtures.meeting[level].id, 201, `file on the ${level} meeting`);
     fixtures.case[level] = ok(await call('POST', '/api/v1/cases', {
-      session: sessions.investigator, body: { reference: `Authz case ${level} (fictional)`, level, tlp },
+      session: sessions.investigator, body: { reference: `Authz case ${level} (fictional)`, ...share(level, tlp) },
     }), 201, `case at ${level}`);
     ok(await call('POST', `/api/v1/cases/${fixtures.case[level].id}/persons`, {
       session: sessions.investigator, body: { role: 'victim', gender: 'Unknown', first_name: `Authz victim ${level} (fictional)` },
@@ -653,7 +656,7 @@ test('case sharing: consents, grants, transfers, erasure, schedules and a person
       check('POST /api/v1/cases/{id}/followups/schedule', write, 201, await call('POST', `/api/v1/cases/${id}/followups/schedule`, { ...s, body: { from: '2031-01-01', months: [1] } }));
       check('GET /api/v1/cases/{id}/persons/{person_id}/copy', expectedCase(a.role, a.relation, level, 'personal'), 200,
         await call('GET', `/api/v1/cases/${id}/persons/${victims[level]}/copy`, s));
-      const doomed = ok(await call('POST', '/api/v1/cases', { ...inv, body: { reference: `Authz erased at ${level} (fictional)`, level, tlp } }), 201, 'a case to erase');
+      const doomed = ok(await call('POST', '/api/v1/cases', { ...inv, body: { reference: `Authz erased at ${level} (fictional)`, ...share(level, tlp) } }), 201, 'a case to erase');
       check('POST /api/v1/cases/{id}/erase', write, 200, await call('POST', `/api/v1/cases/${doomed.id}/erase`, { ...s, body: { reason: 'A court order of the fictional authz matrix.' } }));
     }
     // An offer to the actor's organisation (Kathmandu's own go to Pune):
@@ -713,11 +716,11 @@ test('intel reports: read, list, search, network, STIX, changes, indicators and 
   const m = matrix();
   const inv = { session: sessions.investigator };
   const report = async (level, tlp, what, indicators) => ok(await call('POST', '/api/v1/reports', {
-    ...inv, body: { title: `Authz report ${what} (fictional)`, level, tlp, indicators },
+    ...inv, body: { title: `Authz report ${what} (fictional)`, ...share(level, tlp), indicators },
   }), 201, `a report ${what}`);
   // Kathmandu's reports, each holding an address of its level's own.
   const fixture = {};
-  const ip = { org: '192.0.2.201', country: '192.0.2.202', platform: '192.0.2.203' };
+  const ip = { org: '192.0.2.201', group: '192.0.2.204', country: '192.0.2.202', platform: '192.0.2.203' };
   for (const [level, tlp] of levels) {
     fixture[level] = await report(level, tlp, `at ${level}`, [{ type: 'ip', value: ip[level] }]);
     fixture[level].request = ok(await call('POST', `/api/v1/reports/${fixture[level].id}/requests`, {
