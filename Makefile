@@ -115,12 +115,15 @@ build/fuzz/obj/%.o: src/%.cc
 		-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=vptr \
 		-c -o $@ $<
 
-build/fuzz/%: fuzz/%.c $(FUZZ_SRC) $(FUZZ_CXXOBJ) build/gen/blocklist.c \
+# fuzz/app_fuzz.c: atip as it serves, for the targets of client input.
+build/fuzz/%: fuzz/%.c fuzz/app_fuzz.c fuzz/app_fuzz.h $(FUZZ_SRC) \
+		$(FUZZ_CXXOBJ) build/gen/blocklist.c \
 		build/gen/gazetteer.c build/gen/translit.c
 	@mkdir -p $(dir $@)
 	clang -g -O1 -std=c11 -D_GNU_SOURCE -Isrc \
 		$(shell pkg-config --cflags $(PKGS)) \
-		-fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_SRC) \
+		-fsanitize=fuzzer,address,undefined -o $@ $< fuzz/app_fuzz.c \
+		$(FUZZ_SRC) \
 		$(FUZZ_CXXOBJ) \
 		build/gen/blocklist.c build/gen/gazetteer.c build/gen/translit.c \
 		$(LDLIBS)

@@ -43,9 +43,8 @@ http_settings_of(const struct config *c, struct http_settings *s)
 	};
 }
 
-/* Stops the jobs, signs the audit heads one last time, closes all. */
-static void
-app_release(struct app *app)
+void
+cli_app_close(struct app *app)
 {
 	char err[512];
 
@@ -342,11 +341,35 @@ app_open(struct app *app, const struct config *c, const struct ops_user *u,
 	return true;
 }
 
+bool
+cli_app_open(struct app *app, const struct config *c)
+{
+	return app_open(app, c, NULL, false);
+}
+
+struct http_server *
+cli_app_listen(struct app *app, const struct config *c)
+{
+	struct http_settings hs;
+	struct http_server *srv;
+	char err[256];
+
+	http_settings_of(c, &hs);
+	srv = http_server_start(&hs, app_routes, app_nroutes, app->db, app, err,
+				sizeof(err));
+	if (!srv) {
+		fprintf(stderr, "atip: %s\n", err);
+		return NULL;
+	}
+	http_server_set_metrics_hook(srv, jobs_metrics);
+	http_server_set_auth(srv, auth_authenticate);
+	return srv;
+}
+
 int
 cmd_serve(struct config *c, int argc, char **argv)
 {
 	struct app app = { 0 };
-	struct http_settings hs;
 	struct http_server *srv;
 	struct ops_user user;
 	bool drop;
@@ -375,16 +398,11 @@ cmd_serve(struct config *c, int argc, char **argv)
 	if (!app_open(&app, c, &user, drop))
 		return 1;
 	/* As root still: a port below 1024, a TLS key only root reads. */
-	http_settings_of(c, &hs);
-	srv = http_server_start(&hs, app_routes, app_nroutes, app.db, &app, err,
-				sizeof(err));
+	srv = cli_app_listen(&app, c);
 	if (!srv) {
-		fprintf(stderr, "atip: %s\n", err);
-		app_release(&app);
+		cli_app_close(&app);
 		return 1;
 	}
-	http_server_set_metrics_hook(srv, jobs_metrics);
-	http_server_set_auth(srv, auth_authenticate);
 	if (drop && !ops_user_drop(&user, err, sizeof(err))) {
 		fprintf(stderr, "atip: %s\n", err);
 		exit(1); /* maybe half root: no clean-up as root */
@@ -394,7 +412,7 @@ cmd_serve(struct config *c, int argc, char **argv)
 			(unsigned)user.uid, (unsigned)user.gid);
 	if (!sandbox(c)) {
 		http_server_stop(srv, 0);
-		app_release(&app);
+		cli_app_close(&app);
 		return 1;
 	}
 	jobs_start(app.jobs, (int)c->job_workers);
@@ -407,7 +425,7 @@ cmd_serve(struct config *c, int argc, char **argv)
 		;
 	log_msg(LOG_INFO, "signal %d: finishing in-flight requests", sig);
 	http_server_stop(srv, (unsigned)c->shutdown_grace);
-	app_release(&app);
+	cli_app_close(&app);
 	log_msg(LOG_INFO, "stopped");
 	return 0;
 }
