@@ -240,6 +240,12 @@ fuzz_app_start(void)
 	atexit(stop);
 }
 
+struct app *
+fuzz_app(void)
+{
+	return &fz.app;
+}
+
 const struct http_route *
 fuzz_app_routes(size_t *n)
 {
@@ -453,9 +459,10 @@ fuzz_app_exchange(const void *req, size_t len, struct fuzz_answer *a)
 	a->body = end + 4;
 	a->body_len = a->len - (size_t)(a->body - a->raw);
 	if (getenv("FUZZ_APP_TRACE"))
-		fprintf(stderr, "%u %.*s\n", a->status,
+		fprintf(stderr, "%u %.*s\n\t%.*s\n", a->status,
 			(int)strcspn((const char *)req, "\r"),
-			(const char *)req);
+			(const char *)req,
+			(int)(a->body_len < 300 ? a->body_len : 300), a->body);
 }
 
 void

@@ -13,6 +13,8 @@
 
 #include "http/http.h"
 
+struct app;
+
 enum { FUZZ_ACTORS = 6 };
 
 /* An answer as read off the socket; body points into raw. */
@@ -29,6 +31,9 @@ struct fuzz_answer {
 
 /* Starts atip once per process (later calls do nothing). */
 void fuzz_app_start(void);
+
+/* What atip's handlers and jobs share (its database and keyring). */
+struct app *fuzz_app(void);
 
 /* The routes of atip (app_routes). */
 const struct http_route *fuzz_app_routes(size_t *n);
@@ -63,7 +68,7 @@ const char *fuzz_app_path(const char *pattern, unsigned pick, char *out,
 
 /* Sends req[0..len) (a whole request: it should say Connection: close)
  * and reads the answer into a; with FUZZ_APP_TRACE set, writes the
- * status and request line to stderr. */
+ * status, the request line and the answer's first 300 bytes to stderr. */
 void fuzz_app_exchange(const void *req, size_t len, struct fuzz_answer *a);
 
 /*

@@ -285,14 +285,16 @@ import_case(struct db_conn *c, struct import *im, struct arena *a,
 	}
 	in = cases_table_input(FORM_CASE, im->cols, head->cells, head->n);
 	e = cases_create(c, a, &w, &s, in, &r, &errs);
-	json_decref(in);
+	/* errs may name fields by in's keys: reported before in goes. */
 	if (e != ERR_OK) {
 		if (e != ERR_INVALID && e != ERR_FORBIDDEN)
 			*fatal = e;
 		report(im, head->line, &errs, e);
+		json_decref(in);
 		cases_release(&r);
 		return false;
 	}
+	json_decref(in);
 	/* Persons first (items refer to them), then the items. */
 	for (int pass = 0; pass < 2 && *fatal == ERR_OK; pass++)
 		for (size_t i = 0; i < g->n && *fatal == ERR_OK; i++) {
@@ -372,14 +374,14 @@ import_case(struct db_conn *c, struct import *im, struct arena *a,
 			} else {
 				continue;
 			}
-			json_decref(in);
-			json_decref(out.data);
 			if (e != ERR_OK) {
 				if (e != ERR_INVALID && e != ERR_FORBIDDEN)
 					*fatal = e;
 				report(im, row->line, &errs, e);
 				ok = false;
 			}
+			json_decref(in);
+			json_decref(out.data);
 		}
 	/* The flags the rows make, once the case is whole. */
 	if (ok && *fatal == ERR_OK &&

@@ -199,6 +199,17 @@ test('exports leave personal data out unless asked, by whom may, with a reason',
 
 const flatHead = 'atp_CaseReference,cas_Status,prs_Gender,atp_AgeBand,vic_TypeOfExploitation,prs_FirstName,hte_Type,atp_District,hte_Date';
 
+test('a refused event names its columns, even beside a column without a name; the case is not kept (found by fuzz_import)', async () => {
+  // The refusal named its fields by keys freed a moment before: a
+  // use-after-free under ASan, garbage or a crash otherwise.
+  const known = new Set(await listIds('investigator'));
+  const imp = await importCsv('investigator', 'hte_Type,,hte_Date\re,,0');
+  assert.deepEqual([imp.state, imp.cases_total, imp.imported], ['done', 1, 0], JSON.stringify(imp));
+  assert.deepEqual(imp.errors.map((e) => [e.row, e.field]), [[2, 'hte_Type'], [2, 'hte_Date']]);
+  assert.ok(imp.errors.every((e) => typeof e.message === 'string' && e.message.length > 0));
+  assert.deepEqual((await listIds('investigator')).filter((id) => !known.has(id)), [], 'no case of the refused row');
+});
+
 test('a bad row fails its batch of 100 cases, and only its batch', async () => {
   const known = new Set(await listIds('case_worker'));
   const lines = [flatHead];
