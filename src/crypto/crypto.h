@@ -112,9 +112,10 @@ char *crypto_field_encrypt(const struct crypto_dek *dek, const char *record_id,
 			   const char *field, const void *p, size_t len);
 
 /*
- * Decrypts a field into out (which the caller should wipe with
- * crypto_wipe_buf when done).  False when the text was altered, moved to
- * another record or field, or made with another data key.
+ * Decrypts a field into out, which it initialises: whatever out held is
+ * dropped, not freed, so wipe it (crypto_wipe_buf) after each use, before
+ * the next.  False when the text was altered, moved to another record or
+ * field, or made with another data key.
  */
 bool crypto_field_decrypt(const struct crypto_dek *dek, const char *record_id,
 			  const char *field, const char *text, struct buf *out);

@@ -270,7 +270,7 @@ intel_indicators_list(struct db_conn *c, struct arena *a,
 
 	*n = 0;
 	*out = arena_alloc(a, cap * sizeof(**out));
-	buf_init(&plain, 4 * INTEL_VALUE_MAX + 64);
+	buf_init(&plain, 0);
 	if (kr && (e = report_key(c, kr, report_id, false, &dek)) != ERR_OK)
 		goto out;
 	db_query(c, &intel_sql[IND_LIST], &arg, 1, &rows);
@@ -281,15 +281,14 @@ intel_indicators_list(struct db_conn *c, struct arena *a,
 		*out = arena_grow(a, *out, *n, &cap, sizeof(**out));
 		x = &(*out)[(*n)++];
 		read_indicator(&rows, 0, a, true, x);
-		buf_reset(&plain);
+		/* Each name in a buffer of its own, wiped at once. */
 		if (x->type == INTEL_NAME && dek && sealed &&
 		    crypto_field_decrypt(dek, x->id, "value", sealed, &plain))
 			x->value = arena_strdup(a, plain.p);
+		crypto_wipe_buf(&plain);
 	}
 	e = db_err(db_rows_close(&rows));
 out:
-	crypto_wipe_buf(&plain);
-	buf_release(&plain);
 	crypto_dek_free(dek);
 	return e;
 }
@@ -323,11 +322,10 @@ intel_indicator_get(struct db_conn *c, struct arena *a,
 	/* A name's key is its blind index: kept for correlating. */
 	if ((e = report_key(c, kr, report_id, false, &dek)) != ERR_OK)
 		return e;
-	buf_init(&plain, 4 * INTEL_VALUE_MAX + 64);
+	buf_init(&plain, 0);
 	if (dek && crypto_field_decrypt(dek, out->id, "value", sealed, &plain))
 		out->value = arena_strdup(a, plain.p);
 	crypto_wipe_buf(&plain);
-	buf_release(&plain);
 	crypto_dek_free(dek);
 	return ERR_OK;
 }

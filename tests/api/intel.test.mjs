@@ -289,6 +289,14 @@ test('a person\'s name is sealed, correlates across scripts, and is read only by
   const [hit] = await search('investigator', 'suresh thapa', 'person_name');
   assert.deepEqual(hit.sightings.map((x) => x.report_id).sort(), [k.id, p.id].sort());
   assert.ok(!JSON.stringify(hit).includes('Thapa') || hit.value === 'suresh thapa', 'the answer echoes only what was typed');
+  // Several names on one report: each opened on its own (reading the
+  // second leaked the first's plaintext until fuzz_body found it; the
+  // sanitizer run's clean exit checks it).
+  const two = await report('investigator', { title: 'Two recruiters (fictional)' }, [
+    { type: 'person_name', value: 'Ramesh Fictionalrai' }, { type: 'person_name', value: 'Dinesh Fictionalgurung' }, { type: 'ip', value: '192.0.2.77' },
+  ]);
+  const names = (await get('investigator', `/api/v1/reports/${two.id}`)).indicators.filter((x) => x.type === 'person_name').map((x) => x.value);
+  assert.deepEqual(names.sort(), ['Dinesh Fictionalgurung', 'Ramesh Fictionalrai']);
 });
 
 test('near-duplicate ads correlate with their distance; a different ad does not', async () => {
