@@ -21,7 +21,6 @@
  * run holds the same file.  Names are "Test-<n> (fictional)", phones
  * +97798000xxxxx: nothing here is a real person.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,40 +33,13 @@
 #include <sqlite3.h>
 
 #include "cases/cases_sql.h"
+#include "bench.h"
 
 #define NITEMS(v) (sizeof(v) / sizeof(v[0]))
 
 /* ---- the generated file ---- */
 
-static uint64_t seed = 88172645463325252ull;
-
-static double
-uniform(void)
-{
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return (double)(seed >> 11) / (double)(1ull << 53);
-}
-
-/* An index from 0 to n - 1, rank r drawn with weight 1 / (r + 1). */
-static size_t
-zipf(size_t n)
-{
-	double h = 0, x;
-
-	for (size_t i = 0; i < n; i++)
-		h += 1.0 / (double)(i + 1);
-	x = uniform() * h;
-	for (size_t i = 0; i < n; i++) {
-		x -= 1.0 / (double)(i + 1);
-		if (x < 0)
-			return i;
-	}
-	return n - 1;
-}
-
-#define PICK(v) (v[zipf(NITEMS(v))])
+#define PICK(v) (v[bench_zipf(NITEMS(v))])
 
 static const char *const statuses[] = { "Active", "FollowUp", "Closed",
 					"ClosedReferred" };
@@ -207,10 +179,10 @@ set(const char *name, const char *v)
 static void
 set_some(const char *name, const char *const *v, size_t n, double second)
 {
-	size_t a = zipf(n), b = zipf(n);
+	size_t a = bench_zipf(n), b = bench_zipf(n);
 	char out[128];
 
-	if (uniform() < second && b != a)
+	if (bench_uniform() < second && b != a)
 		snprintf(out, sizeof(out), "%s;%s", v[a], v[b]);
 	else
 		snprintf(out, sizeof(out), "%s", v[a]);
@@ -259,8 +231,8 @@ gen(long n, const char *districts, const char *path)
 	nrows = 0;
 	for (long i = 1; i <= n; i++) {
 		const char *status = PICK(statuses);
-		size_t origin = zipf(NITEMS(origins));
-		long recruited = (long)(uniform() * 6 * 365);
+		size_t origin = bench_zipf(NITEMS(origins));
+		long recruited = (long)(bench_uniform() * 6 * 365);
 
 		snprintf(id, sizeof(id), "bench-%07ld", i);
 		set("atp_Record", "case");
@@ -293,12 +265,12 @@ gen(long n, const char *districts, const char *path)
 		set("prs_MobilePhone", v);
 		emit(f);
 
-		if (uniform() < 0.3) {
+		if (bench_uniform() < 0.3) {
 			snprintf(v, sizeof(v), "bench-%07ld-p", i);
 			set("atp_Record", "perpetrator");
 			set("atp_CaseId", id);
 			set("atp_Id", v);
-			set("prs_Gender", genders[zipf(2)]);
+			set("prs_Gender", genders[bench_zipf(2)]);
 			set("atp_AgeBand", PICK(trafficker_ages));
 			set("prs_Citizenship", origins[origin]);
 			set("per_RoleInProcess", PICK(roles));
@@ -317,8 +289,9 @@ gen(long n, const char *districts, const char *path)
 			set("hte_Type", e ? "Exploitation" : "Recruitment");
 			set("atp_PersonId", vid);
 			set("hte_Country", e ? "IN" : origins[origin]);
-			set("atp_District", d->code[zipf(d->n)]);
-			day(recruited + (e ? 1 + (long)(uniform() * 120) : 0),
+			set("atp_District", d->code[bench_zipf(d->n)]);
+			day(recruited +
+				    (e ? 1 + (long)(bench_uniform() * 120) : 0),
 			    date);
 			set("hte_Date", date);
 			emit(f);
@@ -333,15 +306,6 @@ gen(long n, const char *districts, const char *path)
 }
 
 /* ---- the reference ---- */
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Plain tables: the columns of the file that each record fills. */
 static const char *const ref_tables[3][16] = {
@@ -497,7 +461,7 @@ ref(const char *path, const char *csv)
 		return 1;
 	}
 	csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI);
-	t0 = now_s();
+	t0 = bench_now_s();
 	sqlite3_exec(r.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		if (csv_parse(&p, buf, n, ref_cell, ref_row, &r) != n) {
@@ -511,7 +475,7 @@ ref(const char *path, const char *csv)
 		fprintf(stderr, "bench/cases: the reference insert failed\n");
 		return 1;
 	}
-	t1 = now_s();
+	t1 = bench_now_s();
 	fclose(f);
 	csv_free(&p);
 	for (int k = 0; k < 3; k++)
@@ -523,26 +487,6 @@ ref(const char *path, const char *csv)
 }
 
 /* ---- HTTP ---- */
-
-struct body {
-	char *p;
-	size_t len;
-};
-
-static size_t
-keep(char *p, size_t size, size_t n, void *arg)
-{
-	struct body *b = arg;
-	char *q = realloc(b->p, b->len + size * n + 1);
-
-	if (!q)
-		return 0;
-	memcpy(q + b->len, p, size * n);
-	b->p = q;
-	b->len += size * n;
-	b->p[b->len] = '\0';
-	return size * n;
-}
 
 static CURL *curl;
 static struct curl_slist *auth;
@@ -560,7 +504,7 @@ http_init(const char *token)
 
 /* GET url into b (emptied first); the status, 0 when it failed. */
 static long
-get(const char *url, struct body *b)
+get(const char *url, struct bench_body *b)
 {
 	long status = 0;
 	CURLcode rc;
@@ -571,7 +515,7 @@ get(const char *url, struct body *b)
 	curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, auth);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, bench_keep);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, b);
 	if ((rc = curl_easy_perform(curl)) != CURLE_OK) {
 		fprintf(stderr, "bench/cases: GET %s: %s\n", url,
@@ -585,7 +529,7 @@ get(const char *url, struct body *b)
 static int
 import(const char *url, const char *token, const char *path, long expect)
 {
-	struct body b = { 0 };
+	struct bench_body b = { 0 };
 	struct curl_slist *h;
 	char link[1024], *file;
 	long status = 0, size, polls = 0, unavailable = 0;
@@ -605,12 +549,12 @@ import(const char *url, const char *token, const char *path, long expect)
 	h = curl_slist_append(h, "Content-Type: text/csv");
 	h = curl_slist_append(h, "Expect:");
 	snprintf(link, sizeof(link), "%s/api/v1/cases/imports", url);
-	t0 = shown = now_s();
+	t0 = shown = bench_now_s();
 	curl_easy_setopt(curl, CURLOPT_URL, link);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, file);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)size);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, bench_keep);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
 	if (curl_easy_perform(curl) != CURLE_OK ||
 	    (curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status),
@@ -621,7 +565,7 @@ import(const char *url, const char *token, const char *path, long expect)
 			status, b.p ? b.p : "");
 		return 1;
 	}
-	fprintf(stderr, "upload accepted in %.2f s\n", now_s() - t0);
+	fprintf(stderr, "upload accepted in %.2f s\n", bench_now_s() - t0);
 	snprintf(link, sizeof(link), "%s/api/v1/cases/imports/%s", url,
 		 json_string_value(json_object_get(j, "id")));
 	json_decref(j);
@@ -631,9 +575,9 @@ import(const char *url, const char *token, const char *path, long expect)
 		double t;
 
 		usleep(200 * 1000);
-		t = now_s();
+		t = bench_now_s();
 		status = get(link, &b);
-		t = now_s() - t;
+		t = bench_now_s() - t;
 		if (status == 503) { /* busy: asked to come back */
 			unavailable++;
 			continue;
@@ -651,18 +595,18 @@ import(const char *url, const char *token, const char *path, long expect)
 		if (state &&
 		    (!strcmp(state, "done") || !strcmp(state, "failed")))
 			break;
-		if (now_s() - shown >= 30) {
+		if (bench_now_s() - shown >= 30) {
 			long done = (long)json_integer_value(
 				json_object_get(j, "cases_done"));
 
 			fprintf(stderr, "  %s: %ld cases of %ld after %.0f s\n",
 				state ? state : "?", done, expect,
-				now_s() - t0);
-			shown = now_s();
+				bench_now_s() - t0);
+			shown = bench_now_s();
 		}
 		json_decref(j);
 	}
-	t1 = now_s();
+	t1 = bench_now_s();
 	fprintf(stderr,
 		"polls: %ld answered 200 (mean %.1f ms, longest %.1f ms), "
 		"%ld answered 503\n",
@@ -716,27 +660,6 @@ static const struct query {
 	{ "page 2 (cursor)", "", NULL, NULL, NULL, NULL, NULL, NULL, 1 },
 };
 
-static double
-now_ms(void)
-{
-	return now_s() * 1e3;
-}
-
-static int
-by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double
-percentile(double *v, long n, double p)
-{
-	qsort(v, (size_t)n, sizeof(*v), by_value);
-	return v[(long)(p * (double)(n - 1) + 0.5)];
-}
-
 static void
 bind_text(sqlite3_stmt *st, int i, const char *s)
 {
@@ -757,7 +680,7 @@ list(const char *path, const char *url, const char *token, const char *org,
 	double *direct = calloc((size_t)n, sizeof(double));
 	double *http = calloc((size_t)n, sizeof(double));
 	char groups[4096] = "", cursor[64] = "", link[1024];
-	struct body b = { 0 };
+	struct bench_body b = { 0 };
 	double sum_d = 0, sum_h = 0;
 
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
@@ -787,7 +710,7 @@ list(const char *path, const char *url, const char *token, const char *org,
 		double d50, d95, h50, h95;
 
 		for (long i = -20; i < n; i++) { /* 20 warm-up requests */
-			double t0 = now_ms();
+			double t0 = bench_now_ms();
 
 			sqlite3_reset(st);
 			bind_text(st, 1, org);
@@ -812,18 +735,18 @@ list(const char *path, const char *url, const char *token, const char *org,
 				rows++;
 			}
 			if (i >= 0)
-				direct[i] = now_ms() - t0;
+				direct[i] = bench_now_ms() - t0;
 		}
 		snprintf(link, sizeof(link), "%s/api/v1/cases%s%s%s%s", url,
 			 *x->query || x->page2 ? "?" : "", x->query,
 			 x->page2 ? "cursor=" : "", x->page2 ? cursor : "");
 		for (long i = -20; i < n; i++) {
-			double t0 = now_ms();
+			double t0 = bench_now_ms();
 			long status = get(link, &b);
 			json_t *j;
 
 			if (i >= 0)
-				http[i] = now_ms() - t0;
+				http[i] = bench_now_ms() - t0;
 			if (status != 200 || !(j = json_loads(b.p, 0, NULL))) {
 				fprintf(stderr,
 					"bench/cases: %s answered %ld: "
@@ -849,10 +772,10 @@ list(const char *path, const char *url, const char *token, const char *org,
 				x->name, items, rows);
 			return 1;
 		}
-		d50 = percentile(direct, n, 0.50);
-		d95 = percentile(direct, n, 0.95);
-		h50 = percentile(http, n, 0.50);
-		h95 = percentile(http, n, 0.95);
+		d50 = bench_percentile(direct, n, 0.50);
+		d95 = bench_percentile(direct, n, 0.95);
+		h50 = bench_percentile(http, n, 0.50);
+		h95 = bench_percentile(http, n, 0.95);
 		sum_d += d50;
 		sum_h += h50;
 		printf("| %s | %ld | %.2f ms | %.2f ms | %.2f ms | %.2f ms | "

@@ -203,10 +203,10 @@ ingest_tx(struct db_conn *c, void *p)
 		struct intel_indicator *out;
 		struct intel_report r;
 		size_t nout;
-		double t0 = now_s(), t1;
+		double t0 = bench_now_s(), t1;
 
 		x->e = report_create(c, &x->a, cp, i, &r, &x->errs);
-		t1 = now_s();
+		t1 = bench_now_s();
 		x->t_create += t1 - t0;
 		if (x->e != ERR_OK)
 			break;
@@ -220,11 +220,11 @@ ingest_tx(struct db_conn *c, void *p)
 			in[k].type = intel_type_name(t);
 			in[k].value = arena_strdup(&x->a, x->b.p);
 		}
-		t0 = now_s();
+		t0 = bench_now_s();
 		x->e = intel_indicators_add(c, &x->a, x->kr, &r,
 					    org_rows[rp->org].user, NULL, in,
 					    rp->n, &out, &nout, &x->errs);
-		x->t_add += now_s() - t0;
+		x->t_add += bench_now_s() - t0;
 		if (x->e == ERR_OK && nout != rp->n) {
 			fprintf(stderr,
 				"bench intel: report %zu: %zu of %u "
@@ -247,7 +247,7 @@ run_atip(const char *path, const struct corpus *cp,
 
 	arena_init(&x.a);
 	buf_init(&x.b, 0);
-	t0 = now_s();
+	t0 = bench_now_s();
 	for (x.from = 0; x.from < cp->nreports; x.from = x.to) {
 		x.to = x.from + BATCH < cp->nreports ? x.from + BATCH
 						     : cp->nreports;
@@ -258,7 +258,7 @@ run_atip(const char *path, const struct corpus *cp,
 			die("atip refused a batch");
 		}
 	}
-	t0 = now_s() - t0;
+	t0 = bench_now_s() - t0;
 	printf("atip's time: %.2f s in intel_report_create, %.2f s in "
 	       "intel_indicators_add, %.2f s in the rest (writing the values "
 	       "as given, BEGIN and COMMIT with their fsyncs and WAL "
@@ -276,7 +276,7 @@ static double
 run_normalise(const struct corpus *cp)
 {
 	struct buf b, key;
-	double t0 = now_s();
+	double t0 = bench_now_s();
 
 	buf_init(&b, 0);
 	buf_init(&key, 4 * INTEL_VALUE_MAX + 64);
@@ -298,7 +298,7 @@ run_normalise(const struct corpus *cp)
 				intel_simhash(b.p);
 		}
 	}
-	t0 = now_s() - t0;
+	t0 = bench_now_s() - t0;
 	buf_release(&b);
 	buf_release(&key);
 	return t0;
@@ -454,7 +454,7 @@ run_plain(const char *path, const struct corpus *cp)
 	double t0;
 
 	buf_init(&b, 0);
-	t0 = now_s();
+	t0 = bench_now_s();
 	if (sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		die(sqlite3_errmsg(h));
 	for (size_t i = 0; i < cp->nreports; i++) {
@@ -469,7 +469,7 @@ run_plain(const char *path, const struct corpus *cp)
 	}
 	if (sqlite3_exec(h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		die(sqlite3_errmsg(h));
-	t0 = now_s() - t0;
+	t0 = bench_now_s() - t0;
 	sqlite3_finalize(rs);
 	sqlite3_finalize(is);
 	sqlite3_close(h);
@@ -551,21 +551,13 @@ verify(const char *atip, const char *plain, const struct corpus *cp)
 
 /* ---- Lookups: intel_correlate against the statement itself ------------- */
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* The p-th percentile of v[0..n) in microseconds (sorts v). */
 static double
 pct(double *v, size_t n, int p)
 {
 	if (!n)
 		return 0;
-	qsort(v, n, sizeof(*v), cmp_double);
+	qsort(v, n, sizeof(*v), bench_cmp_double);
 	return v[n * (size_t)p / 100 < n ? n * (size_t)p / 100 : n - 1] * 1e6;
 }
 
@@ -625,7 +617,7 @@ run_lookups(const char *path, struct corpus *cp,
 	    const struct crypto_keyring *kr, size_t nlookups,
 	    struct lookups *out)
 {
-	struct rng r = { 7 };
+	struct bench_rng r = { 7 };
 	struct db *db = open_db(path);
 	struct db_conn *c = db_acquire(db);
 	sqlite3 *h = open_sqlite(path, true);
@@ -672,19 +664,19 @@ run_lookups(const char *path, struct corpus *cp,
 
 		/* In turns, so that both see the same machine. */
 		if (i % 2) {
-			t0 = now_s();
+			t0 = bench_now_s();
 			raw(h, by_value, near, &ind[i]);
-			t1 = now_s();
+			t1 = bench_now_s();
 		}
-		t2 = now_s();
+		t2 = bench_now_s();
 		if (intel_correlate(c, &a, kr, &actor, &ind[i], NULL, &k) !=
 		    ERR_OK)
 			die("intel_correlate failed");
-		t2 = now_s() - t2;
+		t2 = bench_now_s() - t2;
 		if (i % 2 == 0) {
-			t0 = now_s();
+			t0 = bench_now_s();
 			raw(h, by_value, near, &ind[i]);
-			t1 = now_s();
+			t1 = bench_now_s();
 		}
 		cl = k.common				      ? COMMON
 		     : k.records || k.nsightings || k.nhidden ? LINKED
@@ -759,12 +751,12 @@ run_add(const char *path, const struct corpus *cp,
 		    report_create(c, &a, cp, i % cp->nreports, &r, &errs) !=
 			    ERR_OK)
 			die("no report to add to");
-		t0 = now_s();
+		t0 = bench_now_s();
 		if (intel_indicators_add(c, &a, kr, &r, org_rows[0].user, NULL,
 					 &in, 1, &added, &n, &errs) != ERR_OK ||
 		    n != 1)
 			die("the indicator was not added");
-		t0 = now_s() - t0;
+		t0 = bench_now_s() - t0;
 		if (i >= 5)
 			t[i - 5] = t0;
 		if (db_script(c, "ROLLBACK") != DB_OK)
@@ -857,16 +849,16 @@ main(int argc, char **argv)
 	setup(argv[1], &kr);
 	copy_file(atip, plain);
 
-	t0 = now_s();
+	t0 = bench_now_s();
 	generate(&cp, kr, reports);
 	printf("generated %zu reports, %zu indicators, %zu distinct values "
 	       "in %.1f s (keys computed once each, untimed)\n",
-	       cp.nreports, cp.nrows, cp.vs.nkeys, now_s() - t0);
+	       cp.nreports, cp.nrows, cp.vs.nkeys, bench_now_s() - t0);
 	fflush(stdout);
 
-	ca = cpu_s();
+	ca = bench_cpu_s();
 	ta = run_atip(atip, &cp, kr);
-	ca = cpu_s() - ca;
+	ca = bench_cpu_s() - ca;
 	rows = (double)(cp.nreports + cp.nrows);
 	rate_a = (double)cp.nrows / ta;
 	printf("atip: %zu reports, %zu indicators in %.2f s (%.2f s of CPU), "
@@ -875,9 +867,9 @@ main(int argc, char **argv)
 	       cp.nreports, cp.nrows, ta, ca, BATCH, rate_a, rows / ta,
 	       mib(atip));
 	fflush(stdout);
-	cpl = cpu_s();
+	cpl = bench_cpu_s();
 	tp = run_plain(plain, &cp);
-	cpl = cpu_s() - cpl;
+	cpl = bench_cpu_s() - cpl;
 	rate_p = (double)cp.nrows / tp;
 	printf("plain: the same rows in %.2f s (%.2f s of CPU), one "
 	       "transaction: %.0f indicators/s, %.0f rows/s; %lld MiB\n",

@@ -12,6 +12,8 @@
 #include "base/buf.h"
 #include "intel/intel.h"
 
+#include "bench.h"
+
 #define NITEMS(v) (sizeof(v) / sizeof(v[0]))
 
 enum {
@@ -25,15 +27,6 @@ enum {
 	NTYPES = 10,
 	NPLATFORMS = 5,
 };
-
-/* splitmix64. */
-struct rng {
-	uint64_t s;
-};
-
-/* Monotonic seconds; CPU seconds of this process. */
-double now_s(void);
-double cpu_s(void);
 
 /* Says what went wrong and exits 1. */
 void die(const char *what) __attribute__((noreturn));
@@ -127,10 +120,11 @@ struct value *value_find(struct values *vs, const struct crypto_keyring *kr,
 
 /* Draws a value of types[ti] for a corpus of reports: call centre, body
  * or seen once (*single counts those). */
-uint64_t draw_rank(struct rng *r, int ti, size_t reports, uint64_t *single);
+uint64_t draw_rank(struct bench_rng *r, int ti, size_t reports,
+		   uint64_t *single);
 
 /* Draws a type (an index in types[]) by its share. */
-int draw_type(struct rng *r);
+int draw_type(struct bench_rng *r);
 
 /* Draws the corpus: nreports reports and PER_REPORT times as many
  * indicators, no value twice in a report; caller never frees (it lives as

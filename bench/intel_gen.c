@@ -7,49 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/mem.h"
 #include "intel.h"
-
-static uint64_t
-next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static double
-unit(struct rng *r)
-{
-	return (double)(next(r) >> 11) / 9007199254740992.0;
-}
-
-static size_t
-below(struct rng *r, size_t n)
-{
-	return (size_t)(next(r) % n);
-}
-
-double
-now_s(void)
-{
-	return (double)time_mono_ns() / 1e9;
-}
-
-/* CPU seconds of this process: against wall time, what the phase waited
- * for (fsync, or a core busy with other work). */
-double
-cpu_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void
 die(const char *what)
@@ -82,13 +42,13 @@ const struct share_def shares[NSHARES] = {
 };
 
 static size_t
-weighted(struct rng *r, const int *w, size_t n)
+weighted(struct bench_rng *r, const int *w, size_t n)
 {
 	int total = 0, x;
 
 	for (size_t i = 0; i < n; i++)
 		total += w[i];
-	x = (int)below(r, (size_t)total);
+	x = (int)bench_rng_below(r, (size_t)total);
 	for (size_t i = 0; i < n; i++)
 		if ((x -= w[i]) < 0)
 			return i;
@@ -404,24 +364,25 @@ value_find(struct values *vs, const struct crypto_keyring *kr, int ti,
 
 /* Draws a value of type ti: call centre, body or seen once. */
 uint64_t
-draw_rank(struct rng *r, int ti, size_t reports, uint64_t *single)
+draw_rank(struct bench_rng *r, int ti, size_t reports, uint64_t *single)
 {
 	double body = 250000.0 * types[ti].permille / 1000 * (double)reports /
 		      100000,
-	       u = unit(r), x;
+	       u = bench_rng_unit(r), x;
 
 	if (u * 1000 < types[ti].cc)
-		return (uint64_t)(exp(unit(r) * log(CC_VALUES + 1)) - 1);
+		return (uint64_t)(exp(bench_rng_unit(r) * log(CC_VALUES + 1)) -
+				  1);
 	if (u < 0.28 + types[ti].cc / 1000.0)
 		return SINGLE_BASE + (*single)++;
 	if (body < 1)
 		body = 1;
-	x = 1 + unit(r) * (sqrt(body + 1) - 1);
+	x = 1 + bench_rng_unit(r) * (sqrt(body + 1) - 1);
 	return CC_VALUES + (uint64_t)(x * x) - 1;
 }
 
 int
-draw_type(struct rng *r)
+draw_type(struct bench_rng *r)
 {
 	int w[NTYPES];
 
@@ -449,7 +410,7 @@ values_init(struct values *vs, size_t expect)
 void
 generate(struct corpus *cp, const struct crypto_keyring *kr, size_t nreports)
 {
-	struct rng r = { 20261130 };
+	struct bench_rng r = { 20261130 };
 	int ow[NORGS], sw[NITEMS(shares)];
 	size_t total = PER_REPORT * nreports, at = 0;
 	struct buf b, key;
@@ -480,7 +441,7 @@ generate(struct corpus *cp, const struct crypto_keyring *kr, size_t nreports)
 		left -= n;
 		rp->org = (uint8_t)weighted(&r, ow, NORGS);
 		rp->share = (uint8_t)weighted(&r, sw, NITEMS(sw));
-		rp->platform = (uint8_t)below(&r, 5);
+		rp->platform = (uint8_t)bench_rng_below(&r, 5);
 		rp->first = (uint32_t)at;
 		for (long long k = 0; k < n; k++) {
 			struct row *x = &cp->rows[at];
@@ -493,7 +454,8 @@ generate(struct corpus *cp, const struct crypto_keyring *kr, size_t nreports)
 				x->type = (uint8_t)ti;
 				x->rank = draw_rank(&r, ti, nreports,
 						    &cp->single[ti]);
-				x->form = (uint8_t)below(&r, types[ti].forms);
+				x->form = (uint8_t)bench_rng_below(
+					&r, types[ti].forms);
 				v = value_find(&cp->vs, kr, ti, x->rank, &b,
 					       &key);
 				x->key_id = v->key_id;

@@ -31,43 +31,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/mem.h"
 #include "linkage/link.h"
+#include "bench.h"
 
 #define NITEMS(v) (sizeof(v) / sizeof(v[0]))
 
 enum { WORDS = 16 }; /* 1024 bits */
 
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t
-next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* From 0 to n - 1. */
+/* From 0 to n - 1, by multiply and shift: not bench_rng_below() (a
+ * remainder), which would draw other persons. */
 static size_t
-below(struct rng *r, size_t n)
+below(struct bench_rng *r, size_t n)
 {
-	return (size_t)(((next(r) >> 32) * (uint64_t)n) >> 32);
-}
-
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	return (size_t)(((bench_rng_next(r) >> 32) * (uint64_t)n) >> 32);
 }
 
 static long
@@ -86,24 +64,15 @@ number(const char *s)
 static void
 random_set(struct link_set *s, size_t n, uint64_t seed)
 {
-	struct rng r = { seed };
+	struct bench_rng r = { seed };
 	uint64_t clk[WORDS];
 
 	link_set_init(s, WORDS);
 	for (size_t i = 0; i < n; i++) {
 		for (int w = 0; w < WORDS; w++)
-			clk[w] = next(&r);
+			clk[w] = bench_rng_next(&r);
 		link_set_add(s, clk, (uint32_t)i);
 	}
-}
-
-static double
-cpu_now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 /*
@@ -119,11 +88,11 @@ time_match(const struct link_set *a, const struct link_set *b, double t,
 	*rate = 0;
 	for (int batch = 0; batch < batches; batch++) {
 		struct link_pairs p = { 0 };
-		double t0 = now(), c0 = cpu_now(), dt;
+		double t0 = bench_now_s(), c0 = bench_cpu_s(), dt;
 
 		for (long i = 0; i < repeat; i++)
 			link_match(a, b, t, 0, false, threads, &p);
-		dt = now() - t0;
+		dt = bench_now_s() - t0;
 		if (p.compared != (uint64_t)repeat * a->n * b->n || p.n) {
 			fprintf(stderr,
 				"linkage: link_match compared %llu pairs, "
@@ -134,7 +103,7 @@ time_match(const struct link_set *a, const struct link_set *b, double t,
 		}
 		if ((double)p.compared / dt > *rate) {
 			*rate = (double)p.compared / dt;
-			*busy = (cpu_now() - c0) / dt;
+			*busy = (bench_cpu_s() - c0) / dt;
 		}
 		link_pairs_release(&p);
 	}
@@ -156,7 +125,7 @@ time_scalar(const struct link_set *a, const struct link_set *b, size_t nq,
 
 	*rate = *rate_kept = 0;
 	for (int pass = 0; pass < 3; pass++) {
-		double t0 = now(), dt;
+		double t0 = bench_now_s(), dt;
 
 		*sum = 0;
 		for (size_t q = 0; q < nq; q++)
@@ -164,11 +133,11 @@ time_scalar(const struct link_set *a, const struct link_set *b, size_t nq,
 				*sum += link_dice_scalar(a->bits + q * WORDS,
 							 b->bits + c * WORDS,
 							 WORDS);
-		dt = now() - t0;
+		dt = bench_now_s() - t0;
 		if (pairs / dt > *rate)
 			*rate = pairs / dt;
 		*sum_kept = 0;
-		t0 = now();
+		t0 = bench_now_s();
 		for (size_t q = 0; q < nq; q++)
 			for (size_t c = 0; c < b->n; c++) {
 				uint32_t n = link_common_scalar(
@@ -177,7 +146,7 @@ time_scalar(const struct link_set *a, const struct link_set *b, size_t nq,
 
 				*sum_kept += 2.0 * n / (a->pop[q] + b->pop[c]);
 			}
-		dt = now() - t0;
+		dt = bench_now_s() - t0;
 		if (pairs / dt > *rate_kept)
 			*rate_kept = pairs / dt;
 	}
@@ -457,7 +426,7 @@ copy_name(char *to, const char *from)
 static void
 person(const struct world *w, uint64_t seed, size_t i, struct person *p)
 {
-	struct rng r = { seed * 0x100000001b3ULL ^ (uint64_t)i };
+	struct bench_rng r = { seed * 0x100000001b3ULL ^ (uint64_t)i };
 	static const int days[] = { 31, 28, 31, 30, 31, 30,
 				    31, 31, 30, 31, 30, 31 };
 	const char *fg;
@@ -491,7 +460,7 @@ person(const struct world *w, uint64_t seed, size_t i, struct person *p)
 
 /* One typo in s (kept at least 3 letters long, its first letter kept). */
 static void
-typo(struct rng *r, char *s)
+typo(struct bench_rng *r, char *s)
 {
 	size_t len = strlen(s), at;
 	char c = (char)('a' + below(r, 26));
@@ -529,7 +498,7 @@ typo(struct rng *r, char *s)
 
 /* B's copy of an A person: one light corruption, which it returns. */
 static const char *
-corrupt(struct rng *r, struct person *p)
+corrupt(struct bench_rng *r, struct person *p)
 {
 	size_t kind = below(r, 4);
 
@@ -615,7 +584,7 @@ static int
 persons(long n, long matches, const char *districts, const char *dir)
 {
 	struct world w;
-	struct rng r = { 20240917 };
+	struct bench_rng r = { 20240917 };
 	size_t *from_a, *order;
 	FILE *fa, *fb, *ft;
 	bool ok;
@@ -666,7 +635,7 @@ persons(long n, long matches, const char *districts, const char *dir)
 
 		snprintf(id, sizeof(id), "B%07zu", pos + 1);
 		if (k < (size_t)matches) {
-			struct rng c = { 0x5eedULL + k };
+			struct bench_rng c = { 0x5eedULL + k };
 			const char *kind;
 
 			person(&w, 1, from_a[k], &p);

@@ -73,6 +73,8 @@
 #include <jansson.h>
 #include <oath.h>
 
+#include "bench.h"
+
 #define NITEMS(v)	 (sizeof(v) / sizeof(v[0]))
 #define ID_LEN		 37
 #define SEED_CONNECTIONS 64
@@ -101,15 +103,6 @@ xrealloc(void *p, size_t n)
 	if (!p)
 		die("out of memory");
 	return p;
-}
-
-static double
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -342,7 +335,7 @@ on_timer(CURLM *m, long ms, void *userp)
 {
 	(void)m;
 	(void)userp;
-	timer_at = ms < 0 ? -1 : now_ms() + (double)ms;
+	timer_at = ms < 0 ? -1 : bench_now_ms() + (double)ms;
 	return 0;
 }
 
@@ -370,7 +363,7 @@ send_req(struct vu *v, enum kind k, const char *body, bool anon)
 	v->busy = true;
 	inflight++;
 	st[v->phase][k].n++;
-	v->t0 = now_ms();
+	v->t0 = bench_now_ms();
 	if (curl_multi_add_handle(multi, h) != CURLM_OK)
 		die("curl_multi_add_handle failed");
 }
@@ -498,7 +491,7 @@ send_signin(struct vu *v)
 	long long now = totp_step_now();
 	char code[7], b[256];
 
-	if (!naccounts || now_ms() < next_signin)
+	if (!naccounts || bench_now_ms() < next_signin)
 		return false;
 	for (int tries = 0; tries < 4 * naccounts; tries++) {
 		int i = (int)rnd((uint32_t)naccounts);
@@ -517,7 +510,7 @@ send_signin(struct vu *v)
 			 "{\"email\":\"%s\",\"password\":\"%s\","
 			 "\"totp\":\"%s\"}",
 			 a->email, a->password, code);
-		next_signin = (next_signin ? next_signin : now_ms()) +
+		next_signin = (next_signin ? next_signin : bench_now_ms()) +
 			      30000.0 / naccounts;
 		send_req(v, K_SIGNIN, b, true);
 		return true;
@@ -852,7 +845,7 @@ finished(struct vu *v, CURLcode rc)
 {
 	struct stats *s = &st[v->phase][v->kind];
 	long code = 0;
-	double ms = now_ms() - v->t0;
+	double ms = bench_now_ms() - v->t0;
 
 	curl_multi_remove_handle(multi, v->h);
 	v->busy = false;
@@ -1049,7 +1042,7 @@ wait_events(void)
 {
 	struct epoll_event evs[256];
 	int running, n, timeout = 100;
-	double t = now_ms();
+	double t = bench_now_ms();
 
 	if (timer_at >= 0)
 		timeout = timer_at <= t ? 0 : (int)ceil(timer_at - t);
@@ -1070,7 +1063,7 @@ wait_events(void)
 		curl_multi_socket_action(multi, evs[i].data.fd, flags,
 					 &running);
 	}
-	if (timer_at >= 0 && now_ms() >= timer_at) {
+	if (timer_at >= 0 && bench_now_ms() >= timer_at) {
 		timer_at = -1;
 		curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0,
 					 &running);
@@ -1111,7 +1104,7 @@ reap(enum phase phase, bool more)
 static double
 run_phase(enum phase phase, int n, double seconds)
 {
-	double t0 = now_ms(), next_sample = t0 + 1000;
+	double t0 = bench_now_ms(), next_sample = t0 + 1000;
 	bool more = true;
 
 	for (int i = 0; i < n && i < nvus; i++) {
@@ -1136,15 +1129,16 @@ run_phase(enum phase phase, int n, double seconds)
 	}
 	while (inflight > 0) {
 		wait_events();
-		if (phase == P_LOAD && more && now_ms() - t0 >= seconds * 1000)
+		if (phase == P_LOAD && more &&
+		    bench_now_ms() - t0 >= seconds * 1000)
 			more = false;
-		if (phase == P_LOAD && now_ms() >= next_sample) {
+		if (phase == P_LOAD && bench_now_ms() >= next_sample) {
 			long kb = read_rss();
 
 			next_sample += 1000;
 			if (kb < 0 && more) {
 				printf("atip is gone, %.1f s into the load\n",
-				       (now_ms() - t0) / 1000);
+				       (bench_now_ms() - t0) / 1000);
 				more = false;
 			} else if (more) {
 				PUSH(rss, nrss, caprss);
@@ -1152,7 +1146,7 @@ run_phase(enum phase phase, int n, double seconds)
 				PUSH(maps, nmaps, capmaps);
 				maps[nmaps++] = read_maps();
 				if (sockets_mid < 0 &&
-				    now_ms() - t0 >= seconds * 500)
+				    bench_now_ms() - t0 >= seconds * 500)
 					sockets_mid = count_sockets();
 			}
 		}
@@ -1166,7 +1160,7 @@ run_phase(enum phase phase, int n, double seconds)
 		cpu_atip_end = read_cpu();
 		read_sched(&sched_run1, &sched_wait1);
 	}
-	return (now_ms() - t0) / 1000;
+	return (bench_now_ms() - t0) / 1000;
 }
 
 /* ---- setup: the sign-in accounts, one request at a time ---- */
@@ -1338,14 +1332,6 @@ make_accounts(int n, const char *admin)
 
 /* ---- figures ---- */
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static double
 pct(struct stats *s, double p)
 {
@@ -1387,7 +1373,7 @@ print_table(enum phase ph, long *served, long *s5xx, long *noans, long *s4xx)
 
 		if (!s->n)
 			continue;
-		qsort(s->lat, s->nlat, sizeof(double), cmp_double);
+		qsort(s->lat, s->nlat, sizeof(double), bench_cmp_double);
 		printf("%-24s %8ld %8ld %6ld %6ld %8ld %9.2f %9.2f\n",
 		       kind_names[k], s->n, s->s2xx, s->s4xx, s->s5xx,
 		       s->noanswer, pct(s, 0.50), pct(s, 0.99));
@@ -1448,9 +1434,9 @@ main(int argc, char **argv)
 	anon_hdrs = curl_slist_append(NULL, "Content-Type: application/json");
 	anon_hdrs = curl_slist_append(anon_hdrs, "Expect:");
 
-	took = now_ms();
+	took = bench_now_ms();
 	make_accounts(nacc, argv[6]);
-	setup_s = (now_ms() - took) / 1000;
+	setup_s = (bench_now_ms() - took) / 1000;
 
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	multi = curl_multi_init();

@@ -48,54 +48,19 @@
 
 #include "orgs/orgs_sql.h"
 #include "services/services_sql.h"
+#include "bench.h"
 
 #define NITEMS(v) (sizeof(v) / sizeof(v[0]))
 
 /* ---- the generated directory ---- */
 
-static uint64_t seed = 88172645463325252ull;
-
-static double
-uniform(void)
-{
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return (double)(seed >> 11) / (double)(1ull << 53);
-}
-
-/* An index from 0 to n - 1, rank r drawn with weight 1 / (r + 1). */
-static size_t
-zipf(size_t n)
-{
-	double h = 0, x;
-
-	for (size_t i = 0; i < n; i++)
-		h += 1.0 / (double)(i + 1);
-	x = uniform() * h;
-	for (size_t i = 0; i < n; i++) {
-		x -= 1.0 / (double)(i + 1);
-		if (x < 0)
-			return i;
-	}
-	return n - 1;
-}
-
-#define PICK(v) (v[zipf(NITEMS(v))])
-
-static size_t
-below(size_t n)
-{
-	size_t i = (size_t)(uniform() * (double)n);
-
-	return i < n ? i : n - 1;
-}
+#define PICK(v) (v[bench_zipf(NITEMS(v))])
 
 /* A jitter of about +-r, denser near 0. */
 static double
 jitter(double r)
 {
-	return (uniform() + uniform() - 1) * r;
+	return (bench_uniform() + bench_uniform() - 1) * r;
 }
 
 static const char *const countries[] = { "IN", "NP", "BD", "LK" };
@@ -295,7 +260,7 @@ gaz_load(const char *path)
 static size_t
 pick_country(void)
 {
-	double x = uniform();
+	double x = bench_uniform();
 
 	for (size_t c = 0; c < NITEMS(countries) - 1; c++)
 		if ((x -= country_share[c]) < 0)
@@ -331,7 +296,7 @@ pick_org(size_t c)
 
 	for (i = 0; i < norgs; i++)
 		n += org_country(i) == c;
-	k = (long)((double)n * uniform() * uniform());
+	k = (long)((double)n * bench_uniform() * bench_uniform());
 	for (i = 0; i < norgs; i++)
 		if (org_country(i) == c && k-- == 0)
 			return i;
@@ -414,7 +379,7 @@ uuid7(double t, unsigned long n, char out[40])
 		 (unsigned long long)(ms >> 16) & 0xffffffffu,
 		 (unsigned long long)(ms & 0xffff), n & 0xfff,
 		 (n >> 12) & 0xfff,
-		 (unsigned long long)(seed & 0xffffffffffffull));
+		 (unsigned long long)(bench_bits() & 0xffffffffffffull));
 }
 
 static unsigned long serial;
@@ -425,10 +390,10 @@ gen_location(struct location *l, int c, const char *sub)
 {
 	size_t k = c >= 0 ? (size_t)c : pick_country();
 	const struct district *d;
-	double t = (double)now - uniform() * 3 * 365 * 86400, lat, lon;
+	double t = (double)now - bench_uniform() * 3 * 365 * 86400, lat, lon;
 
 	do
-		d = &gaz[k].d[zipf(gaz[k].n)];
+		d = &gaz[k].d[bench_zipf(gaz[k].n)];
 	while (sub && strncmp(d->code, sub, strlen(sub)));
 	memset(l, 0, sizeof(*l));
 	uuid7(t, ++serial, l->id);
@@ -436,7 +401,7 @@ gen_location(struct location *l, int c, const char *sub)
 	org_id(pick_org(k), l->org);
 	l->country = countries[k];
 	l->sub = d->sub;
-	if (uniform() < 0.92) { /* in a district */
+	if (bench_uniform() < 0.92) { /* in a district */
 		l->district = d->code;
 		lat = d->lat + jitter(d->spread);
 		lon = d->lon + jitter(d->spread);
@@ -444,13 +409,13 @@ gen_location(struct location *l, int c, const char *sub)
 		lat = d->sub->lat + jitter(d->sub->spread);
 		lon = d->sub->lon + jitter(d->sub->spread);
 	}
-	l->has_point = uniform() < 0.96;
+	l->has_point = bench_uniform() < 0.96;
 	l->lat_e4 = llround(lat * 10000);
 	l->lon_e4 = llround(lon * 10000);
 	snprintf(l->name, sizeof(l->name), "%s Centre, %s %lu (fictional)",
 		 PICK(words), d->name, serial);
 	snprintf(l->address, sizeof(l->address), "Ward %zu, %s Marg %zu",
-		 1 + below(32), PICK(words), 1 + below(400));
+		 1 + bench_below(32), PICK(words), 1 + bench_below(400));
 	snprintf(l->city, sizeof(l->city), "%s", d->name);
 }
 
@@ -458,21 +423,21 @@ gen_location(struct location *l, int c, const char *sub)
 static void
 hide(struct location *l, int shelter, const char *viewer)
 {
-	l->confidential = uniform() < (shelter ? 0.7 : 0.03);
+	l->confidential = bench_uniform() < (shelter ? 0.7 : 0.03);
 	if (!l->confidential)
 		return;
-	for (int i = (int)zipf(4); i > 0; i--) {
+	for (int i = (int)bench_zipf(4); i > 0; i--) {
 		char id[40];
 		int dup = 0;
 
-		org_id((long)below((size_t)norgs), id);
+		org_id((long)bench_below((size_t)norgs), id);
 		for (int k = 0; k < l->nreferrers; k++)
 			dup |= !strcmp(l->referrers[k], id);
 		if (!dup)
 			snprintf(l->referrers[l->nreferrers++], 40, "%s", id);
 	}
 	/* The reader of the searches (Pune) may refer to some in India. */
-	if (viewer && !strcmp(l->country, "IN") && uniform() < 0.15)
+	if (viewer && !strcmp(l->country, "IN") && bench_uniform() < 0.15)
 		snprintf(l->referrers[l->nreferrers++], 40, "%s", viewer);
 }
 
@@ -497,32 +462,32 @@ gen_service(struct service *s, const struct location *l, size_t type)
 	static const char *const np_local[] = { "mai", "bho", "new", "tmg",
 						"thr" };
 	const char *nat = PICK(nats);
-	const int *age = ages[zipf(NITEMS(ages))];
-	double t = (double)now - uniform() * 3 * 365 * 86400;
+	const int *age = ages[bench_zipf(NITEMS(ages))];
+	double t = (double)now - bench_uniform() * 3 * 365 * 86400;
 	int shelter = !strcmp(types[type], "shelter");
 
 	memset(s, 0, sizeof(*s));
 	uuid7(t, ++serial, s->id);
 	rfc3339(t, s->created);
 	s->type = types[type];
-	s->status = uniform() < 0.95 ? "active" : "inactive";
+	s->status = bench_uniform() < 0.95 ? "active" : "inactive";
 	snprintf(s->name, sizeof(s->name), "%s %s, %s %lu (fictional)",
 		 PICK(words), type_label[type], l->city, serial);
 	snprintf(s->description, sizeof(s->description),
 		 "A fictional %s service of the benchmark directory: walk-in "
 		 "hours, referral by phone, interpreters on request.",
 		 type_label[type]);
-	if (uniform() < 0.6)
+	if (bench_uniform() < 0.6)
 		snprintf(s->email, sizeof(s->email),
 			 "service-%lu@bench.invalid", serial);
-	if (uniform() < 0.8)
+	if (bench_uniform() < 0.8)
 		snprintf(s->phone, sizeof(s->phone), "+977 1 4%06lu",
 			 serial % 1000000);
-	if (uniform() < 0.3)
+	if (bench_uniform() < 0.3)
 		snprintf(s->url, sizeof(s->url),
 			 "https://bench.invalid/services/%lu", serial);
 	snprintf(s->genders, sizeof(s->genders), "%s",
-		 shelter && uniform() < 0.5 ? ",female," : PICK(genders));
+		 shelter && bench_uniform() < 0.5 ? ",female," : PICK(genders));
 	if (!strcmp(nat, "="))
 		snprintf(s->nationalities, sizeof(s->nationalities), ",%s,",
 			 l->country);
@@ -532,48 +497,40 @@ gen_service(struct service *s, const struct location *l, size_t type)
 	s->max_age = age[1];
 	/* Languages: the state's, often English, Hindi or a local one. */
 	add_lang(s->languages, sizeof(s->languages), l->sub->lang);
-	if (!strcmp(l->country, "NP") && uniform() < 0.2)
+	if (!strcmp(l->country, "NP") && bench_uniform() < 0.2)
 		add_lang(s->languages, sizeof(s->languages), PICK(np_local));
-	if (!strcmp(l->country, "LK") && uniform() < 0.3)
+	if (!strcmp(l->country, "LK") && bench_uniform() < 0.3)
 		add_lang(s->languages, sizeof(s->languages), "ta");
 	if ((!strcmp(l->country, "IN") || !strcmp(l->country, "NP")) &&
-	    uniform() < 0.3)
+	    bench_uniform() < 0.3)
 		add_lang(s->languages, sizeof(s->languages), "hi");
-	if (!strcmp(l->country, "IN") && uniform() < 0.05)
+	if (!strcmp(l->country, "IN") && bench_uniform() < 0.05)
 		add_lang(s->languages, sizeof(s->languages), "ne");
-	if (uniform() < 0.5)
+	if (bench_uniform() < 0.5)
 		add_lang(s->languages, sizeof(s->languages), "en");
-	s->capacity = shelter		? 8 + (long long)below(72)
-		      : uniform() < 0.3 ? 10 + (long long)below(190)
-					: -1;
+	s->capacity = shelter		      ? 8 + (long long)bench_below(72)
+		      : bench_uniform() < 0.3 ? 10 + (long long)bench_below(190)
+					      : -1;
 	s->vacancies = -1;
-	if (uniform() < 0.55) { /* said, recently or long ago */
+	if (bench_uniform() < 0.55) { /* said, recently or long ago */
 		long long most = s->capacity >= 0 ? s->capacity : 20;
 
 		s->vacancies =
-			uniform() < 0.3
+			bench_uniform() < 0.3
 				? 0
-				: 1 + (long long)below(
+				: 1 + (long long)bench_below(
 					      (size_t)(most < 10 ? most : 10));
 		if (most == 0)
 			s->vacancies = 0;
 		s->vacancies_ago_s =
-			uniform() < 0.35 ? (long long)(uniform() * 6 * 86400)
-					 : 8 * 86400 + (long long)(uniform() *
-								   900 * 86400);
+			bench_uniform() < 0.35
+				? (long long)(bench_uniform() * 6 * 86400)
+				: 8 * 86400 + (long long)(bench_uniform() *
+							  900 * 86400);
 	}
 }
 
 /* ---- SQLite ---- */
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static const char *
 sql_of(const struct db_stmt *s)
@@ -675,11 +632,11 @@ fill(const char *path, const char *districts, long n, long total,
 	ref = prepare(db, &services_sql[LOC_REFERRER_INSERT]);
 	svc = prepare(db, &services_sql[SVC_INSERT]);
 	vac = prepare(db, &services_sql[SVC_VACANCIES]);
-	t0 = now_s();
+	t0 = bench_now_s();
 	sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	for (long i = 0; i < norgs; i++) {
 		size_t c = org_country(i);
-		const struct district *d = &gaz[c].d[zipf(gaz[c].n)];
+		const struct district *d = &gaz[c].d[bench_zipf(gaz[c].n)];
 
 		org_id(i, id);
 		snprintf(name, sizeof(name),
@@ -694,7 +651,7 @@ fill(const char *path, const char *districts, long n, long total,
 		bind_text(org, 2, name);
 		bind_text(org, 3, key);
 		bind_text(org, 4,
-			  uniform() < 0.6 ? "shelter" : "civil_society");
+			  bench_uniform() < 0.6 ? "shelter" : "civil_society");
 		bind_text(org, 5, countries[c]);
 		bind_text(org, 6, d->sub->code);
 		bind_text(org, 7, created);
@@ -703,7 +660,7 @@ fill(const char *path, const char *districts, long n, long total,
 	while (done < n) {
 		struct location l;
 		struct service s;
-		size_t k = 1 + zipf(4), first = zipf(NITEMS(types));
+		size_t k = 1 + bench_zipf(4), first = bench_zipf(NITEMS(types));
 
 		gen_location(&l, -1, NULL);
 		hide(&l, !strcmp(types[first], "shelter"), viewer);
@@ -734,12 +691,13 @@ fill(const char *path, const char *districts, long n, long total,
 			nref++;
 		}
 		for (size_t j = 0; j < k && done < n; j++, done++) {
-			size_t type = j ? zipf(NITEMS(types)) : first;
+			size_t type = j ? bench_zipf(NITEMS(types)) : first;
 			int placed;
 
 			gen_service(&s, &l, type);
 			/* Helplines mostly have no place. */
-			placed = strcmp(s.type, "helpline") || uniform() < 0.3;
+			placed = strcmp(s.type, "helpline") ||
+				 bench_uniform() < 0.3;
 			bind_text(svc, 1, s.id);
 			bind_text(svc, 2, l.org);
 			bind_text(svc, 3, placed ? l.id : NULL);
@@ -782,32 +740,12 @@ fill(const char *path, const char *districts, long n, long total,
 	sqlite3_finalize(vac);
 	sqlite3_close(db);
 	/* seconds, organisations, locations, referrers, services, vacancies */
-	printf("%.3f %ld %ld %ld %ld %ld\n", now_s() - t0, norgs, nloc, nref,
-	       done, nvac);
+	printf("%.3f %ld %ld %ld %ld %ld\n", bench_now_s() - t0, norgs, nloc,
+	       nref, done, nvac);
 	return 0;
 }
 
 /* ---- HTTP ---- */
-
-struct body {
-	char *p;
-	size_t len;
-};
-
-static size_t
-keep(char *p, size_t size, size_t n, void *arg)
-{
-	struct body *b = arg;
-	char *q = realloc(b->p, b->len + size * n + 1);
-
-	if (!q)
-		return 0;
-	memcpy(q + b->len, p, size * n);
-	b->p = q;
-	b->len += size * n;
-	b->p[b->len] = '\0';
-	return size * n;
-}
 
 static CURL *curl;
 static struct curl_slist *auth, *auth_json;
@@ -830,7 +768,7 @@ http_init(const char *token)
 /* method url (with JSON body when not NULL) into b; the status, 0 when it
  * failed. */
 static long
-request(const char *method, const char *url, json_t *body, struct body *b)
+request(const char *method, const char *url, json_t *body, struct bench_body *b)
 {
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	long status = 0;
@@ -849,7 +787,7 @@ request(const char *method, const char *url, json_t *body, struct body *b)
 		curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, NULL);
 		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, auth);
 	}
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, bench_keep);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, b);
 	if ((rc = curl_easy_perform(curl)) != CURLE_OK)
 		fprintf(stderr, "bench/referrals: %s %s: %s\n", method, url,
@@ -890,7 +828,7 @@ static void
 send_json(const char *method, const char *url, json_t *body, long want,
 	  char id[40])
 {
-	struct body b = { 0 };
+	struct bench_body b = { 0 };
 	long status = request(method, url, body, &b);
 	json_t *j;
 
@@ -917,14 +855,14 @@ api(const char *url, const char *token, const char *districts, long n,
 
 	norgs = total / 100 > 20 ? total / 100 : 20;
 	now = time(NULL);
-	seed = 0x9e3779b97f4a7c15ull; /* not the fill's sequence */
+	bench_reseed(0x9e3779b97f4a7c15ull); /* not the fill's sequence */
 	gaz_load(districts);
 	http_init(token);
-	t0 = now_s();
+	t0 = bench_now_s();
 	while (done < n) {
 		struct location l;
 		struct service s;
-		size_t k = 1 + zipf(4), first = zipf(NITEMS(types));
+		size_t k = 1 + bench_zipf(4), first = bench_zipf(NITEMS(types));
 		json_t *o, *refs = json_array();
 
 		/* The token's organisation is in Maharashtra (Pune). */
@@ -955,11 +893,12 @@ api(const char *url, const char *token, const char *districts, long n,
 		send_json("POST", link, o, 201, lid);
 		requests++;
 		for (size_t j = 0; j < k && done < n; j++, done++) {
-			size_t type = j ? zipf(NITEMS(types)) : first;
+			size_t type = j ? bench_zipf(NITEMS(types)) : first;
 			int placed;
 
 			gen_service(&s, &l, type);
-			placed = strcmp(s.type, "helpline") || uniform() < 0.3;
+			placed = strcmp(s.type, "helpline") ||
+				 bench_uniform() < 0.3;
 			o = json_pack(
 				"{ss ss ss ss so so so so so so so so so so}",
 				"type", s.type, "name", s.name, "description",
@@ -990,7 +929,7 @@ api(const char *url, const char *token, const char *districts, long n,
 		}
 	}
 	/* seconds, services, requests */
-	printf("%.3f %ld %ld\n", now_s() - t0, done, requests);
+	printf("%.3f %ld %ld\n", bench_now_s() - t0, done, requests);
 	return 0;
 }
 
@@ -1023,21 +962,6 @@ static const struct query {
 };
 
 enum { LIMIT = 50, WARMUP = 5 };
-
-static int
-by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double
-percentile(double *v, long n, double p)
-{
-	qsort(v, (size_t)n, sizeof(*v), by_value);
-	return v[(long)(p * (double)(n - 1) + 0.5)];
-}
 
 /* Binds the query's arguments as services_search() does. */
 static void
@@ -1121,7 +1045,7 @@ search(const char *path, const char *url, const char *token, const char *org,
 	double p50[NITEMS(queries)][2];
 	char link[1024], cursor[32] = "";
 	static char ids[LIMIT][40];
-	struct body b = { 0 };
+	struct bench_body b = { 0 };
 	double sum_d = 0, sum_h = 0;
 
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
@@ -1147,17 +1071,17 @@ search(const char *path, const char *url, const char *token, const char *org,
 			 x->page2 ? "cursor=" : "", x->page2 ? cursor : "");
 		/* One after the other, so that both see the same machine. */
 		for (long i = -WARMUP; i < n; i++) {
-			double t0 = now_s(), t1;
+			double t0 = bench_now_s(), t1;
 			long status;
 			json_t *j, *a;
 
 			bind_query(st, x, org, offset);
 			rows = run_direct(st, i == -WARMUP ? ids : NULL);
-			t1 = now_s();
+			t1 = bench_now_s();
 			status = request("GET", link, NULL, &b);
 			if (i >= 0) {
 				direct[i] = (t1 - t0) * 1e3;
-				http[i] = (now_s() - t1) * 1e3;
+				http[i] = (bench_now_s() - t1) * 1e3;
 			}
 			if (status != 200 || !(j = json_loads(b.p, 0, NULL))) {
 				fprintf(stderr,
@@ -1200,10 +1124,10 @@ search(const char *path, const char *url, const char *token, const char *org,
 				x->name, items, rows);
 			return 1;
 		}
-		d50 = percentile(direct, n, 0.50);
-		d95 = percentile(direct, n, 0.95);
-		h50 = percentile(http, n, 0.50);
-		h95 = percentile(http, n, 0.95);
+		d50 = bench_percentile(direct, n, 0.50);
+		d95 = bench_percentile(direct, n, 0.95);
+		h50 = bench_percentile(http, n, 0.50);
+		h95 = bench_percentile(http, n, 0.95);
 		p50[q][0] = d50;
 		p50[q][1] = h50;
 		sum_d += d50;

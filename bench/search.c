@@ -15,50 +15,38 @@
  * fixed, so every run holds the same data.
  */
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <curl/curl.h>
 #include <sqlite3.h>
 
 #include "coord/coord_sql.h"
+#include "bench.h"
 
 static const char *const words[] = {
-	"shelter",     "border",	 "referral",	   "survivor",
-	"counselling", "repatriation",	 "recruitment",	   "agency",
-	"passport",    "hotline",	 "training",	   "identification",
-	"district",    "family",	 "livelihood",	   "legal",
-	"court",       "witness",	 "online",	   "advertisement",
-	"job",	       "offer",		 "migrant",	   "worker",
-	"domestic",    "brick",		 "kiln",	   "factory",
-	"scam",	       "compound",	 "debt",	   "bondage",
-	"rescue",      "police",	 "prosecutor",	   "judge",
-	"school",      "awareness",	 "village",	   "community",
-	"follow-up",   "visit",		 "reintegration",  "psychosocial",
-	"medical",     "helpline",	 "screening",	   "checklist",
-	"मानव",	       "बेचबिखन",	 "सुरक्षा",	   "पुनर्स्थापना",
-	"परामर्श",     "सीमा",		 "प्रहरी",	   "अदालत",
+	"shelter",     "border",       "referral",	"survivor",
+	"counselling", "repatriation", "recruitment",	"agency",
+	"passport",    "hotline",      "training",	"identification",
+	"district",    "family",       "livelihood",	"legal",
+	"court",       "witness",      "online",	"advertisement",
+	"job",	       "offer",	       "migrant",	"worker",
+	"domestic",    "brick",	       "kiln",		"factory",
+	"scam",	       "compound",     "debt",		"bondage",
+	"rescue",      "police",       "prosecutor",	"judge",
+	"school",      "awareness",    "village",	"community",
+	"follow-up",   "visit",	       "reintegration", "psychosocial",
+	"medical",     "helpline",     "screening",	"checklist",
+	"मानव",	       "बेचबिखन",       "सुरक्षा",		"पुनर्स्थापना",
+	"परामर्श",      "सीमा",	       "प्रहरी",		"अदालत",
 };
 
 enum {
 	NWORDS = sizeof(words) / sizeof(words[0]),
-	NCOMMON = 50,	/* ranks before the field's words */
+	NCOMMON = 50, /* ranks before the field's words */
 	NVOCAB = 4000,
 };
-
-static uint64_t seed = 88172645463325252ull;
-
-static double
-uniform(void)
-{
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return (double)(seed >> 11) / (double)(1ull << 53);
-}
 
 /* The word of a rank: made-up ones are syllables spelling the rank. */
 static const char *
@@ -87,7 +75,8 @@ sentence(char *out, size_t size, int n)
 
 	out[0] = '\0';
 	for (int i = 0; i < n && len + 40 < size; i++) {
-		unsigned rank = (unsigned)exp(uniform() * log(NVOCAB)) - 1;
+		unsigned rank =
+			(unsigned)exp(bench_uniform() * log(NVOCAB)) - 1;
 
 		len += (size_t)snprintf(out + len, size - len, "%s%s",
 					i ? " " : "", word_of(rank, buf));
@@ -101,8 +90,8 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 
 	snprintf(name, sizeof(name), "$%d", i);
 	if (sqlite3_bind_parameter_index(st, name))
-		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name),
-				  s, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), s,
+				  -1, SQLITE_TRANSIENT);
 }
 
 static void
@@ -135,7 +124,7 @@ gen(const char *path, const char *org, long n)
 {
 	sqlite3 *db = open_db(path);
 	sqlite3_stmt *st;
-	char title[256], summary[512], body[4096], id[40];
+	char title[256], summary[512], body[4096], id[48];
 
 	if (sqlite3_prepare_v2(db, coord_sql[PRACTICE_INSERT].sql, -1, &st,
 			       NULL) != SQLITE_OK) {
@@ -177,38 +166,6 @@ gen(const char *path, const char *org, long n)
 	return 0;
 }
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int
-by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double
-percentile(double *v, long n, double p)
-{
-	qsort(v, (size_t)n, sizeof(*v), by_value);
-	return v[(long)(p * (double)(n - 1) + 0.5)];
-}
-
-static size_t
-keep(char *p, size_t size, size_t n, void *ctx)
-{
-	(void)p;
-	*(size_t *)ctx += size * n;
-	return size * n;
-}
-
 static int
 run(const char *path, const char *url, long n)
 {
@@ -228,7 +185,7 @@ run(const char *path, const char *url, long n)
 	}
 	for (long i = -20; i < n; i++) { /* 20 warm-up searches */
 		const char *w = words[(unsigned long)(i + 20) % NWORDS];
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 
 		snprintf(q, sizeof(q), "\"%s\"", w); /* as db_fts_query() */
 		sqlite3_reset(st);
@@ -244,20 +201,20 @@ run(const char *path, const char *url, long n)
 		while (sqlite3_step(st) == SQLITE_ROW)
 			hits += sqlite3_column_bytes(st, 17) > 0;
 		if (i >= 0)
-			direct[i] = now_ms() - t0;
+			direct[i] = bench_now_ms() - t0;
 	}
 	for (long i = -20; i < n; i++) {
 		const char *w = words[(unsigned long)(i + 20) % NWORDS];
 		char *e = curl_easy_escape(curl, w, 0);
 		size_t got = 0;
 		long status = 0;
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 
-		snprintf(link, sizeof(link), "%s/api/v1/practices?q=%s&limit=20",
-			 url, e);
+		snprintf(link, sizeof(link),
+			 "%s/api/v1/practices?q=%s&limit=20", url, e);
 		curl_free(e);
 		curl_easy_setopt(curl, CURLOPT_URL, link);
-		curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep);
+		curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, bench_discard);
 		curl_easy_setopt(curl, CURLOPT_WRITEDATA, &got);
 		if (curl_easy_perform(curl) != CURLE_OK ||
 		    (curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status),
@@ -268,12 +225,12 @@ run(const char *path, const char *url, long n)
 			return 1;
 		}
 		if (i >= 0)
-			http[i] = now_ms() - t0;
+			http[i] = bench_now_ms() - t0;
 	}
-	d50 = percentile(direct, n, 0.50);
-	d95 = percentile(direct, n, 0.95);
-	h50 = percentile(http, n, 0.50);
-	h95 = percentile(http, n, 0.95);
+	d50 = bench_percentile(direct, n, 0.50);
+	d95 = bench_percentile(direct, n, 0.95);
+	h50 = bench_percentile(http, n, 0.50);
+	h95 = bench_percentile(http, n, 0.95);
 	printf("searches: %ld each way, 20 results a page (%ld rows with a "
 	       "snippet read directly)\n",
 	       n, hits);
@@ -282,8 +239,7 @@ run(const char *path, const char *url, long n)
 	       d50, d95);
 	printf("| atip GET /api/v1/practices?q= | %.3f ms | %.3f ms |\n", h50,
 	       h95);
-	printf("ratio atip/direct: p50 %.2f, p95 %.2f\n", h50 / d50,
-	       h95 / d95);
+	printf("ratio atip/direct: p50 %.2f, p95 %.2f\n", h50 / d50, h95 / d95);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	curl_easy_cleanup(curl);
@@ -298,8 +254,9 @@ main(int argc, char **argv)
 	long n = argc == 5 ? strtol(argv[4], NULL, 10) : 0;
 
 	if (argc != 5 || n < 1) {
-		fprintf(stderr, "usage: search gen DB ORG N | search run DB URL "
-				"N\n");
+		fprintf(stderr,
+			"usage: search gen DB ORG N | search run DB URL "
+			"N\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "gen"))
