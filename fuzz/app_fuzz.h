@@ -58,6 +58,9 @@ size_t fuzz_app_expand(const uint8_t *in, size_t n, unsigned actor,
 /* True when the request carries a credential: a token or the session. */
 bool fuzz_app_credentialed(const char *req, size_t len);
 
+/* True when the request carries the session cookie value. */
+bool fuzz_app_has_session(const char *req, size_t len);
+
 /*
  * The path of route pattern with each {param} filled by the id of an
  * existing record of its kind (chosen by pick), or by an unknown id when
