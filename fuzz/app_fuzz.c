@@ -247,10 +247,17 @@ fuzz_app(void)
 }
 
 const struct http_route *
-fuzz_app_routes(size_t *n)
+fuzz_app_route(unsigned pick, bool (*fits)(const struct http_route *))
 {
-	*n = app_nroutes;
-	return app_routes;
+	size_t n = 0, k;
+
+	for (size_t i = 0; i < app_nroutes; i++)
+		n += !fits || fits(&app_routes[i]);
+	k = pick % n;
+	for (size_t i = 0; i < app_nroutes; i++)
+		if ((!fits || fits(&app_routes[i])) && k-- == 0)
+			return &app_routes[i];
+	return NULL;
 }
 
 const char *

@@ -35,8 +35,12 @@ void fuzz_app_start(void);
 /* What atip's handlers and jobs share (its database and keyring). */
 struct app *fuzz_app(void);
 
-/* The routes of atip (app_routes). */
-const struct http_route *fuzz_app_routes(size_t *n);
+/*
+ * Route pick % n of the n routes of atip that fit (all of them when fits
+ * is NULL), in the route table's order.
+ */
+const struct http_route *
+fuzz_app_route(unsigned pick, bool (*fits)(const struct http_route *));
 
 /* The API token of demo actor i % FUZZ_ACTORS (every role but viewer
  * twice: platform admin, org admin, investigator, case worker, analyst,

@@ -16,24 +16,20 @@ enum { MAX_BODY = 60000 };
 
 static const char mark[] = "ZQXJ";
 
-static const struct http_route *routes[128];
-static size_t nroutes;
+static bool
+takes_body(const struct http_route *r)
+{
+	return (r->flags & HTTP_BODY) != 0;
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const struct http_route *all;
-	size_t n;
-
 	(void)argc;
 	(void)argv;
 	fuzz_app_start();
-	all = fuzz_app_routes(&n);
-	for (size_t i = 0; i < n && nroutes < 128; i++)
-		if (all[i].flags & HTTP_BODY)
-			routes[nroutes++] = &all[i];
 	return 0;
 }
 
@@ -71,7 +67,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 4 || size - 4 > MAX_BODY)
 		return 0;
-	r = routes[data[0] % nroutes];
+	r = fuzz_app_route(data[0], takes_body);
 	fuzz_app_path(r->pattern, (unsigned)data[2] | (unsigned)data[3] << 8,
 		      path, sizeof(path));
 	head = (size_t)snprintf(req, sizeof(req),

@@ -67,15 +67,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char lines[12000], req[sizeof(lines) + 2048];
 	static struct fuzz_answer ans;
-	const struct http_route *routes, *r;
+	const struct http_route *r;
 	const char *body = "";
 	char path[512];
-	size_t nroutes, n, len, at;
+	size_t n, len, at;
 
 	if (size < 4 || size - 4 > MAX_HEADERS)
 		return 0;
-	routes = fuzz_app_routes(&nroutes);
-	r = &routes[data[0] % nroutes];
+	r = fuzz_app_route(data[0], NULL);
 	fuzz_app_path(r->pattern, (unsigned)data[2] | (unsigned)data[3] << 8,
 		      path, sizeof(path));
 	n = fuzz_app_expand(data + 4, size - 4, data[1], "\r", lines,

@@ -17,24 +17,20 @@ enum { MAX_QUERY = 4000 };
 
 static const char mark[] = "ZQXJ";
 
-static const struct http_route *routes[128];
-static size_t nroutes;
+static bool
+is_get(const struct http_route *r)
+{
+	return !strcmp(r->method, "GET");
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const struct http_route *all;
-	size_t n;
-
 	(void)argc;
 	(void)argv;
 	fuzz_app_start();
-	all = fuzz_app_routes(&n);
-	for (size_t i = 0; i < n && nroutes < 128; i++)
-		if (!strcmp(all[i].method, "GET"))
-			routes[nroutes++] = &all[i];
 	return 0;
 }
 
@@ -72,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 4 || size - 4 > MAX_QUERY)
 		return 0;
-	r = routes[data[0] % nroutes];
+	r = fuzz_app_route(data[0], is_get);
 	fuzz_app_path(r->pattern, (unsigned)data[2] | (unsigned)data[3] << 8,
 		      path, sizeof(path));
 	len = (size_t)snprintf(req, sizeof(req), "GET %s?", path);
