@@ -16,10 +16,10 @@
 
 enum { EXIT_USAGE = 2 };
 
-/* A --flag of a command's own, and where its value goes. */
 struct app;
 struct http_server;
 
+/* A --flag of a command's own, and where its value goes. */
 struct cli_opt {
 	const char *flag; /* without the leading "--" */
 	const char **value;
@@ -81,7 +81,6 @@ enum err cli_user_create(struct db_conn *c, const struct auth_user_input *in,
 			 const char *hash, struct auth_user *out,
 			 struct auth_errors *errs);
 
-/* The commands; each gets the arguments left after the settings. */
 /*
  * Opens what `atip serve` hands its handlers and jobs (database, keyring,
  * jobs not yet started) as the current user; false after saying why.
@@ -97,6 +96,7 @@ struct http_server *cli_app_listen(struct app *app, const struct config *c);
 /* Stops the jobs, signs the audit heads one last time, closes all. */
 void cli_app_close(struct app *app);
 
+/* The commands; each gets the arguments left after the settings. */
 int cmd_serve(struct config *c, int argc, char **argv);
 int cmd_init(struct config *c, int argc, char **argv);
 int cmd_migrate(struct config *c, int argc, char **argv);
