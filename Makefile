@@ -115,14 +115,18 @@ build/fuzz/obj/%.o: src/%.cc
 		-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=vptr \
 		-c -o $@ $<
 
-# fuzz/app_fuzz.c: atip as it serves, for the targets of client input.
+# The targets of client input run against atip as it serves: they link
+# fuzz/app_fuzz.c, whose LLVMFuzzerInitialize starts it.
+FUZZ_APP := $(addprefix build/fuzz/fuzz_,body cookie header import query)
+$(FUZZ_APP): FUZZ_WITH := fuzz/app_fuzz.c
+
 build/fuzz/%: fuzz/%.c fuzz/app_fuzz.c fuzz/app_fuzz.h $(FUZZ_SRC) \
 		$(FUZZ_CXXOBJ) build/gen/blocklist.c \
 		build/gen/gazetteer.c build/gen/translit.c
 	@mkdir -p $(dir $@)
 	clang -g -O1 -std=c11 -D_GNU_SOURCE -Isrc \
 		$(shell pkg-config --cflags $(PKGS)) \
-		-fsanitize=fuzzer,address,undefined -o $@ $< fuzz/app_fuzz.c \
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_WITH) \
 		$(FUZZ_SRC) \
 		$(FUZZ_CXXOBJ) \
 		build/gen/blocklist.c build/gen/gazetteer.c build/gen/translit.c \

@@ -202,14 +202,17 @@ demo(void)
 		die("atip demo failed");
 }
 
-void
-fuzz_app_start(void)
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* Starts atip once, before libFuzzer's first input. */
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *url;
 	int rest = 0;
 
-	if (fz.srv)
-		return;
+	(void)argc;
+	(void)argv;
 	signal(SIGPIPE, SIG_IGN);
 	snprintf(fz.dir, sizeof(fz.dir), "/tmp/atip-fuzz-app-XXXXXX");
 	if (!mkdtemp(fz.dir))
@@ -238,6 +241,7 @@ fuzz_app_start(void)
 		htons((uint16_t)strtoul(strrchr(url, ':') + 1, NULL, 10));
 	fz.addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	atexit(stop);
+	return 0;
 }
 
 struct app *

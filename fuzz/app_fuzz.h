@@ -29,9 +29,6 @@ struct fuzz_answer {
 	size_t body_len;
 };
 
-/* Starts atip once per process (later calls do nothing). */
-void fuzz_app_start(void);
-
 /* What atip's handlers and jobs share (its database and keyring). */
 struct app *fuzz_app(void);
 

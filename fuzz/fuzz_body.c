@@ -22,17 +22,6 @@ takes_body(const struct http_route *r)
 	return (r->flags & HTTP_BODY) != 0;
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_app_start();
-	return 0;
-}
-
 /* True when the mark is in a key of v (then an answer may name it). */
 static bool
 mark_in_key(json_t *v)

@@ -27,17 +27,6 @@ static const char *const framing[] = {
 	"Keep-Alive",
 };
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_app_start();
-	return 0;
-}
-
 /* Appends line[0..n) as a header to out when it is one and not framing. */
 static size_t
 add_header(const char *line, size_t n, char *out, size_t used, size_t cap)

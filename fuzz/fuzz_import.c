@@ -21,17 +21,6 @@ static const struct db_stmt count_cases = { "fuzz_count_cases",
 					    "SELECT COUNT(*) FROM cases", 0,
 					    0 };
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_app_start();
-	return 0;
-}
-
 static long long
 cases_now(void)
 {

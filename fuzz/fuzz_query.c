@@ -23,17 +23,6 @@ is_get(const struct http_route *r)
 	return !strcmp(r->method, "GET");
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_app_start();
-	return 0;
-}
-
 /* True when the mark is in a value of the query q[0..n), not a name. */
 static bool
 mark_in_value(const uint8_t *q, size_t n)
